@@ -1,0 +1,28 @@
+namespace KeepTrusts.Engine.Configuration;
+
+/// <summary>
+/// Base of every bound section: remembers where the section and each of its keys stood,
+/// so that checks made after binding (duplicate ids, ranges, URLs) can still point at file:line:column.
+/// </summary>
+public abstract class ConfigSection
+{
+    private readonly Dictionary<string, SourceLocation> _keyLocations = new(StringComparer.Ordinal);
+
+    /// <summary>The mapping's own location.</summary>
+    public SourceLocation Location { get; internal set; } = SourceLocation.None;
+
+    /// <summary>The field path of this section, for example <c>providers.targets[1]</c>.</summary>
+    public string FieldPath { get; internal set; } = string.Empty;
+
+    /// <summary>Whether the key was present in the file (as opposed to a default).</summary>
+    public bool HasKey(string key) => _keyLocations.ContainsKey(key);
+
+    /// <summary>The location of a key's value, or of the section when the key is absent.</summary>
+    public SourceLocation LocationOf(string key) =>
+        _keyLocations.TryGetValue(key, out var location) ? location : Location;
+
+    /// <summary>The field path of a key in this section.</summary>
+    public string PathOf(string key) => string.IsNullOrEmpty(FieldPath) ? key : $"{FieldPath}.{key}";
+
+    internal void RecordKey(string key, SourceLocation location) => _keyLocations[key] = location;
+}

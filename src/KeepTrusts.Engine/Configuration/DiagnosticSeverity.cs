@@ -1,0 +1,7 @@
+namespace KeepTrusts.Engine.Configuration;
+
+public enum DiagnosticSeverity
+{
+    Error,
+    Warning,
+}

@@ -1,0 +1,17 @@
+namespace KeepTrusts.Engine.Configuration;
+
+/// <summary><c>gateway:</c> server settings.</summary>
+public sealed class GatewayOptions : ConfigSection
+{
+    /// <summary>Largest request body accepted (bytes); larger ones get 413.</summary>
+    [ConfigKey("max_request_body_bytes")]
+    public long MaxRequestBodyBytes { get; set; } = 4 * 1024 * 1024;
+
+    /// <summary>Client API keys. Empty: no client authentication (only sensible on loopback).</summary>
+    [ConfigKey("client_keys")]
+    public List<ClientKeyOptions> ClientKeys { get; set; } = [];
+
+    /// <summary>Rate limit applied to each client key that sets none of its own.</summary>
+    [ConfigKey("client_rate_limit")]
+    public RateLimitOptions? ClientRateLimit { get; set; }
+}

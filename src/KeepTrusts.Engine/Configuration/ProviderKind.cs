@@ -1,0 +1,11 @@
+namespace KeepTrusts.Engine.Configuration;
+
+/// <summary>Upstream provider of a target.</summary>
+public enum ProviderKind
+{
+    AzureOpenAI,
+    OpenAI,
+
+    /// <summary>Built-in offline demo/test target: answers with the text it received. Never an LLM.</summary>
+    Echo,
+}
