@@ -69,6 +69,7 @@ public static class GatewayServer
             Metrics = metrics,
             Logger = sp.GetRequiredService<ILoggerFactory>().CreateLogger("KeepTrusts.Gateway"),
             Handler = options.UpstreamHandler,
+            Credentials = options.Credentials ?? new UpstreamCredentials(options.ReadEnvironment ?? Environment.GetEnvironmentVariable),
         }));
         builder.Services.AddSingleton(new ClientKeyAuthenticator(config.Gateway, options.ReadEnvironment ?? Environment.GetEnvironmentVariable));
         builder.Services.AddHostedService(sp => new HealthProbeService(sp.GetRequiredService<ChatGateway>(), options.UpstreamHandler,

@@ -18,7 +18,11 @@ public sealed class GatewayServerOptions
     /// <summary>Upstream handler override (tests); default: the engine's pooled handler with the echo target.</summary>
     public HttpMessageHandler? UpstreamHandler { get; init; }
 
+    /// <summary>Where secrets are read from (client keys, upstream keys); default: the process environment.</summary>
     public Func<string, string?>? ReadEnvironment { get; init; }
+
+    /// <summary>Upstream credential source override (tests inject a token credential).</summary>
+    public KeepTrusts.Engine.Upstreams.UpstreamCredentials? Credentials { get; init; }
 
     public bool JsonLogs { get; init; }
 
