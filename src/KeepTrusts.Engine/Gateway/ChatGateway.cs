@@ -82,6 +82,11 @@ public sealed class ChatGateway : IAsyncDisposable
         JsonObject body;
         try
         {
+            if (!System.Text.Unicode.Utf8.IsValid(request.Body.Span))
+            {
+                throw new DecoderFallbackException("it is not valid UTF-8");
+            }
+
             body = JsonNode.Parse(request.Body.Span, NodeOptions, ParseOptions) as JsonObject
                 ?? throw new JsonException("the body must be a JSON object");
         }
@@ -686,7 +691,7 @@ public sealed class ChatGateway : IAsyncDisposable
             return $"{(cut > 0 ? message[..cut] : message).TrimEnd('.')} (line {line + 1}, byte {position + 1})";
         }
 
-        return ex is DecoderFallbackException ? "it is not valid UTF-8" : ex.Message.TrimEnd('.');
+        return ex.Message.TrimEnd('.');
     }
 
     private static async Task TryWriteAsync(Stream output, byte[] bytes, CancellationToken cancellationToken)

@@ -109,6 +109,8 @@ public sealed class FakeBehavior
         {
             if (resetAfterChunks == sent)
             {
+                // Let the chunks reach the caller first: a reset can discard data still unread in its socket.
+                await Task.Delay(300).ConfigureAwait(false);
                 context.Abort();
                 return;
             }
