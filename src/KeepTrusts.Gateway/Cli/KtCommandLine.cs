@@ -15,7 +15,7 @@ public static class KtCommandLine
         kt — the KeepTrusts gateway
 
         Usage:
-          kt gateway run [--listen <host:port>] [--policy-config <file>] [--log-format text|json] [--quiet]
+          kt gateway run [--listen <host:port>] [--policy-config <file>] [--log-format text|json] [--log-file <path>] [--quiet]
           kt config validate <file>
           kt audit verify <dir>
           kt quickstart [--listen <host:port>] [--once]
@@ -65,6 +65,17 @@ public static class KtCommandLine
 
     private static async Task<int> GatewayRunAsync(Options options, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
     {
+        if (options.LogFile is { } logFile)
+        {
+            // Start-KtGateway runs kt detached: everything kt prints goes to this file, which outlives the session.
+            var writer = new StreamWriter(new FileStream(logFile, FileMode.Append, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete)) { AutoFlush = true };
+            var synchronized = TextWriter.Synchronized(writer);
+            Console.SetOut(synchronized);
+            Console.SetError(synchronized);
+            stdout = synchronized;
+            stderr = synchronized;
+        }
+
         var configPath = options.PolicyConfig ?? Environment.GetEnvironmentVariable("KT_POLICY_CONFIG") ?? "policy-config.yaml";
         var listen = options.Listen ?? Environment.GetEnvironmentVariable("KT_LISTEN") ?? GatewayServer.DefaultListen;
         var config = LoadConfig(configPath, stderr);
@@ -151,11 +162,11 @@ public static class KtCommandLine
     }
 
     /// <summary>The options shared by the server commands.</summary>
-    internal sealed record Options(string? Listen, string? PolicyConfig, string LogFormat, bool Quiet, bool Once)
+    internal sealed record Options(string? Listen, string? PolicyConfig, string LogFormat, bool Quiet, bool Once, string? LogFile)
     {
         public static Options Parse(string[] args)
         {
-            string? listen = null, config = null, logFormat = "text";
+            string? listen = null, config = null, logFormat = "text", logFile = null;
             bool quiet = false, once = false;
             for (var i = 0; i < args.Length; i++)
             {
@@ -175,6 +186,9 @@ public static class KtCommandLine
                             throw new UsageException("--log-format is text or json");
                         }
 
+                        break;
+                    case "--log-file":
+                        logFile = Value();
                         break;
                     case "--quiet":
                         quiet = true;
@@ -199,7 +213,7 @@ public static class KtCommandLine
                 }
             }
 
-            return new Options(listen, config, logFormat!, quiet, once);
+            return new Options(listen, config, logFormat!, quiet, once, logFile);
         }
     }
 
