@@ -27,8 +27,7 @@ public sealed class ModuleInitializer : IModuleAssemblyInitializer
                 return;
             }
 
-            var moduleDirectory = Path.GetDirectoryName(typeof(ModuleInitializer).Assembly.Location)!;
-            _context = new EngineLoadContext(Path.Combine(moduleDirectory, "dependencies"));
+            _context = new EngineLoadContext(Path.Combine(ModuleDirectory, "dependencies"), EngineName);
             AssemblyLoadContext.Default.Resolving += ResolveEngine;
         }
     }
