@@ -30,8 +30,20 @@ public sealed class TestKtPolicyConfigCommand : KtCmdlet
     {
         foreach (var file in ResolveFiles())
         {
-            WriteVerbose($"Validating {file}");
-            var result = ConfigValidation.Validate(file);
+            WriteVerbose($"Validating {file} (PolicyConfigLoader.Load)");
+            KtPolicyConfigTestResult result;
+            try
+            {
+                result = ConfigValidation.Validate(file);
+            }
+            catch (Exception ex) when (ex is not PipelineStoppedException)
+            {
+                // The loader reports bad input as diagnostics; anything thrown is our bug, shown as an error, not a stack trace.
+                Report("PolicyConfigValidationFailed", ErrorCategory.NotSpecified, file, $"Could not validate '{file}': {ex.Message}",
+                    "This is a KeepTrusts bug: please report it with the config file (secrets removed).", ex);
+                continue;
+            }
+
             if (Quiet)
             {
                 WriteObject(result.IsValid);
@@ -49,14 +61,13 @@ public sealed class TestKtPolicyConfigCommand : KtCmdlet
         {
             foreach (var literal in LiteralPath)
             {
-                var resolved = SessionState.Path.GetUnresolvedProviderPathFromPSPath(literal);
-                if (File.Exists(resolved))
-                {
-                    yield return resolved;
-                }
-                else
+                if (Unresolved(literal, out var provider) is not { } resolvedLiteral)
                 {
                     ReportMissing(literal);
+                }
+                else if (Check(literal, resolvedLiteral, provider, fromWildcard: false) is { } file)
+                {
+                    yield return file;
                 }
             }
 
@@ -66,12 +77,21 @@ public sealed class TestKtPolicyConfigCommand : KtCmdlet
         foreach (var pattern in Path)
         {
             Collection<string>? resolved = null;
+            ProviderInfo? provider = null;
             try
             {
-                resolved = GetResolvedProviderPathFromPSPath(pattern, out _);
+                resolved = GetResolvedProviderPathFromPSPath(pattern, out provider);
             }
-            catch (ItemNotFoundException)
+            catch (SessionStateException)
             {
+                // No such item, drive or provider: reported below as not found.
+            }
+
+            if ((resolved is null || resolved.Count == 0) && WildcardPattern.ContainsWildcardCharacters(pattern))
+            {
+                // A FullName piped from Get-ChildItem binds to -Path; a file literally named 'policy[1].yaml' still counts.
+                var literal = Unresolved(pattern, out provider);
+                resolved = literal is not null && File.Exists(literal) ? new Collection<string> { literal } : null;
             }
 
             if (resolved is null || resolved.Count == 0)
@@ -80,14 +100,66 @@ public sealed class TestKtPolicyConfigCommand : KtCmdlet
                 continue;
             }
 
-            foreach (var file in resolved)
+            var wildcard = WildcardPattern.ContainsWildcardCharacters(pattern);
+            foreach (var candidate in resolved)
             {
-                yield return file;
+                if (Check(pattern, candidate, provider, wildcard) is { } file)
+                {
+                    yield return file;
+                }
             }
         }
     }
 
-    private void ReportMissing(string path)
+    private string? Unresolved(string path, out ProviderInfo? provider)
+    {
+        try
+        {
+            return SessionState.Path.GetUnresolvedProviderPathFromPSPath(path, out provider, out _);
+        }
+        catch (SessionStateException)
+        {
+            provider = null;
+            return null;
+        }
+    }
+
+    /// <summary>The file to validate, or null after reporting why <paramref name="given"/> is not one.</summary>
+    private string? Check(string given, string resolved, ProviderInfo? provider, bool fromWildcard)
+    {
+        if (provider is not null && provider.Name != "FileSystem")
+        {
+            Report("PolicyConfigNotAFile", ErrorCategory.InvalidArgument, given,
+                $"'{given}' is on the {provider.Name} provider; a policy config is a file.", "Give a file-system path to a .yaml file.");
+            return null;
+        }
+
+        if (Directory.Exists(resolved))
+        {
+            if (!fromWildcard)
+            {
+                Report("PolicyConfigIsDirectory", ErrorCategory.InvalidArgument, given,
+                    $"'{given}' is a directory; a policy config is a file.", $"Give the file, or every config in it: -Path '{System.IO.Path.Combine(given, "*.yaml")}'.");
+            }
+
+            return null;
+        }
+
+        if (!File.Exists(resolved))
+        {
+            ReportMissing(given);
+            return null;
+        }
+
+        return resolved;
+    }
+
+    private void ReportMissing(string path) =>
+        Report("PolicyConfigNotFound", ErrorCategory.ObjectNotFound, path,
+            $"Cannot find policy config '{path}'.", "Check the path; relative paths are resolved from the current location.");
+
+    /// <summary>With -Quiet a problem is just $false, like Test-Path; otherwise a non-terminating error.</summary>
+    private void Report(string id, ErrorCategory category, string target, string message, string fix, Exception? exception = null)
     {
         if (Quiet)
         {
@@ -95,7 +167,6 @@ public sealed class TestKtPolicyConfigCommand : KtCmdlet
             return;
         }
 
-        WriteError("PolicyConfigNotFound", ErrorCategory.ObjectNotFound, path,
-            $"Cannot find policy config '{path}'.", "Check the path; relative paths are resolved from the current location.");
+        WriteError(id, category, target, message, fix, exception);
     }
 }

@@ -9,13 +9,14 @@ namespace KeepTrusts.Module.Tests;
 /// <summary>
 /// One runspace with the built module imported, shared by the module tests (which run one at a time: a runspace
 /// takes one pipeline at a time). Before the import, another YamlDotNet is loaded into the default load context,
-/// as a runbook that imported powershell-yaml or Az first would have.
+/// and another Azure.Core, as a runbook that imported powershell-yaml or Az first would have.
 /// </summary>
 public sealed class ModuleFixture : IDisposable
 {
     public ModuleFixture()
     {
         ForeignYamlVersion = typeof(YamlDotNet.Serialization.Deserializer).Assembly.GetName().Version!;
+        ForeignAzureCoreVersion = typeof(Azure.Core.AccessToken).Assembly.GetName().Version!;
         Runspace = RunspaceFactory.CreateRunspace(InitialSessionState.CreateDefault2());
         Runspace.Open();
         var clock = Stopwatch.StartNew();
@@ -35,10 +36,37 @@ public sealed class ModuleFixture : IDisposable
     /// <summary>The YamlDotNet version the test process itself loaded (the "other module's").</summary>
     public Version ForeignYamlVersion { get; }
 
+    /// <summary>The Azure.Core version the test process itself loaded (as Az.Accounts would have).</summary>
+    public Version ForeignAzureCoreVersion { get; }
+
     /// <summary>Runs a script (positional arguments in $args) and returns its output and non-terminating errors.</summary>
-    public (List<PSObject> Output, List<ErrorRecord> Errors) Invoke(string script, params object?[] args)
+    public (List<PSObject> Output, List<ErrorRecord> Errors) Invoke(string script, params object?[] args) => Invoke(Runspace, script, args);
+
+    /// <summary>
+    /// A new runspace of its own (dispose it), with the built module imported unless <paramref name="importModule"/> is
+    /// false: for tests that change session state, stop a pipeline or import the module again.
+    /// </summary>
+    public static Runspace OpenRunspace(bool importModule = true)
     {
-        using var shell = PowerShell.Create(Runspace);
+        var runspace = RunspaceFactory.CreateRunspace(InitialSessionState.CreateDefault2());
+        runspace.Open();
+        if (importModule)
+        {
+            var (_, errors) = Invoke(runspace, "Import-Module -Name $args[0] -ErrorAction Stop", RepoPaths.ModuleManifest);
+            if (errors.Count > 0)
+            {
+                runspace.Dispose();
+                throw new InvalidOperationException("Import-Module failed: " + string.Join(Environment.NewLine, errors));
+            }
+        }
+
+        return runspace;
+    }
+
+    /// <summary>Runs a script in <paramref name="runspace"/> and returns its output and non-terminating errors.</summary>
+    public static (List<PSObject> Output, List<ErrorRecord> Errors) Invoke(Runspace runspace, string script, params object?[] args)
+    {
+        using var shell = PowerShell.Create(runspace);
         shell.AddScript(script);
         foreach (var arg in args)
         {

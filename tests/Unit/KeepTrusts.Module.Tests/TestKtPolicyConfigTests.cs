@@ -130,4 +130,75 @@ public sealed class TestKtPolicyConfigTests(ModuleFixture module)
         Assert.True((bool)Assert.Single(positional).BaseObject);
         Assert.Equal(["Path", "LiteralPath"], parameters.Select(p => p.BaseObject.ToString()));
     }
+
+    [Fact]
+    public void A_directory_or_a_non_file_path_is_a_clear_error_and_other_files_still_run()
+    {
+        var valid = Path.Combine(RepoPaths.Examples, "quickstart-echo.yaml");
+
+        var (output, errors) = module.Invoke("Test-KtPolicyConfig -Path $args[0], Env:PATH, $args[1]", RepoPaths.Examples, valid);
+        var (quiet, quietErrors) = module.Invoke("Test-KtPolicyConfig -LiteralPath $args[0] -Quiet", RepoPaths.Examples);
+
+        Assert.Equal(valid, Assert.Single(output).Properties["Path"].Value);
+        Assert.Collection(errors,
+            e =>
+            {
+                Assert.Equal("PolicyConfigIsDirectory,KeepTrusts.PowerShell.Commands.TestKtPolicyConfigCommand", e.FullyQualifiedErrorId);
+                Assert.Equal(ErrorCategory.InvalidArgument, e.CategoryInfo.Category);
+                Assert.Contains("*.yaml", e.ErrorDetails.RecommendedAction);
+            },
+            e =>
+            {
+                Assert.Equal("PolicyConfigNotAFile,KeepTrusts.PowerShell.Commands.TestKtPolicyConfigCommand", e.FullyQualifiedErrorId);
+                Assert.Equal("Env:PATH", e.TargetObject);
+            });
+        Assert.Empty(quietErrors);
+        Assert.False((bool)Assert.Single(quiet).BaseObject);
+    }
+
+    [Fact]
+    public void Wildcards_that_match_a_folder_skip_it_silently()
+    {
+        var dir = Directory.CreateTempSubdirectory("kt-module-");
+        File.Copy(Path.Combine(RepoPaths.Examples, "quickstart-echo.yaml"), Path.Combine(dir.FullName, "a.yaml"));
+        Directory.CreateDirectory(Path.Combine(dir.FullName, "b.yaml"));
+
+        var (output, errors) = module.Invoke("Test-KtPolicyConfig -Path ([IO.Path]::Combine($args[0], '*.yaml'))", dir.FullName);
+
+        Assert.Empty(errors);
+        Assert.Equal(Path.Combine(dir.FullName, "a.yaml"), Assert.Single(output).Properties["Path"].Value);
+    }
+
+    [Fact]
+    public void A_file_name_with_brackets_piped_as_FullName_is_found()
+    {
+        var dir = Directory.CreateTempSubdirectory("kt-module-");
+        var file = Path.Combine(dir.FullName, "policy[1].yaml");
+        File.Copy(Path.Combine(RepoPaths.Examples, "quickstart-echo.yaml"), file);
+
+        var (output, errors) = module.Invoke("[pscustomobject]@{ FullName = $args[0] } | Test-KtPolicyConfig", file);
+
+        Assert.Empty(errors);
+        Assert.True((bool)Assert.Single(output).Properties["IsValid"].Value);
+    }
+
+    [Fact]
+    public void An_unknown_drive_is_reported_as_not_found()
+    {
+        var (output, errors) = module.Invoke("Test-KtPolicyConfig -Path NoSuchDrive:/policy.yaml");
+
+        Assert.Empty(output);
+        Assert.Equal("PolicyConfigNotFound,KeepTrusts.PowerShell.Commands.TestKtPolicyConfigCommand", Assert.Single(errors).FullyQualifiedErrorId);
+    }
+
+    [Fact]
+    public void Issues_print_compiler_style()
+    {
+        var path = Temp("pack: { name: x }\nproviders:\n  targets:\n    - { id: a, provider: echo }\n");
+
+        var (lines, errors) = module.Invoke("(Test-KtPolicyConfig -Path $args[0]).Errors | ForEach-Object { $_.ToString() }", path);
+
+        Assert.Empty(errors);
+        Assert.Matches($@"^{System.Text.RegularExpressions.Regex.Escape(path)}:4:\d+: error KT\d{{4}}: .+\(at providers\.targets\[0\]", (string)Assert.Single(lines).BaseObject);
+    }
 }
