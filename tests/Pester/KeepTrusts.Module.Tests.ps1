@@ -42,5 +42,18 @@ Describe 'Test-KtPolicyConfig' -Tag 'UnitTests' {
 
     It 'returns booleans with -Quiet' {
         Test-KtPolicyConfig -Path (Join-Path $examples 'quickstart-echo.yaml') -Quiet | Should -BeTrue
+        Test-KtPolicyConfig -Path (Join-Path $TestDrive 'missing.yaml') -Quiet | Should -BeFalse
+    }
+
+    It 'writes a PolicyConfigNotFound error for a missing file and goes on' {
+        $results = Test-KtPolicyConfig -Path (Join-Path $TestDrive 'missing.yaml'), (Join-Path $examples 'quickstart-echo.yaml') -ErrorVariable problems -ErrorAction SilentlyContinue
+        $results | Should -HaveCount 1
+        $problems[0].FullyQualifiedErrorId | Should -Be 'PolicyConfigNotFound,KeepTrusts.PowerShell.Commands.TestKtPolicyConfigCommand'
+        $problems[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
+    }
+
+    It 'takes files from Get-ChildItem by property name and paths by value' {
+        (Get-ChildItem (Join-Path $examples 'quickstart-echo.yaml') | Test-KtPolicyConfig).IsValid | Should -BeTrue
+        ((Join-Path $examples 'quickstart-echo.yaml') | Test-KtPolicyConfig).IsValid | Should -BeTrue
     }
 }

@@ -89,11 +89,20 @@ public sealed class ModuleFixture : IDisposable
     }
 
     /// <summary>The CmdletsToExport of a manifest, read with the PowerShell parser.</summary>
-    public static string[] ManifestCmdlets(string path)
+    public static string[] ManifestCmdlets(string path) => ((object[])ReadManifest(path)["CmdletsToExport"]!).Cast<string>().ToArray();
+
+    /// <summary>One top-level value of a manifest, read with the PowerShell parser.</summary>
+    public static object? ManifestValue(string path, string key) => ReadManifest(path)[key];
+
+    private static Hashtable ReadManifest(string path)
     {
-        var ast = System.Management.Automation.Language.Parser.ParseFile(path, out _, out _);
-        var table = (Hashtable)((System.Management.Automation.Language.HashtableAst)ast.Find(a => a is System.Management.Automation.Language.HashtableAst, false)!).SafeGetValue();
-        return ((object[])table["CmdletsToExport"]!).Cast<string>().ToArray();
+        var ast = System.Management.Automation.Language.Parser.ParseFile(path, out _, out var errors);
+        if (errors.Length > 0)
+        {
+            throw new InvalidOperationException($"{path} does not parse: {errors[0].Message}");
+        }
+
+        return (Hashtable)((System.Management.Automation.Language.HashtableAst)ast.Find(a => a is System.Management.Automation.Language.HashtableAst, false)!).SafeGetValue();
     }
 
     public void Dispose() => Runspace.Dispose();

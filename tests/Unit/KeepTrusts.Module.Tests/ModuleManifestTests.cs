@@ -2,11 +2,12 @@ using System.Management.Automation;
 using System.Runtime.Loader;
 using System.Text.RegularExpressions;
 using KeepTrusts.Testing;
+using Xunit.Abstractions;
 
 namespace KeepTrusts.Module.Tests;
 
 [Collection(ModuleCollection.Name)]
-public sealed class ModuleManifestTests(ModuleFixture module)
+public sealed class ModuleManifestTests(ModuleFixture module, ITestOutputHelper log)
 {
     [Fact]
     public void Exported_commands_are_exactly_the_manifest_list()
@@ -35,11 +36,14 @@ public sealed class ModuleManifestTests(ModuleFixture module)
     {
         var props = File.ReadAllText(Path.Combine(RepoPaths.Root, "Directory.Build.props"));
         var version = Regex.Match(props, "<VersionPrefix>([^<]+)</VersionPrefix>").Groups[1].Value;
+        Assert.Matches(@"^\d+\.\d+\.\d+$", version);
 
         var (output, _) = module.Invoke("(Get-Module KeepTrusts).Version.ToString()");
 
         Assert.Equal(version, output.Single().BaseObject);
-        Assert.Contains($"ModuleVersion        = '{version}'", File.ReadAllText(Path.Combine(RepoPaths.Root, "KeepTrusts.psd1")));
+        // The repo-root manifest carries the same number, so reading it without building is not misleading.
+        Assert.Equal(version, ModuleFixture.ManifestValue(Path.Combine(RepoPaths.Root, "KeepTrusts.psd1"), "ModuleVersion"));
+        Assert.Equal(version, ModuleFixture.ManifestValue(RepoPaths.ModuleManifest, "ModuleVersion"));
     }
 
     [Fact]
@@ -83,10 +87,19 @@ public sealed class ModuleManifestTests(ModuleFixture module)
     }
 
     [Fact]
-    public void Import_takes_well_under_a_second_of_work()
+    public void Import_is_quick()
     {
-        // Generous bound for a loaded CI machine; the measured figure is in the README.
+        // Not a benchmark: a generous bound that catches an import that starts loading the engine or Azure eagerly.
+        using var runspace = ModuleFixture.OpenRunspace(importModule: false);
+        var warm = System.Diagnostics.Stopwatch.StartNew();
+        var (_, errors) = ModuleFixture.Invoke(runspace, "Import-Module -Name $args[0] -ErrorAction Stop", RepoPaths.ModuleManifest);
+        warm.Stop();
+
+        Assert.Empty(errors);
+        log.WriteLine($"Import-Module: first in process {module.ImportTime.TotalMilliseconds:0} ms; again in a new runspace {warm.Elapsed.TotalMilliseconds:0} ms");
+        Assert.True(warm.Elapsed < TimeSpan.FromSeconds(5), $"Import-Module in a new runspace took {warm.Elapsed.TotalMilliseconds:0} ms");
         Assert.True(module.ImportTime < TimeSpan.FromSeconds(5), $"Import-Module took {module.ImportTime.TotalMilliseconds:0} ms");
+        Assert.DoesNotContain(AssemblyLoadContext.Default.Assemblies, a => a.GetName().Name == "KeepTrusts.Engine");
     }
 
     [Fact]
