@@ -201,4 +201,28 @@ public sealed class TestKtPolicyConfigTests(ModuleFixture module)
         Assert.Empty(errors);
         Assert.Matches($@"^{System.Text.RegularExpressions.Regex.Escape(path)}:4:\d+: error KT\d{{4}}: .+\(at providers\.targets\[0\]", (string)Assert.Single(lines).BaseObject);
     }
+
+    [Fact]
+    public void Path_and_LiteralPath_together_do_not_bind()
+    {
+        var error = module.InvokeExpectingTerminatingError("Test-KtPolicyConfig -Path a.yaml -LiteralPath b.yaml");
+
+        Assert.Equal("AmbiguousParameterSet,KeepTrusts.PowerShell.Commands.TestKtPolicyConfigCommand", error.FullyQualifiedErrorId);
+        Assert.Equal(ErrorCategory.InvalidArgument, error.CategoryInfo.Category);
+    }
+
+    [Fact]
+    public void LiteralPath_binds_from_PSPath_and_LP_aliases()
+    {
+        var path = Path.Combine(RepoPaths.Examples, "02-api-key-auth.yaml");
+
+        var (output, errors) = module.Invoke("""
+            [pscustomobject]@{ PSPath = $args[0] } | Test-KtPolicyConfig -Quiet
+            [pscustomobject]@{ PSPath = 'Microsoft.PowerShell.Core\FileSystem::' + $args[0] } | Test-KtPolicyConfig -Quiet
+            Test-KtPolicyConfig -LP $args[0] -Quiet
+            """, path);
+
+        Assert.Empty(errors);
+        Assert.Equal([true, true, true], output.Select(o => (bool)o.BaseObject));
+    }
 }
