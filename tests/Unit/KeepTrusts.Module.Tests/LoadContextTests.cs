@@ -91,4 +91,36 @@ public sealed class LoadContextTests(ModuleFixture module)
         Assert.True(File.Exists(Path.Combine(Dependencies, "KeepTrusts.Engine.dll")));
         Assert.True(File.Exists(Path.Combine(Dependencies, "KeepTrusts.Engine.deps.json")), "the load context reads runtimes/ paths from the engine's deps.json");
     }
+
+    [Fact]
+    public void Cmdlets_and_public_types_hold_no_engine_or_dependency_types()
+    {
+        ModuleContext();
+        var cmdletAssembly = Assert.Single(AppDomain.CurrentDomain.GetAssemblies(), a => a.GetName().Name == "KeepTrusts.PowerShell");
+        // What only the module's context can provide (framework assemblies such as System.Text.Json are shared and fine).
+        var shipped = Directory.GetFiles(Dependencies, "*.dll").Select(Path.GetFileNameWithoutExtension)
+            .Where(n => !File.Exists(Path.Combine(RuntimeEnvironment.GetRuntimeDirectory(), n + ".dll"))).ToHashSet();
+        Assert.Contains("KeepTrusts.Engine", shipped);
+        const BindingFlags all = BindingFlags.Instance | BindingFlags.Static | BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.DeclaredOnly;
+
+        var offenders = new List<string>();
+        var cmdletTypes = cmdletAssembly.GetTypes().Where(t => typeof(System.Management.Automation.Cmdlet).IsAssignableFrom(t)).ToList();
+        Assert.Contains(cmdletTypes, t => t.Name == "TestKtPolicyConfigCommand");
+        foreach (var type in cmdletTypes.Concat(cmdletAssembly.GetExportedTypes()).Distinct())
+        {
+            var publicOnly = !typeof(System.Management.Automation.Cmdlet).IsAssignableFrom(type);
+            var flags = publicOnly ? BindingFlags.Instance | BindingFlags.Static | BindingFlags.Public | BindingFlags.DeclaredOnly : all;
+            var members = type.GetFields(flags).Select(f => (f.Name, f.FieldType))
+                .Concat(type.GetProperties(flags).Select(p => (p.Name, p.PropertyType)))
+                .Concat(type.GetMethods(flags).SelectMany(m => m.GetParameters().Select(p => (m.Name, p.ParameterType)).Append((m.Name, m.ReturnType))));
+            foreach (var (member, memberType) in members)
+            {
+                var element = memberType.IsArray || memberType.IsByRef ? memberType.GetElementType()! : memberType;
+                var types = element.IsGenericType ? element.GetGenericArguments().Append(element) : [element];
+                offenders.AddRange(types.Where(t => shipped.Contains(t.Assembly.GetName().Name!)).Select(t => $"{type.Name}.{member}: {t.FullName}"));
+            }
+        }
+
+        Assert.Empty(offenders);
+    }
 }
