@@ -148,7 +148,16 @@ public abstract class KtCmdlet : PSCmdlet, IDisposable
     /// <summary>PowerShell disposes cmdlets that implement IDisposable when their pipeline ends.</summary>
     public void Dispose()
     {
-        _stop.Dispose();
+        Dispose(disposing: true);
         GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Override to release what a cmdlet holds (clients, processes); call the base.</summary>
+    protected virtual void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _stop.Dispose();
+        }
     }
 }
