@@ -19,6 +19,8 @@ public static class PromptInjectionScorer
         }
 
         var (normalized, obfuscated, decoded) = TextNormalizer.Normalize(text);
+        var lowered = normalized.ToLowerInvariant();
+        var loweredDecoded = decoded?.ToLowerInvariant();
         var weights = new Dictionary<string, double>(StringComparer.Ordinal);
         var families = new List<string>();
         var spans = new List<MatchedSpan>();
@@ -28,7 +30,7 @@ public static class PromptInjectionScorer
         {
             var signal = InjectionSignals.All[i];
             var key = $"{signal.Family}#{i}";
-            var match = signal.Pattern.Match(normalized);
+            var match = signal.MayMatch(lowered) ? signal.Pattern.Match(normalized) : System.Text.RegularExpressions.Match.Empty;
             if (match.Success)
             {
                 Add(weights, key, signal.Weight);
@@ -38,7 +40,7 @@ public static class PromptInjectionScorer
                 quoted &= IsQuoted(normalized, match.Index, match.Length);
             }
 
-            if (decoded is not null && signal.Pattern.IsMatch(decoded))
+            if (decoded is not null && signal.MayMatch(loweredDecoded!) && signal.Pattern.IsMatch(decoded))
             {
                 Add(weights, key, signal.Weight);
                 Add(weights, "encoded-payload", EncodedPayloadWeight);

@@ -19,6 +19,12 @@ internal static class TextNormalizer
     /// <summary>The text as the patterns should see it, and whether disguises were found.</summary>
     public static (string Text, bool Obfuscated, string? Decoded) Normalize(string input)
     {
+        // Plain ASCII has nothing to fold: no look-alikes, no zero-width characters, no compatibility forms.
+        if (System.Text.Ascii.IsValid(input))
+        {
+            return (input, false, DecodeRuns(input));
+        }
+
         var obfuscated = false;
         var builder = new StringBuilder(input.Length);
         var normalized = input.IsNormalized(NormalizationForm.FormKC) ? input : input.Normalize(NormalizationForm.FormKC);
