@@ -20,7 +20,7 @@ internal sealed class PrivateEndpointLab : IAsyncDisposable
 
     public PrivateEndpointTopology Topology { get; }
     public FakeArmServer Arm { get; }
-    public DnsmasqServer Dns { get; }
+    public DnsmasqServer Dns { get; private set; }
     public LocalTlsServer Tls { get; }
 
     public static async Task<PrivateEndpointLab> StartAsync(PrivateEndpointScenario scenario)
@@ -30,6 +30,13 @@ internal sealed class PrivateEndpointLab : IAsyncDisposable
         var dns = DnsmasqServer.Start(topology.BuildDns(scenario));
         var tls = LocalTlsServer.Start(IPAddress.Parse(topology.PrivateIp), topology.Fqdn);
         return new PrivateEndpointLab(topology, arm, dns, tls);
+    }
+
+    /// <summary>Restarts dnsmasq with answers derived from the fake ARM's current state (after a repair).</summary>
+    public void ReloadDnsFromArm()
+    {
+        Dns.Dispose();
+        Dns = DnsmasqServer.Start(Topology.BuildDns(Arm.Store));
     }
 
     public PrivateEndpointDiagnosticRequest Request(IReadOnlyDictionary<string, string?>? environment = null) => new()

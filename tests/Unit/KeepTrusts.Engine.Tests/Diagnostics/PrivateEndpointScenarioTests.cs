@@ -7,7 +7,7 @@ public sealed class PrivateEndpointScenarioTests
 {
     [RequiresDnsmasqTheory]
     [InlineData(PrivateEndpointScenario.Healthy, "")]
-    [InlineData(PrivateEndpointScenario.ZoneLinkedToHubOnly, "Dns.ZoneLinks")]
+    [InlineData(PrivateEndpointScenario.ZoneLinkedToHubOnly, "Dns.PrivateIp,Dns.ZoneLinks")]
     [InlineData(PrivateEndpointScenario.NoZoneGroup, "Dns.Resolution,Dns.ZoneGroup,Dns.ARecord")]
     [InlineData(PrivateEndpointScenario.StaleARecord, "Dns.PrivateIp,Dns.ARecord")]
     [InlineData(PrivateEndpointScenario.PublicAccessNoDns, "Dns.PrivateIp,Dns.Zone,Dns.ZoneGroup")]
@@ -26,6 +26,94 @@ public sealed class PrivateEndpointScenarioTests
         Assert.True(expected.SequenceEqual(failing),
             $"Expected [{expectedFailures}] but got [{string.Join(",", failing)}]:\n" + string.Join("\n", report.Checks.Select(c => $"{c.Status} {c.Check}: {c.Message} | {c.EvidenceText}")));
         Assert.All(report.Checks.Where(c => c.Status == CheckStatus.Fail), c => Assert.False(string.IsNullOrWhiteSpace(c.Remediation)));
+        Assert.All(report.Checks.Where(c => c.Status == CheckStatus.Fail), c => Assert.Equal(ExpectedGotcha(c.Check), c.Gotcha));
         Assert.Empty(report.ArmFailures);
+        Assert.Equal(expected.FirstOrDefault(), report.Summary.FirstFailingCheck);
+    }
+
+    internal static int? ExpectedGotcha(string check) => check switch
+    {
+        _ when check.StartsWith("Dns.", StringComparison.Ordinal) => 1,
+        "AppService.RouteAll" => 2,
+        "Subnet.NetworkPolicies" or "Nsg.Allow443" => 3,
+        "Sdk.Endpoint" => 4,
+        _ => null,
+    };
+
+    [RequiresDnsmasqFact]
+    public async Task Healthy_chain_completes_a_TLS_handshake_with_SNI_to_the_endpoint_address_only()
+    {
+        await using var lab = await PrivateEndpointLab.StartAsync(PrivateEndpointScenario.Healthy);
+
+        var report = await lab.RunAsync();
+
+        var tls = report.Checks.Single(c => c.Check == PrivateEndpointCheckIds.TlsHandshake);
+        Assert.Equal(CheckStatus.Pass, tls.Status);
+        Assert.Contains(tls.Evidence, e => e.Key == "handshakeMs");
+        Assert.Contains(tls.Evidence, e => e.Key == "san" && e.Value == lab.Topology.Fqdn);
+        var deadline = DateTime.UtcNow.AddSeconds(5);
+        while (lab.Tls.CompletedHandshakes == 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+        }
+
+        Assert.Equal(lab.Topology.Fqdn, Assert.Single(lab.Tls.ServerNamesSeen));
+        Assert.True(report.Summary.Healthy);
+    }
+
+    [RequiresDnsmasqTheory]
+    [InlineData(PrivateEndpointScenario.PublicAccessNoDns, "not connecting: 203.0.113.10 is not the private endpoint's NIC address 127.10.0.4")]
+    [InlineData(PrivateEndpointScenario.StaleARecord, "not connecting: 127.10.0.99 is not the private endpoint's NIC address 127.10.0.4")]
+    public async Task Never_connects_to_an_address_that_is_not_the_endpoints(PrivateEndpointScenario scenario, string reason)
+    {
+        await using var lab = await PrivateEndpointLab.StartAsync(scenario);
+
+        var report = await lab.RunAsync();
+
+        var tls = report.Checks.Single(c => c.Check == PrivateEndpointCheckIds.TlsHandshake);
+        Assert.Equal(CheckStatus.Skipped, tls.Status);
+        Assert.Contains(reason, tls.Message);
+        Assert.Empty(lab.Tls.ServerNamesSeen);
+    }
+
+    [RequiresDnsmasqFact]
+    public async Task Public_dns_answer_fails_with_gotcha_1_and_the_fix_names_the_users_resources()
+    {
+        await using var lab = await PrivateEndpointLab.StartAsync(PrivateEndpointScenario.PublicAccessNoDns);
+
+        var report = await lab.RunAsync();
+
+        var ip = report.Checks.Single(c => c.Check == PrivateEndpointCheckIds.DnsPrivateIp);
+        Assert.Equal(1, ip.Gotcha);
+        Assert.Contains("public address 203.0.113.10", ip.Message);
+        Assert.Contains("az network private-dns zone create --subscription 11111111-1111-4111-8111-111111111111 --resource-group rg-networking --name privatelink.openai.azure.com", ip.Remediation);
+        Assert.Contains("--name link-spoke-vnet --virtual-network " + lab.Topology.SpokeVnetId + " --registration-enabled false", ip.Remediation);
+        Assert.Contains("--endpoint-name pe-openai-eastus", ip.Remediation);
+        Assert.Equal(CheckStatus.Warn, report.Checks.Single(c => c.Check == PrivateEndpointCheckIds.AccountNetwork).Status);
+        Assert.Equal("Dns.PrivateIp", report.Summary.FirstFailingCheck);
+    }
+
+    [RequiresDnsmasqFact]
+    public async Task Sdk_endpoint_set_to_an_ip_or_another_resource_fails_with_gotcha_4()
+    {
+        await using var lab = await PrivateEndpointLab.StartAsync(PrivateEndpointScenario.Healthy);
+
+        var ipReport = await lab.RunAsync(new Dictionary<string, string?> { ["AZURE_OPENAI_ENDPOINT"] = "https://10.1.2.4/" });
+        var baseReport = await lab.RunAsync(new Dictionary<string, string?>
+        {
+            ["AZURE_OPENAI_ENDPOINT"] = lab.Topology.EndpointUrl,
+            ["OPENAI_API_BASE"] = "https://other-openai.openai.azure.com/",
+        });
+        var goodReport = await lab.RunAsync(new Dictionary<string, string?> { ["AZURE_OPENAI_ENDPOINT"] = lab.Topology.EndpointUrl });
+
+        var ip = ipReport.Checks.Single(c => c.Check == PrivateEndpointCheckIds.SdkEndpoint);
+        Assert.Equal((CheckStatus.Fail, (int?)4), (ip.Status, ip.Gotcha));
+        Assert.Contains("IP address 10.1.2.4", ip.Message);
+        Assert.Contains("AZURE_OPENAI_ENDPOINT=https://kt-openai-eastus.openai.azure.com/", ip.Remediation);
+        var other = baseReport.Checks.Single(c => c.Check == PrivateEndpointCheckIds.SdkEndpoint);
+        Assert.Equal(CheckStatus.Fail, other.Status);
+        Assert.Contains("OPENAI_API_BASE points at other-openai.openai.azure.com", other.Message);
+        Assert.Contains("--setting-names OPENAI_API_BASE", other.Remediation);
+        Assert.Equal(CheckStatus.Pass, goodReport.Checks.Single(c => c.Check == PrivateEndpointCheckIds.SdkEndpoint).Status);
     }
 }

@@ -80,8 +80,15 @@ public sealed class FakeArmServer : IAsyncDisposable
         var hasBearer = request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
             && request.Headers.Authorization.ToString().Length > "Bearer ".Length;
 
-        var (status, body, headers) = await RespondAsync(request, path, apiVersion, hasBearer);
-        _requests.Enqueue(new RecordedArmRequest(request.Method, path, apiVersion, status, hasBearer));
+        string? requestBody = null;
+        if (request.Method is "PUT" or "PATCH" or "POST")
+        {
+            using var reader = new StreamReader(request.Body);
+            requestBody = await reader.ReadToEndAsync();
+        }
+
+        var (status, body, headers) = Respond(request, path, apiVersion, hasBearer, requestBody);
+        _requests.Enqueue(new RecordedArmRequest(request.Method, path, apiVersion, status, hasBearer, requestBody));
 
         context.Response.StatusCode = status;
         context.Response.Headers["x-ms-request-id"] = Guid.NewGuid().ToString();
@@ -97,8 +104,8 @@ public sealed class FakeArmServer : IAsyncDisposable
         }
     }
 
-    private async Task<(int Status, JsonNode? Body, List<(string, string)> Headers)> RespondAsync(
-        HttpRequest request, string path, string? apiVersion, bool hasBearer)
+    private (int Status, JsonNode? Body, List<(string, string)> Headers) Respond(
+        HttpRequest request, string path, string? apiVersion, bool hasBearer, string? requestBody)
     {
         var headers = new List<(string, string)>();
         if (!hasBearer)
@@ -145,12 +152,8 @@ public sealed class FakeArmServer : IAsyncDisposable
                 var resource = Store.Get(path);
                 return resource is null ? NotFound(path) : (200, resource.DeepClone(), headers);
             case "PUT":
-                using (var reader = new StreamReader(request.Body))
-                {
-                    var text = await reader.ReadToEndAsync();
-                    var bodyNode = string.IsNullOrWhiteSpace(text) ? null : JsonNode.Parse(text) as JsonObject;
-                    return Put(path, resourceType, bodyNode ?? new JsonObject(), request);
-                }
+                var bodyNode = string.IsNullOrWhiteSpace(requestBody) ? null : JsonNode.Parse(requestBody) as JsonObject;
+                return Put(path, resourceType, bodyNode ?? new JsonObject(), request);
 
             default:
                 return (405, Error("MethodNotAllowed", $"The fake does not implement {request.Method}."), headers);

@@ -105,22 +105,28 @@ public sealed class PrivateEndpointTopology
         return store;
     }
 
-    /// <summary>What DNS answers for the account's FQDN in a scenario, as the app's VNet would see it.</summary>
-    public DnsmasqZone BuildDns(PrivateEndpointScenario scenario)
+    /// <summary>What DNS answers for the account's FQDN in a scenario, as a resolver in the app's (spoke) VNet sees it.</summary>
+    public DnsmasqZone BuildDns(PrivateEndpointScenario scenario) => BuildDns(BuildStore(scenario));
+
+    /// <summary>
+    /// Azure DNS as the spoke VNet sees it, derived from the ARM state: public DNS always hands out the privatelink
+    /// CNAME; if the private zone is linked to the spoke, its A record answers (NXDOMAIN when there is none),
+    /// otherwise the public address does. Regenerate after a repair to see its effect.
+    /// </summary>
+    public DnsmasqZone BuildDns(ArmResourceStore store)
     {
         var zone = new DnsmasqZone().AuthoritativeFor("openai.azure.com");
-        switch (scenario)
+        var linkedToSpoke = store.Get(ZoneId) is not null && store.Children(ZoneId + "/virtualNetworkLinks").Any(l =>
+            string.Equals(l["properties"]?["virtualNetwork"]?["id"]?.GetValue<string>(), SpokeVnetId, StringComparison.OrdinalIgnoreCase));
+        if (!linkedToSpoke)
         {
-            case PrivateEndpointScenario.NoZoneGroup:
-                // Public DNS hands out the privatelink CNAME; the linked private zone has no record for it: NXDOMAIN.
-                return zone;
-            case PrivateEndpointScenario.PublicAccessNoDns:
-                return zone.Cname(Fqdn, PrivatelinkFqdn).A(PrivatelinkFqdn, PublicIp);
-            case PrivateEndpointScenario.StaleARecord:
-                return zone.Cname(Fqdn, PrivatelinkFqdn).A(PrivatelinkFqdn, StaleIp);
-            default:
-                return zone.Cname(Fqdn, PrivatelinkFqdn).A(PrivatelinkFqdn, PrivateIp);
+            return zone.Cname(Fqdn, PrivatelinkFqdn).A(PrivatelinkFqdn, PublicIp);
         }
+
+        var address = store.Get(ARecordId)?["properties"]?["aRecords"]?[0]?["ipv4Address"]?.GetValue<string>();
+        return address is null
+            ? zone // Linked zone without the record: NXDOMAIN, as Azure DNS answers.
+            : zone.Cname(Fqdn, PrivatelinkFqdn).A(PrivatelinkFqdn, address);
     }
 
     private static JsonObject Parse(string json) => (JsonObject)JsonNode.Parse(json)!;
