@@ -24,5 +24,8 @@ public abstract class ConfigSection
     /// <summary>The field path of a key in this section.</summary>
     public string PathOf(string key) => string.IsNullOrEmpty(FieldPath) ? key : $"{FieldPath}.{key}";
 
+    /// <summary>The location of item <paramref name="index"/> of a list-valued key.</summary>
+    public SourceLocation ItemLocationOf(string key, int index) => LocationOf($"{key}[{index}]");
+
     internal void RecordKey(string key, SourceLocation location) => _keyLocations[key] = location;
 }

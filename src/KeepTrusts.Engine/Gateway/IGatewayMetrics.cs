@@ -1,0 +1,26 @@
+using KeepTrusts.Engine.Routing;
+
+namespace KeepTrusts.Engine.Gateway;
+
+/// <summary>What the gateway core reports; the kt host exports it as Prometheus metrics.</summary>
+public interface IGatewayMetrics
+{
+    void RequestCompleted(string operation, string model, string target, int status, TimeSpan duration);
+
+    /// <summary>Status 0 means no HTTP answer (connection failure or timeout).</summary>
+    void UpstreamAttempt(string target, int status, TimeSpan duration);
+
+    void Retry(string target);
+
+    void Fallback(string fromTarget, string reason);
+
+    void Usage(string target, string model, long promptTokens, long completionTokens, decimal cost);
+
+    void PolicyDecision(string policy, string phase, string action);
+
+    void CircuitStateChanged(string target, CircuitState state);
+
+    void RateLimited(string scope);
+
+    void TimeToFirstByte(string target, TimeSpan duration);
+}

@@ -1,0 +1,8 @@
+namespace KeepTrusts.Engine.Routing;
+
+public enum CircuitState
+{
+    Closed,
+    Open,
+    HalfOpen,
+}

@@ -1,0 +1,204 @@
+using System.Net;
+using System.Net.Http.Headers;
+using KeepTrusts.Engine.Gateway;
+using KeepTrusts.Engine.Upstreams;
+using Microsoft.Extensions.Logging;
+using Polly;
+using Polly.Retry;
+
+namespace KeepTrusts.Engine.Routing;
+
+/// <summary>
+/// Calls one target with its retry policy (Polly: jittered exponential backoff, retry-after-ms / retry-after honoured
+/// and capped) and per-attempt timeout, and tells the breaker how it went. A non-streamed answer is read in full
+/// inside the attempt, so a body cut off mid-way is retried too; a streamed one is handed over at its headers, before
+/// any byte has reached the client, which is the last point a retry or fallback is still invisible to the client.
+/// </summary>
+internal sealed class UpstreamCaller
+{
+    private readonly TargetState _target;
+    private readonly HttpClient _http;
+    private readonly UpstreamCredentials _credentials;
+    private readonly IGatewayMetrics _metrics;
+    private readonly ILogger _logger;
+    private readonly TimeProvider _time;
+    private readonly ResiliencePipeline<HttpResponseMessage> _retry;
+    private readonly HashSet<int> _retryOn;
+
+    public UpstreamCaller(TargetState target, HttpClient http, UpstreamCredentials credentials, IGatewayMetrics metrics, ILogger logger, TimeProvider time)
+    {
+        _target = target;
+        _http = http;
+        _credentials = credentials;
+        _metrics = metrics;
+        _logger = logger;
+        _time = time;
+        _retryOn = [.. target.Retry.RetryOn];
+        _retry = BuildRetryPipeline(target.Retry, time);
+    }
+
+    public async Task<UpstreamOutcome> SendAsync(UpstreamOperation operation, ReadOnlyMemory<byte> body, bool stream, CancellationToken cancellationToken)
+    {
+        var attempts = 0;
+        var url = UpstreamUrl.For(_target.Options, operation);
+        var timeout = TimeSpan.FromSeconds(_target.Options.TimeoutSeconds);
+        try
+        {
+            var response = await _retry.ExecuteAsync(
+                async token =>
+                {
+                    attempts++;
+                    return await AttemptAsync(url, body, stream, timeout, token).ConfigureAwait(false);
+                },
+                cancellationToken).ConfigureAwait(false);
+
+            var status = (int)response.StatusCode;
+            if (status >= 500)
+            {
+                _target.Breaker.RecordFailure();
+            }
+            else if (status == 429)
+            {
+                _target.Breaker.RecordCancelled();
+            }
+            else if (!(stream && status < 400))
+            {
+                _target.Breaker.RecordSuccess();
+            }
+
+            return new UpstreamOutcome
+            {
+                TargetId = _target.Id,
+                Response = response,
+                Kind = status < 400 ? UpstreamFailureKind.None : UpstreamFailureKind.Status,
+                Reason = $"HTTP {status}",
+                Attempts = attempts,
+                MayFallBack = status == 429 || status >= 500,
+            };
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            _target.Breaker.RecordCancelled();
+            return new UpstreamOutcome { TargetId = _target.Id, Kind = UpstreamFailureKind.ClientCancelled, Reason = "client closed the request", Attempts = attempts };
+        }
+        catch (UpstreamTimeoutException)
+        {
+            _target.Breaker.RecordFailure();
+            return new UpstreamOutcome { TargetId = _target.Id, Kind = UpstreamFailureKind.Timeout, Reason = $"no answer within {timeout.TotalSeconds:0} s", Attempts = attempts, MayFallBack = true };
+        }
+        catch (UpstreamCredentialException ex)
+        {
+            GatewayLog.CredentialMissing(_logger, _target.Id, ex.Message);
+            return new UpstreamOutcome { TargetId = _target.Id, Kind = UpstreamFailureKind.Credential, Reason = ex.Message, Attempts = attempts, MayFallBack = true };
+        }
+        catch (Exception ex) when (ex is HttpRequestException or IOException)
+        {
+            _target.Breaker.RecordFailure();
+            return new UpstreamOutcome { TargetId = _target.Id, Kind = UpstreamFailureKind.ConnectionFailed, Reason = Describe(ex), Attempts = attempts, MayFallBack = true };
+        }
+    }
+
+    private async ValueTask<HttpResponseMessage> AttemptAsync(Uri url, ReadOnlyMemory<byte> body, bool stream, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, url)
+        {
+            Content = new ReadOnlyMemoryContent(body),
+            Version = HttpVersion.Version11,
+        };
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        foreach (var (name, value) in _target.Options.Headers)
+        {
+            request.Headers.TryAddWithoutValidation(name, value);
+        }
+
+        await _credentials.ApplyAsync(_target.Options, request, cancellationToken).ConfigureAwait(false);
+        using var attemptTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        attemptTimeout.CancelAfter(timeout);
+        var started = _time.GetTimestamp();
+        HttpResponseMessage? response = null;
+        try
+        {
+            response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, attemptTimeout.Token).ConfigureAwait(false);
+            if (!stream || !response.IsSuccessStatusCode)
+            {
+                // Buffer now, under the attempt's timeout: a body cut off mid-way fails this attempt, not the client.
+                var bytes = await response.Content.ReadAsByteArrayAsync(attemptTimeout.Token).ConfigureAwait(false);
+                var buffered = new ByteArrayContent(bytes);
+                foreach (var header in response.Content.Headers)
+                {
+                    buffered.Headers.TryAddWithoutValidation(header.Key, header.Value);
+                }
+
+                response.Content.Dispose();
+                response.Content = buffered;
+            }
+
+            _metrics.UpstreamAttempt(_target.Id, (int)response.StatusCode, _time.GetElapsedTime(started));
+            return response;
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            response?.Dispose();
+            _metrics.UpstreamAttempt(_target.Id, 0, _time.GetElapsedTime(started));
+            throw new UpstreamTimeoutException();
+        }
+        catch (Exception ex) when (ex is HttpRequestException or IOException)
+        {
+            response?.Dispose();
+            _metrics.UpstreamAttempt(_target.Id, 0, _time.GetElapsedTime(started));
+            throw;
+        }
+    }
+
+    private ResiliencePipeline<HttpResponseMessage> BuildRetryPipeline(Configuration.RetryOptions retry, TimeProvider time)
+    {
+        if (retry.MaxRetries <= 0)
+        {
+            return ResiliencePipeline<HttpResponseMessage>.Empty;
+        }
+
+        var maxDelay = TimeSpan.FromMilliseconds(retry.MaxDelayMs);
+        return new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = time }
+            .AddRetry(new RetryStrategyOptions<HttpResponseMessage>
+            {
+                MaxRetryAttempts = retry.MaxRetries,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                Delay = TimeSpan.FromMilliseconds(retry.BaseDelayMs),
+                MaxDelay = maxDelay,
+                ShouldHandle = args => ValueTask.FromResult(args.Outcome switch
+                {
+                    { Exception: HttpRequestException or IOException or UpstreamTimeoutException } => true,
+                    { Result: { } response } => _retryOn.Contains((int)response.StatusCode),
+                    _ => false,
+                }),
+                DelayGenerator = args =>
+                {
+                    if (retry.RespectRetryAfter && args.Outcome.Result is { } response && RetryAfter.From(response, time) is { } wait)
+                    {
+                        return ValueTask.FromResult<TimeSpan?>(wait > maxDelay ? maxDelay : wait);
+                    }
+
+                    return ValueTask.FromResult<TimeSpan?>(null);
+                },
+                OnRetry = args =>
+                {
+                    var reason = args.Outcome.Result is { } response ? $"HTTP {(int)response.StatusCode}" : Describe(args.Outcome.Exception);
+                    args.Outcome.Result?.Dispose();
+                    _metrics.Retry(_target.Id);
+                    GatewayLog.Retrying(_logger, _target.Id, args.AttemptNumber + 1, reason, args.RetryDelay.TotalMilliseconds);
+                    return ValueTask.CompletedTask;
+                },
+            })
+            .Build();
+    }
+
+    private static string Describe(Exception? ex) => ex switch
+    {
+        UpstreamTimeoutException => "timeout",
+        HttpRequestException { HttpRequestError: var error } when error != HttpRequestError.Unknown => error.ToString(),
+        HttpRequestException { InnerException: { } inner } => inner.GetType().Name,
+        null => "unknown",
+        _ => ex.GetType().Name,
+    };
+}

@@ -1,0 +1,14 @@
+namespace KeepTrusts.Engine.Routing;
+
+public enum UpstreamFailureKind
+{
+    None,
+
+    /// <summary>The upstream answered with an HTTP status (see the response).</summary>
+    Status,
+    ConnectionFailed,
+    Timeout,
+    CircuitOpen,
+    Credential,
+    ClientCancelled,
+}

@@ -1,0 +1,3 @@
+using KeepTrusts.Gateway.Cli;
+
+return await KtCommandLine.RunAsync(args, Console.Out, Console.Error).ConfigureAwait(false);

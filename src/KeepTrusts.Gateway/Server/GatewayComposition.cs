@@ -1,0 +1,29 @@
+using KeepTrusts.Engine.Audit;
+using KeepTrusts.Engine.Configuration;
+using KeepTrusts.Engine.Policies;
+
+namespace KeepTrusts.Gateway.Server;
+
+/// <summary>The policy chain and audit sink a config asks for, built once per server.</summary>
+public sealed class GatewayComposition : IAsyncDisposable
+{
+    private GatewayComposition(PolicyChain chain, IAuditSink? audit)
+    {
+        Chain = chain;
+        Audit = audit;
+    }
+
+    public PolicyChain Chain { get; }
+
+    public IAuditSink? Audit { get; }
+
+    public static GatewayComposition Create(PolicyConfig config) => new(PolicyChain.Empty, null);
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Audit is not null)
+        {
+            await Audit.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+}

@@ -1,0 +1,33 @@
+using KeepTrusts.Engine.Audit;
+using KeepTrusts.Engine.Configuration;
+using KeepTrusts.Engine.Policies;
+
+namespace KeepTrusts.Gateway.Server;
+
+/// <summary>What <see cref="GatewayServer.Build"/> needs: a validated config and where to listen.</summary>
+public sealed class GatewayServerOptions
+{
+    public required PolicyConfig Config { get; init; }
+
+    public string Listen { get; init; } = GatewayServer.DefaultListen;
+
+    public PolicyChain? Chain { get; init; }
+
+    public IAuditSink? Audit { get; init; }
+
+    /// <summary>Upstream handler override (tests); default: the engine's pooled handler with the echo target.</summary>
+    public HttpMessageHandler? UpstreamHandler { get; init; }
+
+    /// <summary>Where secrets are read from (client keys, upstream keys); default: the process environment.</summary>
+    public Func<string, string?>? ReadEnvironment { get; init; }
+
+    /// <summary>Upstream credential source override (tests inject a token credential).</summary>
+    public KeepTrusts.Engine.Upstreams.UpstreamCredentials? Credentials { get; init; }
+
+    public bool JsonLogs { get; init; }
+
+    public bool Quiet { get; init; }
+
+    /// <summary>How long in-flight requests may take to finish on Ctrl+C / SIGTERM.</summary>
+    public int ShutdownTimeoutSeconds { get; init; } = 30;
+}

@@ -1,0 +1,22 @@
+using KeepTrusts.Engine.Gateway;
+using KeepTrusts.Engine.Routing;
+using KeepTrusts.Engine.Upstreams;
+
+namespace KeepTrusts.Gateway.Server;
+
+/// <summary>Runs the active health probes of the targets that configure <c>health_probe</c>.</summary>
+internal sealed class HealthProbeService(ChatGateway gateway, HttpMessageHandler? handler, ILogger logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var probed = gateway.Router.Targets.Where(t => t.Options.HealthProbe is { Enabled: true }).ToList();
+        if (probed.Count == 0)
+        {
+            return;
+        }
+
+        using var http = new HttpClient(handler ?? new UpstreamHandler(), disposeHandler: handler is null) { Timeout = Timeout.InfiniteTimeSpan };
+        var prober = new HealthProber(http, new UpstreamCredentials(), logger);
+        await Task.WhenAll(probed.Select(t => prober.RunAsync(t, stoppingToken))).ConfigureAwait(false);
+    }
+}

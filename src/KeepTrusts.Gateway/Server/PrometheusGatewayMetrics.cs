@@ -1,0 +1,87 @@
+using KeepTrusts.Engine.Gateway;
+using KeepTrusts.Engine.Routing;
+using Prometheus;
+
+namespace KeepTrusts.Gateway.Server;
+
+/// <summary>The gateway core's metrics as Prometheus series, in a registry of this server's own.</summary>
+public sealed class PrometheusGatewayMetrics : IGatewayMetrics
+{
+    private static readonly double[] LatencyBuckets = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
+
+    private readonly Counter _requests;
+    private readonly Histogram _requestDuration;
+    private readonly Counter _upstreamAttempts;
+    private readonly Histogram _upstreamDuration;
+    private readonly Counter _retries;
+    private readonly Counter _fallbacks;
+    private readonly Counter _tokens;
+    private readonly Counter _cost;
+    private readonly Counter _decisions;
+    private readonly Gauge _circuit;
+    private readonly Counter _rateLimited;
+    private readonly Histogram _timeToFirstByte;
+
+    public PrometheusGatewayMetrics()
+    {
+        Registry = Metrics.NewCustomRegistry();
+        var factory = Metrics.WithCustomRegistry(Registry);
+        _requests = factory.CreateCounter("kt_requests_total", "Client requests answered, by operation, model, target and status.", "operation", "model", "target", "status");
+        _requestDuration = factory.CreateHistogram("kt_request_duration_seconds", "Time from request to the end of the answer.",
+            new HistogramConfiguration { LabelNames = ["operation", "target"], Buckets = LatencyBuckets });
+        _upstreamAttempts = factory.CreateCounter("kt_upstream_attempts_total", "Upstream attempts by target and HTTP status (0 = no answer).", "target", "status");
+        _upstreamDuration = factory.CreateHistogram("kt_upstream_duration_seconds", "Upstream time to response headers (streams) or full body.",
+            new HistogramConfiguration { LabelNames = ["target"], Buckets = LatencyBuckets });
+        _retries = factory.CreateCounter("kt_retries_total", "Retries by target.", "target");
+        _fallbacks = factory.CreateCounter("kt_fallbacks_total", "Moves to the next target, by the target left and why.", "from", "reason");
+        _tokens = factory.CreateCounter("kt_tokens_total", "Tokens used, by target, model and kind (prompt, completion).", "target", "model", "kind");
+        _cost = factory.CreateCounter("kt_cost_usd_total", "Cost in USD from the targets' pricing.", "target", "model");
+        _decisions = factory.CreateCounter("kt_policy_decisions_total", "Policy decisions by policy, phase and action.", "policy", "phase", "action");
+        _circuit = factory.CreateGauge("kt_circuit_state", "Circuit state per target: 0 closed, 1 half-open, 2 open.", "target");
+        _rateLimited = factory.CreateCounter("kt_rate_limited_total", "Requests refused by a rate limit, by scope (client, target).", "scope");
+        _timeToFirstByte = factory.CreateHistogram("kt_stream_time_to_first_byte_seconds", "Streams: time from request to the first byte sent to the client.",
+            new HistogramConfiguration { LabelNames = ["target"], Buckets = LatencyBuckets });
+    }
+
+    public CollectorRegistry Registry { get; }
+
+    public void InitializeTargets(IEnumerable<string> targets)
+    {
+        foreach (var target in targets)
+        {
+            _circuit.WithLabels(target).Set(0);
+        }
+    }
+
+    public void RequestCompleted(string operation, string model, string target, int status, TimeSpan duration)
+    {
+        _requests.WithLabels(operation, model, target, status.ToString(System.Globalization.CultureInfo.InvariantCulture)).Inc();
+        _requestDuration.WithLabels(operation, target).Observe(duration.TotalSeconds);
+    }
+
+    public void UpstreamAttempt(string target, int status, TimeSpan duration)
+    {
+        _upstreamAttempts.WithLabels(target, status.ToString(System.Globalization.CultureInfo.InvariantCulture)).Inc();
+        _upstreamDuration.WithLabels(target).Observe(duration.TotalSeconds);
+    }
+
+    public void Retry(string target) => _retries.WithLabels(target).Inc();
+
+    public void Fallback(string fromTarget, string reason) => _fallbacks.WithLabels(fromTarget, reason).Inc();
+
+    public void Usage(string target, string model, long promptTokens, long completionTokens, decimal cost)
+    {
+        _tokens.WithLabels(target, model, "prompt").Inc(promptTokens);
+        _tokens.WithLabels(target, model, "completion").Inc(completionTokens);
+        _cost.WithLabels(target, model).Inc((double)cost);
+    }
+
+    public void PolicyDecision(string policy, string phase, string action) => _decisions.WithLabels(policy, phase, action).Inc();
+
+    public void CircuitStateChanged(string target, CircuitState state) =>
+        _circuit.WithLabels(target).Set(state switch { CircuitState.Open => 2, CircuitState.HalfOpen => 1, _ => 0 });
+
+    public void RateLimited(string scope) => _rateLimited.WithLabels(scope).Inc();
+
+    public void TimeToFirstByte(string target, TimeSpan duration) => _timeToFirstByte.WithLabels(target).Observe(duration.TotalSeconds);
+}
