@@ -390,7 +390,7 @@ internal static class PrivateEndpointChecks
         {
             return new CheckResult(Ids.AppServiceRouteAll, RoutingGotcha, CheckStatus.Fail,
                 $"The App Service {name} is not VNet-integrated: it cannot reach the private endpoint at all.",
-                evidence, $"az webapp vnet-integration add --resource-group {rg} --name {name} --vnet <spoke-vnet-id> --subnet <integration-subnet>");
+                evidence, $"az webapp vnet-integration add --subscription {ArmIds.Subscription(appId)} --resource-group {rg} --name {name} --vnet <spoke-vnet-id> --subnet <integration-subnet>");
         }
 
         if (siteFlag == true || outbound == true || configFlag == true)
@@ -401,7 +401,7 @@ internal static class PrivateEndpointChecks
 
         return new CheckResult(Ids.AppServiceRouteAll, RoutingGotcha, CheckStatus.Fail,
             $"{name} is VNet-integrated but routes only private ranges through the VNet (vnetRouteAllEnabled is false): calls to Azure OpenAI can take the app's own path and time out.",
-            evidence, $"az webapp config set --resource-group {rg} --name {name} --generic-configurations '{{\"vnetRouteAllEnabled\": true}}'");
+            evidence, $"az webapp config set --subscription {ArmIds.Subscription(appId)} --resource-group {rg} --name {name} --generic-configurations '{{\"vnetRouteAllEnabled\": true}}'");
     }
 
     private static CheckResult NetworkPolicies(PrivateEndpointCheckContext c, RemediationNames n, out bool inboundNsgApplies)

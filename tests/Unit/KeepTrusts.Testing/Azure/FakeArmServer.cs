@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using KeepTrusts.Testing.Tls;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -59,7 +58,7 @@ public sealed class FakeArmServer : IAsyncDisposable
 
     public static async Task<FakeArmServer> StartAsync(ArmResourceStore store)
     {
-        var certificate = TestCertificates.CreateServerCertificate(["localhost"], [IPAddress.Loopback]);
+        var certificate = TestCertificates.Create("localhost", "127.0.0.1");
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0, l => l.UseHttps(certificate)));

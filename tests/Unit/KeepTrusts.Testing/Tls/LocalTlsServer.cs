@@ -41,7 +41,7 @@ public sealed class LocalTlsServer : IAsyncDisposable
             throw new ArgumentException($"Test servers bind to loopback only; {loopbackAddress} is not in 127.0.0.0/8.", nameof(loopbackAddress));
         }
 
-        var certificate = TestCertificates.CreateServerCertificate([hostName]);
+        var certificate = TestCertificates.Create(hostName);
         var listener = new TcpListener(loopbackAddress, 0);
         listener.Start();
         return new LocalTlsServer(listener, certificate);
