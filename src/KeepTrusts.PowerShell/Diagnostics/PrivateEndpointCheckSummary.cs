@@ -1,0 +1,29 @@
+namespace KeepTrusts.PowerShell.Diagnostics;
+
+/// <summary>Test-KtPrivateEndpoint -Summary: the first broken link and its fix.</summary>
+public sealed class PrivateEndpointCheckSummary
+{
+    public string Endpoint { get; set; } = string.Empty;
+
+    /// <summary>True when no check failed (warnings allowed).</summary>
+    public bool Healthy { get; set; }
+
+    /// <summary>The first failing check (or the first warning when nothing failed); null when all passed.</summary>
+    public string? FirstFailingCheck { get; set; }
+
+    public int? Gotcha { get; set; }
+
+    public string Message { get; set; } = string.Empty;
+
+    public string? Remediation { get; set; }
+
+    public int Failed { get; set; }
+
+    public int Warnings { get; set; }
+
+    public int Passed { get; set; }
+
+    public int Skipped { get; set; }
+
+    public override string ToString() => Healthy ? $"Healthy: {Message}" : $"Broken at {FirstFailingCheck}: {Message}";
+}
