@@ -71,4 +71,23 @@ public sealed class NoArmDiagnosticsTests
         Assert.False(PrivateEndpointDiagnostics.ConnectDecision(dns, nicIp: "10.1.2.4").Allowed);
         Assert.True(PrivateEndpointDiagnostics.ConnectDecision(dns, nicIp: "10.1.2.99").Allowed);
     }
+
+    [Fact]
+    public async Task A_cancelled_run_stops_with_OperationCanceledException()
+    {
+        var topology = new PrivateEndpointTopology();
+        await using var fake = await FakeArmServer.StartAsync(topology.BuildStore(PrivateEndpointScenario.Healthy));
+        using var cancelled = new CancellationTokenSource();
+        cancelled.Cancel();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => new PrivateEndpointDiagnostics().RunAsync(
+            new PrivateEndpointDiagnosticRequest
+            {
+                Endpoint = topology.EndpointUrl,
+                AccountResourceId = topology.AccountId,
+                DnsServer = "127.0.0.1:1",
+                Arm = ArmResourcesTests.Options(fake),
+            },
+            cancelled.Token));
+    }
 }
