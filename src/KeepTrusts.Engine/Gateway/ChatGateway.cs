@@ -315,21 +315,15 @@ public sealed class ChatGateway : IAsyncDisposable
 
     private GatewayResponse StreamResponse(CallContext context, TargetState target, HttpResponseMessage upstream, int attempts)
     {
-        var response = new GatewayResponse
-        {
-            Status = 200,
-            ContentType = "text/event-stream",
-            TargetId = target.Id,
-            StreamTo = (output, cancellationToken) => PumpStreamAsync(context, target, upstream, attempts, output, cancellationToken),
-        };
+        var response = new GatewayResponse { Status = 200, ContentType = "text/event-stream", TargetId = target.Id };
+        response.StreamTo = (output, cancellationToken) => PumpStreamAsync(context, target, upstream, attempts, response, output, cancellationToken);
         response.Headers.Add(new("x-keeptrusts-target", target.Id));
         AddPolicyHeader(response, context.Decisions);
         return response;
     }
 
-    private async Task PumpStreamAsync(CallContext context, TargetState target, HttpResponseMessage upstream, int attempts, Stream output, CancellationToken cancellationToken)
+    private async Task PumpStreamAsync(CallContext context, TargetState target, HttpResponseMessage upstream, int attempts, GatewayResponse response, Stream output, CancellationToken cancellationToken)
     {
-        var response = new GatewayResponse { Status = 200, TargetId = target.Id };
         var relay = new SseRelay(_chainEnabled && context.Request.Operation == UpstreamOperation.ChatCompletions ? _chain : PolicyChain.Empty);
         var idle = TimeSpan.FromSeconds(target.Options.EffectiveStreamTimeoutSeconds);
         using var idleCts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -421,7 +415,9 @@ public sealed class ChatGateway : IAsyncDisposable
             _ when relay.Blocked is not null => 400,
             _ => 502,
         };
-        response = new GatewayResponse { Status = status, TargetId = target.Id, ErrorCode = errorCode };
+        // The client saw 200 and the events; the record and metrics keep what really happened.
+        response.Status = status;
+        response.ErrorCode = errorCode;
         await FinishAsync(context, response, target, relay.PromptTokens, relay.CompletionTokens, attempts, relay.ContentFilterResults, relay.ReleasedText).ConfigureAwait(false);
     }
 

@@ -8,7 +8,7 @@ namespace KeepTrusts.Engine.Gateway;
 /// </summary>
 public sealed class GatewayResponse
 {
-    public int Status { get; init; }
+    public int Status { get; set; }
 
     public string ContentType { get; init; } = "application/json";
 
@@ -17,7 +17,7 @@ public sealed class GatewayResponse
     public ReadOnlyMemory<byte> Body { get; init; }
 
     /// <summary>Set for streamed answers: writes the events to the client and completes when the stream ends.</summary>
-    public Func<Stream, CancellationToken, Task>? StreamTo { get; init; }
+    public Func<Stream, CancellationToken, Task>? StreamTo { get; set; }
 
     public string? TargetId { get; set; }
 
@@ -30,5 +30,5 @@ public sealed class GatewayResponse
     public decimal Cost { get; set; }
 
     /// <summary>OpenAI error code when this is an error answer (policy name, model_not_found, ...).</summary>
-    public string? ErrorCode { get; init; }
+    public string? ErrorCode { get; set; }
 }

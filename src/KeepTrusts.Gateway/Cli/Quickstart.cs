@@ -126,7 +126,7 @@ internal static class Quickstart
                 break;
             }
 
-            if (line.StartsWith("data: ", StringComparison.Ordinal) && JsonNode.Parse(line[6..])?["choices"]?[0]?["delta"]?["content"]?.ToString() is { Length: > 0 } piece)
+            if (line.StartsWith("data: ", StringComparison.Ordinal) && JsonNode.Parse(line[6..])?["choices"] is JsonArray { Count: > 0 } choices && choices[0]?["delta"]?["content"]?.ToString() is { Length: > 0 } piece)
             {
                 text.Append(piece);
                 await stdout.WriteAsync($"[{piece}]").ConfigureAwait(false);

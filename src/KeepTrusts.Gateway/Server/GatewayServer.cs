@@ -32,7 +32,7 @@ public static class GatewayServer
         {
             kestrel.AddServerHeader = false;
             kestrel.Limits.MaxRequestBodySize = config.Gateway.MaxRequestBodyBytes;
-            kestrel.Limits.RequestHeadersTimeout = TimeSpan.FromSeconds(10);
+            kestrel.Limits.RequestHeadersTimeout = options.RequestHeadersTimeout;
             kestrel.Limits.MaxRequestHeadersTotalSize = 32 * 1024;
             kestrel.Limits.MaxRequestLineSize = 8 * 1024;
             kestrel.Limits.KeepAliveTimeout = TimeSpan.FromSeconds(120);

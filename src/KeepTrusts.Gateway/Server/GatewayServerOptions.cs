@@ -28,6 +28,9 @@ public sealed class GatewayServerOptions
 
     public bool Quiet { get; init; }
 
+    /// <summary>How long a client may take to send its request headers (slow-header clients are cut off).</summary>
+    public TimeSpan RequestHeadersTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
     /// <summary>How long in-flight requests may take to finish on Ctrl+C / SIGTERM.</summary>
     public int ShutdownTimeoutSeconds { get; init; } = 30;
 }

@@ -54,6 +54,7 @@ internal sealed class GatewayHarness : IAsyncDisposable
             Credentials = credentials,
             Quiet = true,
             ShutdownTimeoutSeconds = 10,
+            RequestHeadersTimeout = TimeSpan.FromSeconds(2),
         });
         await app.StartAsync().ConfigureAwait(false);
         return new GatewayHarness(fake, app, GatewayServer.BoundAddress(app), result.Config!);

@@ -1,0 +1,28 @@
+@{
+    # The build stamps ModuleVersion from Directory.Build.props (VersionPrefix) into out/KeepTrusts/KeepTrusts.psd1.
+    RootModule           = 'KeepTrusts.PowerShell.dll'
+    ModuleVersion        = '0.1.0'
+    GUID                 = '5d2c1a7e-8f4b-4e8e-9a61-3c0f4f6b2d19'
+    Author               = 'KeepTrusts'
+    CompanyName          = 'KeepTrusts'
+    Copyright            = '(c) KeepTrusts. All rights reserved.'
+    Description          = 'Azure OpenAI behind private networking and a policy gateway: an OpenAI-compatible gateway with a policy chain (prompt injection, PII, safety, audit), policy-checked chat, and private-endpoint diagnostics and repair.'
+    PowerShellVersion    = '7.4'
+    CompatiblePSEditions = @('Core')
+    FormatsToProcess     = @('KeepTrusts.Format.ps1xml')
+    TypesToProcess       = @('KeepTrusts.Types.ps1xml')
+
+    # Explicit lists: one name per line, sorted, so parallel work adds lines without conflicts.
+    CmdletsToExport      = @(
+        'Test-KtPolicyConfig'
+    )
+    FunctionsToExport    = @()
+    VariablesToExport    = @()
+    AliasesToExport      = @()
+
+    PrivateData          = @{
+        PSData = @{
+            Tags = @('Azure', 'AzureOpenAI', 'OpenAI', 'Gateway', 'PrivateEndpoint', 'PrivateLink', 'DNS', 'PII', 'PromptInjection', 'Audit', 'PSEdition_Core', 'Linux', 'Windows', 'MacOS')
+        }
+    }
+}

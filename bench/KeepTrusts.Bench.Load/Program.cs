@@ -1,0 +1,84 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using KeepTrusts.Bench.Load;
+
+// Gateway overhead, measured the way the peers publish theirs: a local upstream that answers at once, the same load
+// direct and through kt, in one run; the gateway's added latency is gateway minus direct.
+var options = BenchOptions.Parse(args);
+Console.WriteLine($"KeepTrusts gateway load benchmark — {Environment.ProcessorCount} cores, {RuntimeInfo()}");
+Console.WriteLine($"rate {options.Rate}/s and concurrency {options.Concurrency} for {options.Seconds} s each (+{options.Warmup} s warm-up), stream {options.StreamChunks} chunks");
+
+await using var upstream = await FastUpstream.StartAsync(options.StreamChunks, TimeSpan.Zero);
+var work = Directory.CreateTempSubdirectory("kt-bench-");
+var noChain = await GatewayUnderTest.StartAsync("no-policies", Configs.Write(work.FullName, upstream.Url, fullChain: false));
+var fullChain = await GatewayUnderTest.StartAsync("full-chain", Configs.Write(work.FullName, upstream.Url, fullChain: true));
+var directUrl = upstream.Url + "/openai/deployments/gpt-4o/chat/completions?api-version=2024-10-21";
+var targets = new (string Name, string Url, GatewayUnderTest? Gateway)[]
+{
+    ("direct", directUrl, null),
+    ("gateway, no policies", noChain.Url + "/v1/chat/completions", noChain),
+    ("gateway, full chain + audit", fullChain.Url + "/v1/chat/completions", fullChain),
+};
+
+var rows = new List<ResultRow>();
+using var driver = new LoadDriver();
+foreach (var (name, url, gateway) in targets)
+{
+    await driver.RunConcurrentAsync(url, stream: false, options.Concurrency, TimeSpan.FromSeconds(options.Warmup));
+}
+
+foreach (var (name, url, gateway) in targets)
+{
+    var cpu = gateway?.Cpu();
+    var result = await driver.RunFixedRateAsync(url, options.Rate, TimeSpan.FromSeconds(options.Seconds));
+    rows.Add(ResultRow.From($"{options.Rate}/s fixed rate", name, result, gateway, cpu));
+}
+
+foreach (var (name, url, gateway) in targets)
+{
+    var cpu = gateway?.Cpu();
+    var result = await driver.RunConcurrentAsync(url, stream: false, options.Concurrency, TimeSpan.FromSeconds(options.Seconds));
+    rows.Add(ResultRow.From($"concurrency {options.Concurrency}", name, result, gateway, cpu));
+}
+
+var streamTargets = new[] { targets[0], targets[2] };
+foreach (var (name, url, gateway) in streamTargets)
+{
+    await driver.RunConcurrentAsync(url, stream: true, 4, TimeSpan.FromSeconds(Math.Min(2, options.Warmup)));
+    var cpu = gateway?.Cpu();
+    var result = await driver.RunConcurrentAsync(url, stream: true, options.StreamConcurrency, TimeSpan.FromSeconds(options.Seconds));
+    rows.Add(ResultRow.From($"stream x{options.StreamConcurrency}", name, result, gateway, cpu));
+}
+
+Console.WriteLine();
+Console.WriteLine(ResultRow.Table(rows));
+var audited = fullChain.AuditRecordCount(Path.Combine(work.FullName, "audit"));
+Console.WriteLine($"audit records written by the full-chain gateway: {audited}");
+await noChain.DisposeAsync();
+await fullChain.DisposeAsync();
+try
+{
+    work.Delete(recursive: true);
+}
+catch (IOException)
+{
+}
+
+static string RuntimeInfo() => $".NET {Environment.Version}, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}";
+
+internal sealed record BenchOptions(int Rate, int Seconds, int Warmup, int Concurrency, int StreamChunks, int StreamConcurrency)
+{
+    public static BenchOptions Parse(string[] args)
+    {
+        int Get(string name, int fallback)
+        {
+            var i = Array.IndexOf(args, name);
+            return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
+        }
+
+        return args.Contains("--quick")
+            ? new BenchOptions(Get("--rate", 500), Get("--seconds", 3), Get("--warmup", 1), Get("--concurrency", 16), Get("--stream-chunks", 20), Get("--stream-concurrency", 8))
+            : new BenchOptions(Get("--rate", 1000), Get("--seconds", 15), Get("--warmup", 5), Get("--concurrency", 32), Get("--stream-chunks", 20), Get("--stream-concurrency", 8));
+    }
+}
