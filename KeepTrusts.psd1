@@ -15,6 +15,8 @@
     # Explicit lists: one name per line, sorted, so parallel work adds lines without conflicts.
     CmdletsToExport      = @(
         'Test-KtPolicyConfig'
+        'Test-KtPrivateEndpoint'
+        'Repair-KtDnsZoneLink'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

@@ -1,7 +1,7 @@
-namespace KeepTrusts.PowerShell.Diagnostics;
+namespace KeepTrusts.PowerShell;
 
 /// <summary>Outcome of one private-endpoint check (mirrors the engine's, so no engine type reaches the pipeline).</summary>
-public enum PrivateEndpointCheckStatus
+public enum KtCheckStatus
 {
     Pass,
     Warn,

@@ -3,14 +3,14 @@ using System.Security;
 using KeepTrusts.Engine.Azure;
 using KeepTrusts.Engine.Repair;
 
-namespace KeepTrusts.PowerShell.Diagnostics;
+namespace KeepTrusts.PowerShell.Commands;
 
 /// <summary>
 /// <para type="synopsis">Creates what private DNS needs for a private endpoint: the zone, a link per VNet, the zone group.</para>
 /// </summary>
 [Cmdlet(VerbsDiagnostic.Repair, "KtDnsZoneLink", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
-[OutputType(typeof(DnsZoneLinkRepairAction))]
-public sealed class RepairKtDnsZoneLinkCommand : KtCmdletDraft
+[OutputType(typeof(KtDnsZoneLinkAction))]
+public sealed class RepairKtDnsZoneLinkCommand : KtCmdlet
 {
     private const int ProgressId = 42;
 
@@ -61,7 +61,7 @@ public sealed class RepairKtDnsZoneLinkCommand : KtCmdletDraft
         try
         {
             var repair = new DnsZoneLinkRepair(options, reporter);
-            var plan = RunAsync(ct => repair.PlanAsync(request, ct));
+            var plan = RunOnPipeline(ct => repair.PlanAsync(request, ct));
             var prerequisiteMissing = false;
             foreach (var step in plan.Steps)
             {
@@ -80,10 +80,10 @@ public sealed class RepairKtDnsZoneLinkCommand : KtCmdletDraft
                 }
                 else
                 {
-                    result = RunAsync(ct => repair.ApplyAsync(step, ct));
+                    result = RunOnPipeline(ct => repair.ApplyAsync(step, ct));
                 }
 
-                WriteObject(new DnsZoneLinkRepairAction
+                WriteObject(new KtDnsZoneLinkAction
                 {
                     Action = result.Action.ToString(),
                     Target = result.Target,
@@ -98,7 +98,7 @@ public sealed class RepairKtDnsZoneLinkCommand : KtCmdletDraft
         }
         catch (ArgumentException ex)
         {
-            WriteError(new ErrorRecord(new ArgumentException(ex.Message), "KtInvalidArgument", ErrorCategory.InvalidArgument, PrivateEndpointId));
+            WriteError("KtInvalidArgument", ErrorCategory.InvalidArgument, PrivateEndpointId, ex.Message);
         }
         finally
         {

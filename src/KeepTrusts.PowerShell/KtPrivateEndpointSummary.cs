@@ -1,7 +1,7 @@
-namespace KeepTrusts.PowerShell.Diagnostics;
+namespace KeepTrusts.PowerShell;
 
 /// <summary>Test-KtPrivateEndpoint -Summary: the first broken link and its fix.</summary>
-public sealed class PrivateEndpointCheckSummary
+public sealed class KtPrivateEndpointSummary
 {
     public string Endpoint { get; set; } = string.Empty;
 

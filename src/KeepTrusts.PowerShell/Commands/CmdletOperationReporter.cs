@@ -1,7 +1,7 @@
 using System.Management.Automation;
 using KeepTrusts.Engine.Diagnostics;
 
-namespace KeepTrusts.PowerShell.Diagnostics;
+namespace KeepTrusts.PowerShell.Commands;
 
 /// <summary>
 /// Forwards the engine's verbose and progress reports to the cmdlet. The engine calls from any thread; the records

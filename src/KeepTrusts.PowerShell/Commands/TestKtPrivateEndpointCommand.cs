@@ -3,14 +3,14 @@ using System.Security;
 using KeepTrusts.Engine.Azure;
 using KeepTrusts.Engine.Diagnostics;
 
-namespace KeepTrusts.PowerShell.Diagnostics;
+namespace KeepTrusts.PowerShell.Commands;
 
 /// <summary>
 /// <para type="synopsis">Checks every link of an Azure OpenAI private endpoint and names the broken one with its fix.</para>
 /// </summary>
 [Cmdlet(VerbsDiagnostic.Test, "KtPrivateEndpoint")]
-[OutputType(typeof(PrivateEndpointCheck), typeof(PrivateEndpointCheckSummary))]
-public sealed class TestKtPrivateEndpointCommand : KtCmdletDraft
+[OutputType(typeof(KtPrivateEndpointCheck), typeof(KtPrivateEndpointSummary))]
+public sealed class TestKtPrivateEndpointCommand : KtCmdlet
 {
     private const int ProgressId = 41;
 
@@ -58,9 +58,8 @@ public sealed class TestKtPrivateEndpointCommand : KtCmdletDraft
         var endpoint = Endpoint ?? Environment.GetEnvironmentVariable("AZURE_OPENAI_ENDPOINT");
         if (string.IsNullOrWhiteSpace(endpoint))
         {
-            ThrowTerminatingError(new ErrorRecord(
-                new ArgumentException("No endpoint: pass -Endpoint https://<name>.openai.azure.com/ or set $env:AZURE_OPENAI_ENDPOINT."),
-                "KtEndpointMissing", ErrorCategory.InvalidArgument, null));
+            WriteError("KtEndpointMissing", ErrorCategory.InvalidArgument, null,
+                "No endpoint: pass -Endpoint https://<name>.openai.azure.com/ or set $env:AZURE_OPENAI_ENDPOINT.");
             return;
         }
 
@@ -93,11 +92,11 @@ public sealed class TestKtPrivateEndpointCommand : KtCmdletDraft
         PrivateEndpointReport report;
         try
         {
-            report = RunAsync(ct => new PrivateEndpointDiagnostics(reporter).RunAsync(request, ct));
+            report = RunOnPipeline(ct => new PrivateEndpointDiagnostics(reporter).RunAsync(request, ct));
         }
         catch (ArgumentException ex)
         {
-            WriteError(new ErrorRecord(new ArgumentException(ex.Message), "KtInvalidArgument", ErrorCategory.InvalidArgument, endpoint));
+            WriteError("KtInvalidArgument", ErrorCategory.InvalidArgument, endpoint, ex.Message);
             return;
         }
         finally
@@ -113,7 +112,7 @@ public sealed class TestKtPrivateEndpointCommand : KtCmdletDraft
         if (Summary.IsPresent)
         {
             var s = report.Summary;
-            WriteObject(new PrivateEndpointCheckSummary
+            WriteObject(new KtPrivateEndpointSummary
             {
                 Endpoint = s.Endpoint,
                 Healthy = s.Healthy,
@@ -131,12 +130,12 @@ public sealed class TestKtPrivateEndpointCommand : KtCmdletDraft
 
         foreach (var check in report.Checks)
         {
-            WriteObject(new PrivateEndpointCheck
+            WriteObject(new KtPrivateEndpointCheck
             {
                 Endpoint = report.Summary.Endpoint,
                 Check = check.Check,
                 Gotcha = check.Gotcha,
-                Status = (PrivateEndpointCheckStatus)(int)check.Status,
+                Status = (KtCheckStatus)(int)check.Status,
                 Message = check.Message,
                 Evidence = check.EvidenceText,
                 Remediation = check.Remediation,

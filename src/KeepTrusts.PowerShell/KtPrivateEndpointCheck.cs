@@ -1,7 +1,7 @@
-namespace KeepTrusts.PowerShell.Diagnostics;
+namespace KeepTrusts.PowerShell;
 
 /// <summary>One link of the private-endpoint chain, as Test-KtPrivateEndpoint writes it.</summary>
-public sealed class PrivateEndpointCheck
+public sealed class KtPrivateEndpointCheck
 {
     /// <summary>The endpoint host name the check ran for.</summary>
     public string Endpoint { get; set; } = string.Empty;
@@ -12,7 +12,7 @@ public sealed class PrivateEndpointCheck
     /// <summary>The seed article's failure mode (1 DNS, 2 App Service routing, 3 NSG, 4 SDK), when it names one.</summary>
     public int? Gotcha { get; set; }
 
-    public PrivateEndpointCheckStatus Status { get; set; }
+    public KtCheckStatus Status { get; set; }
 
     /// <summary>What was seen, in words.</summary>
     public string Message { get; set; } = string.Empty;

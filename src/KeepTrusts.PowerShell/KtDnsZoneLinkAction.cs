@@ -1,7 +1,7 @@
-namespace KeepTrusts.PowerShell.Diagnostics;
+namespace KeepTrusts.PowerShell;
 
 /// <summary>One action of Repair-KtDnsZoneLink and what happened to it.</summary>
-public sealed class DnsZoneLinkRepairAction
+public sealed class KtDnsZoneLinkAction
 {
     /// <summary>CreateZone, LinkVirtualNetwork or CreateZoneGroup.</summary>
     public string Action { get; set; } = string.Empty;
