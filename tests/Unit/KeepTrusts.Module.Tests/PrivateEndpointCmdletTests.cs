@@ -168,7 +168,7 @@ public sealed class PrivateEndpointCmdletTests(ModuleFixture module)
         var args = lab.TestArgs();
 
         var (fromEnv, envErrors) = module.Invoke(
-            "$env:AZURE_OPENAI_ENDPOINT = $args[0]; try { Test-KtPrivateEndpoint -AccountResourceId $args[1] -AppServiceResourceId $args[2] -DnsServer $args[3] -Port $args[4] -AccessToken $args[5] -ArmEndpoint $args[6] -SkipCertificateCheck -Summary } finally { Remove-Item Env:AZURE_OPENAI_ENDPOINT }",
+            "$env:AZURE_OPENAI_ENDPOINT = $args[0]; try { Test-KtPrivateEndpoint -AccountResourceId $args[1] -AppServiceResourceId $args[2] -DnsServer $args[3] -Port $args[4] -AccessToken $args[5] -ArmEndpoint $args[6] -SkipCertificateCheck -Summary } finally { [Environment]::SetEnvironmentVariable('AZURE_OPENAI_ENDPOINT', $null) }",
             args);
         var (piped, pipeErrors) = module.Invoke(
             "[pscustomobject]@{ Endpoint = $args[0]; AccountResourceId = $args[1]; AppServiceResourceId = $args[2] } | Test-KtPrivateEndpoint -DnsServer $args[3] -Port $args[4] -AccessToken $args[5] -ArmEndpoint $args[6] -SkipCertificateCheck -Summary",
@@ -198,7 +198,7 @@ public sealed class PrivateEndpointCmdletTests(ModuleFixture module)
     [Fact]
     public void Missing_endpoint_is_an_error_saying_what_to_pass()
     {
-        var (output, errors) = module.Invoke("Remove-Item Env:AZURE_OPENAI_ENDPOINT -ErrorAction SilentlyContinue; Test-KtPrivateEndpoint");
+        var (output, errors) = module.Invoke("[Environment]::SetEnvironmentVariable('AZURE_OPENAI_ENDPOINT', $null); Test-KtPrivateEndpoint");
 
         Assert.Empty(output);
         var error = Assert.Single(errors);
