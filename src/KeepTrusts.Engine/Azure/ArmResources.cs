@@ -181,8 +181,9 @@ public sealed class ArmResources
             while (!operation.HasCompleted)
             {
                 polls++;
-                _reporter.Verbose($"Waiting for {progressLabel} (poll {polls}).");
-                await Task.Delay(_options.PollInterval, cancellationToken).ConfigureAwait(false);
+                var delay = RetryAfter(operation.GetRawResponse()) ?? _options.PollInterval;
+                _reporter.Verbose($"Waiting for {progressLabel} (poll {polls}, next in {delay.TotalSeconds:0.#} s).");
+                await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
                 await operation.UpdateStatusAsync(cancellationToken).ConfigureAwait(false);
             }
 
@@ -193,6 +194,12 @@ public sealed class ArmResources
             throw ArmErrorTranslator.Translate(ex, resourceId, "write");
         }
     }
+
+    /// <summary>ARM's own hint for the next poll (Retry-After, seconds), capped so a bad value cannot stall the run.</summary>
+    private static TimeSpan? RetryAfter(Response response) =>
+        response.Headers.TryGetValue("Retry-After", out var value) && int.TryParse(value, out var seconds) && seconds >= 0
+            ? TimeSpan.FromSeconds(Math.Min(seconds, 60))
+            : null;
 
     private static ResourceIdentifier Parse(string resourceId)
     {

@@ -144,21 +144,23 @@ public sealed class PrivateEndpointCmdletTests(ModuleFixture module)
         Assert.Empty(arm.WriteRequests);
     }
 
-    [Fact]
+    [RequiresDnsmasqFact]
     public async Task Forbidden_read_in_test_is_an_error_record_and_the_checks_say_skipped()
     {
-        var topology = new PrivateEndpointTopology();
-        await using var arm = await FakeArmServer.StartAsync(topology.BuildStore(PrivateEndpointScenario.Healthy));
-        arm.AddFault(new ArmFault("GET", "Microsoft.CognitiveServices/accounts", 403));
+        await using var lab = await PrivateEndpointLab.StartAsync(PrivateEndpointScenario.Healthy);
+        lab.Arm.AddFault(new ArmFault("GET", "Microsoft.CognitiveServices/accounts", 403));
 
-        var (output, errors) = module.Invoke(
-            "Test-KtPrivateEndpoint -Endpoint $args[0] -AccountResourceId $args[1] -DnsServer 127.0.0.1:1 -AccessToken $args[2] -ArmEndpoint $args[3] -SkipCertificateCheck",
-            topology.EndpointUrl, topology.AccountId, PrivateEndpointLab.Token(), arm.Endpoint);
+        var (output, errors) = module.Invoke(PrivateEndpointLab.TestScript, lab.TestArgs());
 
         var error = Assert.Single(errors);
         Assert.StartsWith("KtArmForbidden,", error.FullyQualifiedErrorId);
+        Assert.Equal(ErrorCategory.PermissionDenied, error.CategoryInfo.Category);
+        Assert.Equal(lab.Topology.AccountId, error.TargetObject);
         Assert.Contains("Microsoft.CognitiveServices/accounts/read", error.Exception.Message);
-        Assert.Equal("Skipped", Prop(output.Single(o => Prop(o, "Check") == "PrivateEndpoint.Connection"), "Status"));
+        var connection = output.Single(o => Prop(o, "Check") == "PrivateEndpoint.Connection");
+        Assert.Equal("Skipped", Prop(connection, "Status"));
+        Assert.Contains("Microsoft.CognitiveServices/accounts/read", Prop(connection, "Message"));
+        Assert.Equal("Pass", Prop(output.Single(o => Prop(o, "Check") == "Dns.Resolution"), "Status"));
     }
 
     [RequiresDnsmasqFact]
