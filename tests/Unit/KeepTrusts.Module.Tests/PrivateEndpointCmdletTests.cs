@@ -207,4 +207,23 @@ public sealed class PrivateEndpointCmdletTests(ModuleFixture module)
         Assert.StartsWith("KtEndpointMissing,", error.FullyQualifiedErrorId);
         Assert.Contains("-Endpoint https://<name>.openai.azure.com/", error.Exception.Message);
     }
+
+    [Fact]
+    public void Ip_endpoint_and_wrong_id_type_are_rejected_before_any_network_call()
+    {
+        var (ipOutput, ipErrors) = module.Invoke("Test-KtPrivateEndpoint -Endpoint https://10.1.2.4/");
+        var vnet = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/v";
+        var (repairOutput, repairErrors) = module.Invoke(
+            "Repair-KtDnsZoneLink -PrivateEndpointId $args[0] -VirtualNetworkId $args[0] -AccessToken $args[1] -ArmEndpoint https://127.0.0.1:1/ -WhatIf",
+            vnet, PrivateEndpointLab.Token());
+
+        Assert.Empty(ipOutput);
+        var ipError = Assert.Single(ipErrors);
+        Assert.StartsWith("KtInvalidArgument,", ipError.FullyQualifiedErrorId);
+        Assert.Contains("FQDN", ipError.Exception.Message);
+        Assert.Empty(repairOutput);
+        var idError = Assert.Single(repairErrors);
+        Assert.StartsWith("KtInvalidArgument,", idError.FullyQualifiedErrorId);
+        Assert.Contains("is a Microsoft.Network/virtualNetworks, not a Microsoft.Network/privateEndpoints", idError.Exception.Message);
+    }
 }
