@@ -47,7 +47,7 @@ public sealed class PrivateEndpointDiagnostics
         _reporter.Progress(5, $"Resolving {fqdn}");
         _reporter.Verbose($"DNS A query for {fqdn} via {(dnsServer?.ToString() ?? "the system resolver")}");
         var dnsTask = DnsProbe.ResolveAsync(fqdn, dnsServer, request.DnsTimeout, cancellationToken);
-        var inventoryTask = GatherAsync(request, fqdn, cancellationToken);
+        var inventoryTask = GatherAsync(request, fqdn, dnsTask, cancellationToken);
         await Task.WhenAll(dnsTask, inventoryTask).ConfigureAwait(false);
         var dns = await dnsTask.ConfigureAwait(false);
         var inventory = await inventoryTask.ConfigureAwait(false);
@@ -121,7 +121,8 @@ public sealed class PrivateEndpointDiagnostics
         return await TlsProbe.HandshakeAsync(address, context.Request.Port, context.Fqdn, context.Request.TlsTimeout, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<PrivateEndpointInventory> GatherAsync(PrivateEndpointDiagnosticRequest request, string fqdn, CancellationToken cancellationToken)
+    private async Task<PrivateEndpointInventory> GatherAsync(
+        PrivateEndpointDiagnosticRequest request, string fqdn, Task<DnsProbeResult> dnsTask, CancellationToken cancellationToken)
     {
         var inventory = new PrivateEndpointInventory();
         if (request.Arm is null)
@@ -199,6 +200,12 @@ public sealed class PrivateEndpointDiagnostics
             chosen = connections[0];
         }
 
+        inventory.AppSubnetId = inventory.Site.Str("properties", "virtualNetworkSubnetId");
+        if (connections.Count > 1)
+        {
+            chosen = await ChooseEndpointAsync(request, fqdn, connections, chosen, inventory.AppSubnetId, dnsTask, Read).ConfigureAwait(false);
+        }
+
         if (chosen.ValueKind != JsonValueKind.Undefined)
         {
             JsonElement? c = chosen;
@@ -206,8 +213,6 @@ public sealed class PrivateEndpointDiagnostics
             inventory.AccountConnectionStatus = c.Str("properties", "privateLinkServiceConnectionState", "status");
             inventory.PrivateEndpointId = c.Str("properties", "privateEndpoint", "id");
         }
-
-        inventory.AppSubnetId = inventory.Site.Str("properties", "virtualNetworkSubnetId");
 
         // Stage 2: the private endpoint, and the app's subnet and VNet.
         _reporter.Progress(30, "Reading the private endpoint and the app's network");
@@ -261,6 +266,50 @@ public sealed class PrivateEndpointDiagnostics
         inventory.Links = await linksTask.ConfigureAwait(false);
         inventory.ARecord = await aRecordTask.ConfigureAwait(false);
         return inventory;
+    }
+
+    /// <summary>
+    /// With several endpoints on one account (one per region or per hub), the one that matters is the one DNS sends
+    /// this client to; failing that, the one in a VNet the caller named (or the app's), else the first approved.
+    /// </summary>
+    private async Task<JsonElement> ChooseEndpointAsync(
+        PrivateEndpointDiagnosticRequest request,
+        string fqdn,
+        IReadOnlyList<JsonElement> connections,
+        JsonElement fallback,
+        string? appSubnetId,
+        Task<DnsProbeResult> dnsTask,
+        Func<string, string?, bool, Task<JsonElement?>> read)
+    {
+        var peIds = connections.Select(c => ((JsonElement?)c).Str("properties", "privateEndpoint", "id")).ToList();
+        var endpoints = await Task.WhenAll(peIds.Select(id => read("candidate:" + id, id, false))).ConfigureAwait(false);
+        var nics = await Task.WhenAll(endpoints.Select(pe =>
+        {
+            var nicId = pe.Arr("properties", "networkInterfaces").Select(n => ((JsonElement?)n).Str("id")).FirstOrDefault(i => i is not null);
+            return read("candidateNic:" + nicId, nicId, false);
+        })).ConfigureAwait(false);
+        var dns = await dnsTask.ConfigureAwait(false);
+        var resolved = dns.Addresses.Select(a => a.ToString()).ToHashSet();
+        for (var i = 0; i < connections.Count; i++)
+        {
+            if (NicAddress(nics[i], fqdn) is { } ip && resolved.Contains(ip))
+            {
+                _reporter.Verbose($"{connections.Count} private endpoints; checking {peIds[i]}: DNS answers its address {ip}");
+                return connections[i];
+            }
+        }
+
+        var wanted = request.VirtualNetworkIds.Concat(appSubnetId is null ? [] : [ArmIds.Parent(appSubnetId)]).ToList();
+        for (var i = 0; i < connections.Count; i++)
+        {
+            var subnet = endpoints[i].Str("properties", "subnet", "id");
+            if (subnet is not null && wanted.Any(v => ArmIds.SameId(v, ArmIds.Parent(subnet))))
+            {
+                return connections[i];
+            }
+        }
+
+        return fallback;
     }
 
     /// <summary>Where the zone can be: the one the zone group names, else beside the PE's VNet or the PE itself.</summary>

@@ -69,6 +69,10 @@ public sealed class DnsZoneLinkRepairTests
         Assert.Equal("global", link.GetProperty("location").GetString());
         Assert.False(link.GetProperty("properties").GetProperty("registrationEnabled").GetBoolean());
         Assert.Equal(topology.SpokeVnetId, link.GetProperty("properties").GetProperty("virtualNetwork").GetProperty("id").GetString());
+        var group = JsonDocument.Parse(writes.Single(w => w.Path.EndsWith("/privateDnsZoneGroups/default", StringComparison.Ordinal)).Body!).RootElement;
+        var config = group.GetProperty("properties").GetProperty("privateDnsZoneConfigs")[0];
+        Assert.Equal(topology.ZoneId, config.GetProperty("properties").GetProperty("privateDnsZoneId").GetString());
+        Assert.Equal("privatelink-openai-azure-com", config.GetProperty("name").GetString());
         // Each PUT is polled until Succeeded: two InProgress answers, then the final one.
         Assert.Equal(4 * 3, fake.Requests.Count(r => r.Path.Contains("/operations/", StringComparison.Ordinal)));
         Assert.Equal("Succeeded", fake.Store.Get(topology.ZoneGroupId)!["properties"]!["provisioningState"]!.GetValue<string>());

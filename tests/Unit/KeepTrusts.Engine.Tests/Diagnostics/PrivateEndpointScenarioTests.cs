@@ -116,4 +116,18 @@ public sealed class PrivateEndpointScenarioTests
         Assert.Contains("--setting-names OPENAI_API_BASE", other.Remediation);
         Assert.Equal(CheckStatus.Pass, goodReport.Checks.Single(c => c.Check == PrivateEndpointCheckIds.SdkEndpoint).Status);
     }
+
+    [RequiresDnsmasqFact]
+    public async Task With_several_regional_endpoints_the_one_dns_answers_is_checked()
+    {
+        await using var lab = await PrivateEndpointLab.StartAsync(PrivateEndpointScenario.Healthy);
+        lab.Topology.AddOtherRegionEndpoint(lab.Arm.Store);
+
+        var report = await lab.RunAsync();
+
+        Assert.DoesNotContain(report.Checks, c => c.Status == CheckStatus.Fail);
+        var connection = report.Checks.Single(c => c.Check == PrivateEndpointCheckIds.PrivateEndpointConnection);
+        Assert.Contains(connection.Evidence, e => e.Key == "privateEndpoint" && e.Value == lab.Topology.PrivateEndpointId);
+        Assert.Contains(connection.Evidence, e => e.Key == "connections" && e.Value == "2");
+    }
 }

@@ -105,6 +105,40 @@ public sealed class PrivateEndpointTopology
         return store;
     }
 
+    /// <summary>
+    /// Adds a second, approved private endpoint to the same account in another region's VNet (the seed's several
+    /// regional endpoints), listed first among the account's connections, with its own NIC address.
+    /// </summary>
+    public void AddOtherRegionEndpoint(ArmResourceStore store, string privateIp = "127.30.0.4")
+    {
+        var sub = NetworkSubscription;
+        var peId = $"/subscriptions/{sub}/resourceGroups/rg-ai-weu/providers/Microsoft.Network/privateEndpoints/pe-openai-westeurope";
+        var nicId = $"/subscriptions/{sub}/resourceGroups/rg-ai-weu/providers/Microsoft.Network/networkInterfaces/pe-openai-westeurope.nic.0c1d2e3f";
+        var vnetId = $"/subscriptions/{sub}/resourceGroups/rg-networking-weu/providers/Microsoft.Network/virtualNetworks/weu-vnet";
+        var subnetId = vnetId + "/subnets/snet-private-endpoints";
+        var pe = PrivateEndpoint(pending: false);
+        pe["id"] = peId;
+        pe["name"] = "pe-openai-westeurope";
+        pe["location"] = "westeurope";
+        pe["properties"]!["subnet"]!["id"] = subnetId;
+        pe["properties"]!["networkInterfaces"]![0]!["id"] = nicId;
+        pe["properties"]!["customDnsConfigs"]![0]!["ipAddresses"]![0] = privateIp;
+        store.Put(pe);
+        var nic = Nic();
+        nic["id"] = nicId;
+        nic["name"] = "pe-openai-westeurope.nic.0c1d2e3f";
+        nic["properties"]!["ipConfigurations"]![0]!["properties"]!["privateIPAddress"] = privateIp;
+        nic["properties"]!["ipConfigurations"]![0]!["properties"]!["subnet"]!["id"] = subnetId;
+        store.Put(nic);
+        var account = store.Get(AccountId)!;
+        var connections = (JsonArray)account["properties"]!["privateEndpointConnections"]!;
+        var other = connections[0]!.DeepClone();
+        other["id"] = AccountId + "/privateEndpointConnections/pe-openai-westeurope.2b3c4d5e";
+        other["name"] = "pe-openai-westeurope.2b3c4d5e";
+        other["properties"]!["privateEndpoint"]!["id"] = peId;
+        connections.Insert(0, other);
+    }
+
     /// <summary>What DNS answers for the account's FQDN in a scenario, as a resolver in the app's (spoke) VNet sees it.</summary>
     public DnsmasqZone BuildDns(PrivateEndpointScenario scenario) => BuildDns(BuildStore(scenario));
 
