@@ -44,6 +44,21 @@ public sealed class RepairKtDnsZoneLinkCommand : KtCmdlet
     [Parameter]
     public SwitchParameter Force { get; set; }
 
+    private bool Confirm(RepairStep step, string activity)
+    {
+        try
+        {
+            return ShouldContinue($"Create {step.Description}?", activity);
+        }
+        catch (System.Management.Automation.Host.HostException)
+        {
+            ThrowTerminating("KtConfirmationNotPossible", ErrorCategory.InvalidOperation, step.Target,
+                $"Cannot ask whether to create the {step.Description}: this host does not prompt (a runbook or a job). Nothing was changed.",
+                "Add -Force to create without asking, or -WhatIf to see what would be created.");
+            return false;
+        }
+    }
+
     protected override void ProcessRecord()
     {
         var options = new ArmConnectionOptions { ArmEndpoint = ArmEndpoint, AccessToken = AccessToken, SkipCertificateCheck = SkipCertificateCheck.IsPresent };
@@ -72,7 +87,7 @@ public sealed class RepairKtDnsZoneLinkCommand : KtCmdlet
                 }
                 else if (prerequisiteMissing
                     || !ShouldProcess(step.Target, $"Create {step.Description}")
-                    || !(Force.IsPresent || ShouldContinue($"Create {step.Description}?", activity)))
+                    || !(Force.IsPresent || Confirm(step, activity)))
                 {
                     result = DnsZoneLinkRepair.Skipped(step);
                     // Links and the zone group need the zone: once it is not created, nothing after it can be.

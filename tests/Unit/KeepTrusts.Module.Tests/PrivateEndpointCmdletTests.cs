@@ -226,4 +226,38 @@ public sealed class PrivateEndpointCmdletTests(ModuleFixture module)
         Assert.StartsWith("KtInvalidArgument,", idError.FullyQualifiedErrorId);
         Assert.Contains("is a Microsoft.Network/virtualNetworks, not a Microsoft.Network/privateEndpoints", idError.Exception.Message);
     }
+
+    [Fact]
+    public async Task Without_Force_in_a_host_that_cannot_prompt_it_stops_before_writing_and_says_to_add_Force()
+    {
+        var topology = new PrivateEndpointTopology();
+        await using var arm = await FakeArmServer.StartAsync(topology.BuildStore(PrivateEndpointScenario.PublicAccessNoDns));
+
+        var (output, errors) = module.Invoke(
+            "Repair-KtDnsZoneLink -PrivateEndpointId $args[0] -VirtualNetworkId $args[1] -AccessToken $args[2] -ArmEndpoint $args[3] -SkipCertificateCheck",
+            topology.PrivateEndpointId, new[] { topology.SpokeVnetId }, PrivateEndpointLab.Token(), arm.Endpoint);
+
+        Assert.Empty(output);
+        var error = Assert.Single(errors);
+        Assert.StartsWith("KtConfirmationNotPossible,", error.FullyQualifiedErrorId);
+        Assert.Contains("-Force", error.ErrorDetails.RecommendedAction);
+        Assert.Empty(arm.WriteRequests);
+    }
+
+    [Fact]
+    public async Task Repair_reports_progress_while_it_waits_for_operations()
+    {
+        var topology = new PrivateEndpointTopology();
+        await using var arm = await FakeArmServer.StartAsync(topology.BuildStore(PrivateEndpointScenario.NoZoneGroup));
+        using var shell = System.Management.Automation.PowerShell.Create(module.Runspace);
+        shell.AddScript("Repair-KtDnsZoneLink -PrivateEndpointId $args[0] -VirtualNetworkId $args[1] -AccessToken $args[2] -ArmEndpoint $args[3] -SkipCertificateCheck -Force")
+            .AddArgument(topology.PrivateEndpointId).AddArgument(new[] { topology.SpokeVnetId }).AddArgument(PrivateEndpointLab.Token()).AddArgument(arm.Endpoint);
+
+        var output = shell.Invoke();
+
+        Assert.Equal("Created", Prop(output.Single(o => Prop(o, "Action") == "CreateZoneGroup"), "Result"));
+        var progress = shell.Streams.Progress.ToList();
+        Assert.Contains(progress, p => p.StatusDescription.Contains("Creating the DNS zone group on pe-openai-eastus", StringComparison.Ordinal));
+        Assert.Equal(ProgressRecordType.Completed, progress.Last().RecordType);
+    }
 }
