@@ -14,6 +14,10 @@
 
     # Explicit lists: one name per line, sorted, so parallel work adds lines without conflicts.
     CmdletsToExport      = @(
+        'Get-KtGateway'
+        'Invoke-KtChat'
+        'Start-KtGateway'
+        'Stop-KtGateway'
         'Test-KtPolicyConfig'
         'Test-KtPrivateEndpoint'
         'Repair-KtDnsZoneLink'

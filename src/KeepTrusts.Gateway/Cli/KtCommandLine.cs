@@ -1,6 +1,7 @@
 using System.Net;
 using System.Reflection;
 using KeepTrusts.Engine.Configuration;
+using KeepTrusts.Engine.Gateway;
 using KeepTrusts.Gateway.Server;
 
 namespace KeepTrusts.Gateway.Cli;

@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
+using KeepTrusts.Engine.Gateway;
 using KeepTrusts.Gateway.Server;
 
 namespace KeepTrusts.Gateway.Cli;

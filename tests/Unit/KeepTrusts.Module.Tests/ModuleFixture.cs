@@ -49,26 +49,15 @@ public sealed class ModuleFixture : IDisposable
         return (output, shell.Streams.Error.ToList());
     }
 
-    /// <summary>Runs a script expecting a terminating error; returns it.</summary>
+    /// <summary>
+    /// Runs a script expecting a terminating error from a cmdlet (ThrowTerminatingError, which try/catch catches and a
+    /// plain WriteError does not); returns its error record.
+    /// </summary>
     public ErrorRecord InvokeExpectingTerminatingError(string script, params object?[] args)
     {
-        using var shell = PowerShell.Create(Runspace);
-        shell.AddScript(script);
-        foreach (var arg in args)
-        {
-            shell.AddArgument(arg);
-        }
-
-        try
-        {
-            shell.Invoke();
-        }
-        catch (RuntimeException ex)
-        {
-            return ex.ErrorRecord;
-        }
-
-        throw new Xunit.Sdk.XunitException("expected a terminating error; errors written: " + string.Join("; ", shell.Streams.Error));
+        var (output, errors) = Invoke("try { " + script + " } catch { ,$PSItem }", args);
+        return output.Select(o => o.BaseObject).OfType<ErrorRecord>().FirstOrDefault()
+            ?? throw new Xunit.Sdk.XunitException("expected a terminating error; errors written: " + string.Join("; ", errors));
     }
 
     /// <summary>The CmdletsToExport of a manifest, read with the PowerShell parser.</summary>

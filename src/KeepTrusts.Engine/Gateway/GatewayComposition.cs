@@ -2,9 +2,9 @@ using KeepTrusts.Engine.Audit;
 using KeepTrusts.Engine.Configuration;
 using KeepTrusts.Engine.Policies;
 
-namespace KeepTrusts.Gateway.Server;
+namespace KeepTrusts.Engine.Gateway;
 
-/// <summary>The policy chain and audit sink a config asks for, built once per server.</summary>
+/// <summary>The policy chain and audit sink a config asks for, built once per gateway (kt server or Invoke-KtChat).</summary>
 public sealed class GatewayComposition : IAsyncDisposable
 {
     private GatewayComposition(PolicyChain chain, IAuditSink? audit)

@@ -1,0 +1,81 @@
+using System.Management.Automation;
+
+namespace KeepTrusts.PowerShell.Commands;
+
+/// <summary>
+/// Validates a policy config, starts the kt gateway in its own process and waits until /readyz answers. In the foreground
+/// it streams the gateway's log and stops it on Ctrl+C; with -PassThru it leaves it running and returns it.
+/// </summary>
+[Cmdlet(VerbsLifecycle.Start, "KtGateway")]
+[OutputType(typeof(KtGateway))]
+public sealed class StartKtGatewayCommand : KtCmdlet
+{
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [Alias("Path", "FullName")]
+    [ValidateNotNullOrEmpty]
+    public string PolicyConfig { get; set; } = string.Empty;
+
+    /// <summary>host:port to listen on; default 127.0.0.1:8080.</summary>
+    [Parameter(Position = 1)]
+    [ValidatePattern(@"^(\[[0-9a-fA-F:]+\]|[^:\s]+):\d{1,5}$")]
+    public string Listen { get; set; } = "127.0.0.1:8080";
+
+    /// <summary>Leave the gateway running in the background and return it.</summary>
+    [Parameter]
+    public SwitchParameter PassThru { get; set; }
+
+    [Parameter]
+    [ValidateRange(1, 600)]
+    public int TimeoutSeconds { get; set; } = 30;
+
+    protected override void ProcessRecord()
+    {
+        var path = SessionState.Path.GetUnresolvedProviderPathFromPSPath(PolicyConfig);
+        var validation = ConfigValidation.Validate(path);
+        foreach (var warning in validation.Warnings)
+        {
+            WriteWarning(warning.ToString());
+        }
+
+        if (!validation.IsValid)
+        {
+            ThrowTerminating("PolicyConfigInvalid", ErrorCategory.InvalidData, path,
+                $"The policy config has {validation.Errors.Length} error(s); the gateway was not started:{Environment.NewLine}" +
+                string.Join(Environment.NewLine, validation.Errors.Select(e => "  " + e)),
+                "Fix the errors listed (Test-KtPolicyConfig shows them as objects), then start the gateway again.");
+        }
+
+        WriteVerbose($"Starting {GatewayMapping.KtPath} on {Listen} with {path}");
+        KtGateway gateway;
+        try
+        {
+            gateway = RunOnPipeline(token => GatewayStarter.StartAsync(GatewayMapping.KtPath, path, Listen, TimeSpan.FromSeconds(TimeoutSeconds),
+                line => Post(() => WriteVerbose(line)),
+                progress => Post(() => WriteProgress(new ProgressRecord(1, "Start-KtGateway", progress))),
+                token));
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+        catch (Exception ex) when (GatewayStarter.IsStartFailure(ex))
+        {
+            ThrowTerminating("GatewayStartFailed", ErrorCategory.OpenError, path, ex.Message,
+                "Read the gateway log above; a port in use needs another -Listen, a missing runtime needs the ASP.NET Core runtime 8.0 or later.", ex);
+            return;
+        }
+
+        WriteProgress(new ProgressRecord(1, "Start-KtGateway", "Ready") { RecordType = ProgressRecordType.Completed });
+        if (PassThru)
+        {
+            WriteObject(gateway);
+            return;
+        }
+
+        Host.UI.WriteLine($"KeepTrusts gateway {gateway.Id} listening on {gateway.Url} (Ctrl+C stops it)");
+        RunOnPipeline(token => GatewayStarter.FollowAsync(gateway, line => Post(() => Host.UI.WriteLine(line)), token));
+        // Ctrl+C ends FollowAsync; then the gateway is stopped gracefully (in-flight requests drain).
+        var stopped = GatewayMapping.StopAsync(gateway, TimeSpan.FromSeconds(30)).GetAwaiter().GetResult();
+        Host.UI.WriteLine($"KeepTrusts gateway {stopped.Id} stopped");
+    }
+}

@@ -1,0 +1,70 @@
+using System.Management.Automation;
+using KeepTrusts.Testing;
+
+namespace KeepTrusts.Module.Tests;
+
+[Collection(ModuleCollection.Name)]
+public sealed class GatewayCmdletTests(ModuleFixture module)
+{
+    [Fact]
+    public async Task Start_Get_and_Stop_KtGateway_run_a_real_gateway()
+    {
+        var (started, errors) = module.Invoke("Start-KtGateway -PolicyConfig $args[0] -Listen 127.0.0.1:0 -PassThru", Path.Combine(RepoPaths.Examples, "quickstart-echo.yaml"));
+        Assert.Empty(errors);
+        var gateway = Assert.Single(started);
+        var id = (string)gateway.Properties["Id"].Value;
+        var url = (string)gateway.Properties["Url"].Value;
+        try
+        {
+            Assert.Equal("KeepTrusts.PowerShell.KtGateway", gateway.TypeNames[0]);
+            Assert.Equal("Running", gateway.Properties["Status"].Value);
+            using var http = new HttpClient();
+            Assert.Contains("ready", await http.GetStringAsync(url + "/readyz"));
+
+            var (listed, _) = module.Invoke("Get-KtGateway -Id $args[0]", id);
+            Assert.Equal(url, Assert.Single(listed).Properties["Url"].Value);
+
+            var (chat, chatErrors) = module.Invoke("Invoke-KtChat -GatewayUrl $args[0] -Model gpt-4o -Message 'through the started gateway'", url);
+            Assert.Empty(chatErrors);
+            Assert.Equal("through the started gateway", Assert.Single(chat).Properties["Content"].Value);
+
+            var (whatIf, _) = module.Invoke("Get-KtGateway -Id $args[0] | Stop-KtGateway -WhatIf; Get-KtGateway -Id $args[0]", id);
+            Assert.Single(whatIf);
+        }
+        finally
+        {
+            var (stopped, stopErrors) = module.Invoke("Get-KtGateway -Id $args[0] | Stop-KtGateway -PassThru -Confirm:$false", id);
+            Assert.Empty(stopErrors);
+            Assert.Equal("Stopped", Assert.Single(stopped).Properties["Status"].Value);
+        }
+
+        var (after, afterErrors) = module.Invoke("Get-KtGateway -Id $args[0]", id);
+        Assert.Empty(after);
+        Assert.Equal("GatewayNotFound,KeepTrusts.PowerShell.Commands.GetKtGatewayCommand", Assert.Single(afterErrors).FullyQualifiedErrorId);
+    }
+
+    [Fact]
+    public void Start_KtGateway_refuses_an_invalid_config_listing_every_error()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"kt-bad-{Guid.NewGuid():N}.yaml");
+        File.WriteAllText(path, "pack: { name: x }\nproviders:\n  targets:\n    - { id: a, provider: echo, modle: m }\n");
+
+        var error = module.InvokeExpectingTerminatingError("Start-KtGateway -PolicyConfig $args[0] -Listen 127.0.0.1:0 -PassThru", path);
+
+        Assert.Equal("PolicyConfigInvalid,KeepTrusts.PowerShell.Commands.StartKtGatewayCommand", error.FullyQualifiedErrorId);
+        Assert.Equal(ErrorCategory.InvalidData, error.CategoryInfo.Category);
+        Assert.Contains("KT1002", error.Exception.Message);
+        Assert.Contains("KT1003", error.Exception.Message);
+        Assert.Contains($"{path}:4:", error.Exception.Message);
+    }
+
+    [Fact]
+    public void Stop_KtGateway_of_an_unknown_id_is_a_not_found_error()
+    {
+        var (_, errors) = module.Invoke("Stop-KtGateway -Id kt-00000000 -Confirm:$false");
+
+        var error = Assert.Single(errors);
+        Assert.Equal("GatewayNotFound,KeepTrusts.PowerShell.Commands.StopKtGatewayCommand", error.FullyQualifiedErrorId);
+        Assert.Equal(ErrorCategory.ObjectNotFound, error.CategoryInfo.Category);
+    }
+}
