@@ -517,15 +517,19 @@ internal static class PrivateEndpointChecks
         }
         else if (c.Request.AppServiceResourceId is null)
         {
-            notes.Add("the app subnet is unknown (no -AppServiceResourceId), so its outbound NSG was not evaluated");
+            decisions.Add("the app subnet's outbound NSG was not evaluated (no -AppServiceResourceId)");
         }
 
+        // Rules the evaluator could not judge (application security groups, other service tags) make the verdict uncertain.
         if (notes.Count > 0)
         {
             evidence.Add(new("notes", string.Join(" | ", notes)));
+            return new CheckResult(Ids.NsgAllow443, NsgGotcha, CheckStatus.Warn,
+                $"TCP 443 to {n.PeAddress}: {string.Join("; ", decisions)}; but {notes.Count} rule(s) could not be evaluated (see Evidence).",
+                evidence, $"az network nsg rule list --ids {string.Join(" ", new[] { c.Inventory.PeSubnet.Str("properties", "networkSecurityGroup", "id"), c.Inventory.AppSubnet.Str("properties", "networkSecurityGroup", "id") }.Where(i => i is not null))} --output table");
         }
 
-        return new CheckResult(Ids.NsgAllow443, NsgGotcha, notes.Any(x => x.Contains("not evaluated", StringComparison.Ordinal) && !x.StartsWith("the app subnet", StringComparison.Ordinal)) ? CheckStatus.Warn : CheckStatus.Pass,
+        return new CheckResult(Ids.NsgAllow443, NsgGotcha, CheckStatus.Pass,
             $"TCP 443 to {n.PeAddress}: {string.Join("; ", decisions)}.", evidence, null);
     }
 
@@ -603,10 +607,19 @@ internal static class PrivateEndpointChecks
             problems.AddRange(EndpointProblems("AZURE_OPENAI_ENDPOINT", endpoint!, c.Fqdn));
         }
 
+        var apiBaseHarmless = false;
         if (!string.IsNullOrWhiteSpace(apiBase))
         {
             var other = EndpointProblems("OPENAI_API_BASE", apiBase!, c.Fqdn).ToList();
-            problems.AddRange(other.Count > 0 ? other : [$"OPENAI_API_BASE is set ({apiBase}); the Azure SDK does not need it and some clients prefer it over AZURE_OPENAI_ENDPOINT"]);
+            problems.AddRange(other);
+            apiBaseHarmless = other.Count == 0;
+        }
+
+        if (problems.Count == 0 && apiBaseHarmless)
+        {
+            return new CheckResult(Ids.SdkEndpoint, SdkGotcha, CheckStatus.Warn,
+                $"OPENAI_API_BASE is set ({apiBase}); it names the right FQDN, but the Azure SDK does not need it and some clients prefer it over AZURE_OPENAI_ENDPOINT.",
+                evidence, n.SdkFixCommand(removeApiBase: true));
         }
 
         if (problems.Count == 0)

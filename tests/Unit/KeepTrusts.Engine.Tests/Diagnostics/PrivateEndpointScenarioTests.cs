@@ -105,6 +105,7 @@ public sealed class PrivateEndpointScenarioTests
             ["OPENAI_API_BASE"] = "https://other-openai.openai.azure.com/",
         });
         var goodReport = await lab.RunAsync(new Dictionary<string, string?> { ["AZURE_OPENAI_ENDPOINT"] = lab.Topology.EndpointUrl });
+        var sameBaseReport = await lab.RunAsync(new Dictionary<string, string?> { ["OPENAI_API_BASE"] = lab.Topology.EndpointUrl });
 
         var ip = ipReport.Checks.Single(c => c.Check == PrivateEndpointCheckIds.SdkEndpoint);
         Assert.Equal((CheckStatus.Fail, (int?)4), (ip.Status, ip.Gotcha));
@@ -115,6 +116,7 @@ public sealed class PrivateEndpointScenarioTests
         Assert.Contains("OPENAI_API_BASE points at other-openai.openai.azure.com", other.Message);
         Assert.Contains("--setting-names OPENAI_API_BASE", other.Remediation);
         Assert.Equal(CheckStatus.Pass, goodReport.Checks.Single(c => c.Check == PrivateEndpointCheckIds.SdkEndpoint).Status);
+        Assert.Equal(CheckStatus.Warn, sameBaseReport.Checks.Single(c => c.Check == PrivateEndpointCheckIds.SdkEndpoint).Status);
     }
 
     [RequiresDnsmasqFact]
