@@ -14,10 +14,12 @@
 
     # Explicit lists: one name per line, sorted, so parallel work adds lines without conflicts.
     CmdletsToExport      = @(
+        'Get-KtAuditLog'
         'Get-KtGateway'
         'Invoke-KtChat'
         'Start-KtGateway'
         'Stop-KtGateway'
+        'Test-KtAuditLog'
         'Test-KtPolicyConfig'
         'Test-KtPrivateEndpoint'
         'Repair-KtDnsZoneLink'

@@ -520,6 +520,12 @@ public sealed class ChatGateway : IAsyncDisposable
         var duration = _time.GetElapsedTime(started);
         _metrics.RequestCompleted(operation, model ?? string.Empty, target ?? string.Empty, response.Status, duration);
         GatewayLog.RequestRejected(_logger, request.RequestId, response.Status, code);
+        if (decisions is null && !_config.Policy.AuditLogger.LogAllAccess)
+        {
+            // Rejected before any policy or upstream saw it (bad JSON, unknown model): recorded only with log_all_access.
+            return response;
+        }
+
         await AuditAsync(request, model, target, response.Status, code, duration, 0, 0, 0, attempts, decisions ?? [], null, null, null).ConfigureAwait(false);
         return response;
     }
@@ -590,8 +596,15 @@ public sealed class ChatGateway : IAsyncDisposable
             return;
         }
 
-        var summary = string.Join(";", decisions.Select(d =>
-            $"{d.Policy}={d.Action.ToString().ToLowerInvariant()}" + (d.Spans.Count > 0 ? $"({d.Spans.Count})" : string.Empty)));
+        // One entry per policy: its strongest action over all phases, with the number of spans it matched.
+        var summary = string.Join(";", decisions
+            .GroupBy(d => d.Policy, StringComparer.Ordinal)
+            .Select(g =>
+            {
+                var action = g.Max(d => d.Action);
+                var spans = g.Where(d => d.Action == action).Sum(d => d.Spans.Count);
+                return $"{g.Key}={action.ToString().ToLowerInvariant()}" + (action != PolicyAction.Allow && spans > 0 ? $"({spans})" : string.Empty);
+            }));
         response.Headers.Add(new("x-keeptrusts-policy", summary));
     }
 

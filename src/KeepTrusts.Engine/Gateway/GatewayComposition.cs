@@ -17,7 +17,8 @@ public sealed class GatewayComposition : IAsyncDisposable
 
     public IAuditSink? Audit { get; }
 
-    public static GatewayComposition Create(PolicyConfig config) => new(PolicyChain.Empty, null);
+    public static GatewayComposition Create(PolicyConfig config) =>
+        new(PolicyChainFactory.Create(config), PolicyChainFactory.CreateAuditSink(config));
 
     public async ValueTask DisposeAsync()
     {

@@ -34,6 +34,7 @@ public static class KtCommandLine
             {
                 ["gateway", "run", .. var rest] => await GatewayRunAsync(Options.Parse(rest), stdout, stderr, cancellationToken).ConfigureAwait(false),
                 ["config", "validate", var file] => ConfigValidate(file, stdout),
+                ["audit", "verify", var dir] => AuditCommands.Verify(dir, stdout),
                 ["quickstart", .. var rest] => await Quickstart.RunAsync(Options.Parse(rest), stdout, stderr, cancellationToken).ConfigureAwait(false),
                 ["--version"] or ["version"] => Version(stdout),
                 ["--help"] or ["-h"] or ["help"] or [] => Help(stdout),

@@ -1,0 +1,190 @@
+using System.Text;
+using System.Threading.Channels;
+using KeepTrusts.Engine.Configuration;
+
+namespace KeepTrusts.Engine.Audit;
+
+/// <summary>
+/// The audit-logger: one JSON Lines record per request, hash-chained across daily files. A write completes only after
+/// its line is on disk (fsync); concurrent writers share one fsync (group commit), so the cost per request stays small.
+/// Files are opened for append only and never rewritten; any edit, deletion or reorder breaks the chain, which
+/// <see cref="AuditLogVerifier"/> detects. Files older than retention_days are removed whole, after the last hash they
+/// held is recorded in the anchor file so the chain stays verifiable.
+/// </summary>
+public sealed class AuditLogWriter : IAuditSink
+{
+    private readonly string _directory;
+    private readonly int _retentionDays;
+    private readonly TimeProvider _time;
+    private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Task _loop;
+    private FileStream? _file;
+    private DateOnly _fileDate;
+    private long _seq;
+    private string _prev = AuditChain.Genesis;
+
+    public AuditLogWriter(AuditLoggerOptions options, string directory, TimeProvider? time = null)
+    {
+        _directory = directory;
+        _retentionDays = options.RetentionDays;
+        _time = time ?? TimeProvider.System;
+        System.IO.Directory.CreateDirectory(directory);
+        Resume();
+        _loop = Task.Run(WriteLoopAsync);
+    }
+
+    public string Directory => _directory;
+
+    public ValueTask WriteAsync(AuditRecord record, CancellationToken cancellationToken = default)
+    {
+        var pending = new Pending(record, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        if (!_queue.Writer.TryWrite(pending))
+        {
+            throw new ObjectDisposedException(nameof(AuditLogWriter), "the audit log is closed");
+        }
+
+        return new ValueTask(pending.Done.Task);
+    }
+
+    private async Task WriteLoopAsync()
+    {
+        var batch = new List<Pending>(64);
+        var buffer = new MemoryStream(64 * 1024);
+        while (await _queue.Reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            batch.Clear();
+            while (batch.Count < 512 && _queue.Reader.TryRead(out var item))
+            {
+                batch.Add(item);
+            }
+
+            try
+            {
+                var date = DateOnly.FromDateTime(_time.GetUtcNow().UtcDateTime);
+                if (_file is null || date != _fileDate)
+                {
+                    Roll(date);
+                }
+
+                buffer.SetLength(0);
+                foreach (var pending in batch)
+                {
+                    AppendLine(buffer, pending.Record);
+                }
+
+                _file!.Write(buffer.GetBuffer(), 0, (int)buffer.Length);
+                // One fsync for the whole batch: every record in it is durable before any caller is released.
+                _file.Flush(flushToDisk: true);
+                foreach (var pending in batch)
+                {
+                    pending.Done.TrySetResult();
+                }
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                foreach (var pending in batch)
+                {
+                    pending.Done.TrySetException(ex);
+                }
+            }
+        }
+    }
+
+    private void AppendLine(MemoryStream buffer, AuditRecord record)
+    {
+        _seq++;
+        var body = AuditChain.Serialize(record, _seq, _prev);
+        var hash = AuditChain.Hash(body);
+        // The line is the hashed body with the hash as its last field.
+        buffer.Write(body, 0, body.Length - 1);
+        buffer.Write(Encoding.UTF8.GetBytes($",\"hash\":\"{hash}\"}}\n"));
+        _prev = hash;
+    }
+
+    /// <summary>Picks up the chain where the newest file ends (seq and last hash), recovering from a torn last line.</summary>
+    private void Resume()
+    {
+        var newest = AuditChain.Files(_directory).LastOrDefault();
+        if (newest is null)
+        {
+            var anchor = AuditChain.ReadAnchor(_directory);
+            if (anchor is not null)
+            {
+                (_seq, _prev) = (anchor.Value.Seq, anchor.Value.Hash);
+            }
+
+            return;
+        }
+
+        var bytes = File.ReadAllBytes(newest);
+        var torn = bytes.Length > 0 && bytes[^1] != (byte)'\n';
+        foreach (var line in AuditChain.Lines(bytes))
+        {
+            if (AuditChain.TryParse(line, out var entry))
+            {
+                (_seq, _prev) = (entry.Seq, entry.Hash);
+            }
+        }
+
+        if (torn)
+        {
+            // A crash cut the last line mid-write (its request was never answered). Append-only files cannot be
+            // repaired in place: end the torn line and record the recovery, linked to the last good record.
+            using var file = new FileStream(newest, FileMode.Append, FileAccess.Write, FileShare.Read);
+            var tornBytes = bytes.Length - (Array.LastIndexOf(bytes, (byte)'\n') + 1);
+            var buffer = new MemoryStream();
+            buffer.WriteByte((byte)'\n');
+            AppendLine(buffer, new AuditRecord { Time = _time.GetUtcNow(), RequestId = "audit-recovery", Path = "audit", ErrorCode = $"{AuditChain.RecoveredTornTail}:{tornBytes}" });
+            file.Write(buffer.ToArray());
+            file.Flush(flushToDisk: true);
+        }
+
+        _fileDate = AuditChain.DateOf(newest) ?? DateOnly.MinValue;
+    }
+
+    private void Roll(DateOnly date)
+    {
+        _file?.Dispose();
+        _fileDate = date;
+        var path = Path.Combine(_directory, AuditChain.FileName(date));
+        // Append only: the writer can add to a file but never seeks back into it.
+        _file = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read, 1, FileOptions.None);
+        ApplyRetention(date);
+    }
+
+    private void ApplyRetention(DateOnly today)
+    {
+        var cutoff = today.AddDays(-_retentionDays);
+        var expired = AuditChain.Files(_directory).Where(f => AuditChain.DateOf(f) is { } d && d < cutoff).ToList();
+        if (expired.Count == 0)
+        {
+            return;
+        }
+
+        // Record where the remaining chain starts before removing anything.
+        long lastSeq = 0;
+        var lastHash = AuditChain.Genesis;
+        foreach (var line in AuditChain.Lines(File.ReadAllBytes(expired[^1])))
+        {
+            if (AuditChain.TryParse(line, out var entry))
+            {
+                (lastSeq, lastHash) = (entry.Seq, entry.Hash);
+            }
+        }
+
+        AuditChain.WriteAnchor(_directory, lastSeq, lastHash, AuditChain.DateOf(expired[^1])!.Value);
+        foreach (var file in expired)
+        {
+            File.Delete(file);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _queue.Writer.TryComplete();
+        await _loop.ConfigureAwait(false);
+        _file?.Dispose();
+    }
+
+    private sealed record Pending(AuditRecord Record, TaskCompletionSource Done);
+}

@@ -1,0 +1,160 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text.RegularExpressions;
+using KeepTrusts.Engine.Configuration;
+
+namespace KeepTrusts.Engine.Policies.Pii;
+
+/// <summary>
+/// The recognizers of every entity in <see cref="PiiEntityNames"/>. Patterns have bounded repetition and no nested
+/// quantifiers, and run with the non-backtracking engine where their shape allows, so the cost stays linear in the
+/// text whatever it holds. Validators (Luhn, mod-97, SSN ranges, context words) keep near-misses out.
+/// </summary>
+internal static class PiiRecognizers
+{
+    private const RegexOptions Linear = RegexOptions.NonBacktracking | RegexOptions.CultureInvariant;
+    private const RegexOptions LinearIgnoreCase = Linear | RegexOptions.IgnoreCase;
+
+    public static readonly IReadOnlyList<PiiRecognizer> All =
+    [
+        // Secrets first: they are longer and must win over the numbers and words inside them.
+        new(PiiEntityNames.PrivateKey, "PRIVATE_KEY", t => t.Contains("-----BEGIN", StringComparison.Ordinal),
+            new Regex(@"-----BEGIN [A-Z ]*PRIVATE KEY-----[A-Za-z0-9+/=\r\n:,\- ]*-----END [A-Z ]*PRIVATE KEY-----", Linear)),
+        new(PiiEntityNames.ConnectionString, "CONNECTION_STRING", t => t.Contains('=') && t.Contains(';'),
+            new Regex(@"(?:DefaultEndpointsProtocol=https?;[^\s""']*AccountKey=[A-Za-z0-9+/=]{20,}[^\s""']*|Endpoint=sb://[^\s;""']+;SharedAccessKeyName=[^\s;""']+;SharedAccessKey=[A-Za-z0-9+/=]{20,}|(?:Server|Data Source)=[^;\r\n""']+;[^\r\n""']*(?:Password|Pwd)=[^;\s""']+)", LinearIgnoreCase)),
+        new(PiiEntityNames.AzureStorageKey, "AZURE_STORAGE_KEY", t => t.Contains("==", StringComparison.Ordinal),
+            new Regex(@"(?<![A-Za-z0-9+/])[A-Za-z0-9+/]{86}==", RegexOptions.CultureInvariant)),
+        new(PiiEntityNames.Jwt, "JWT", t => t.Contains("eyJ", StringComparison.Ordinal),
+            new Regex(@"eyJ[A-Za-z0-9_\-]{5,}\.eyJ[A-Za-z0-9_\-]{5,}\.[A-Za-z0-9_\-]{10,}", Linear)),
+        new(PiiEntityNames.OpenAIKey, "OPENAI_API_KEY", t => t.Contains("sk-", StringComparison.Ordinal),
+            new Regex(@"\bsk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_\-]{20,}", Linear)),
+        new(PiiEntityNames.AzureOpenAIKey, "AZURE_OPENAI_KEY", HasHexRun,
+            new Regex(@"\b[0-9a-fA-F]{32}\b", Linear), (text, m) => HasContext(text, m.Index, 60, KeyContext)),
+        new(PiiEntityNames.Email, "EMAIL", t => t.Contains('@'),
+            new Regex(@"\b[A-Za-z0-9._%+\-]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?){0,8}\.[A-Za-z]{2,24}\b", Linear)),
+        new(PiiEntityNames.Iban, "IBAN", HasDigit,
+            new Regex(@"\b[A-Z]{2}[0-9]{2}(?: ?[A-Z0-9]){11,30}\b", RegexOptions.NonBacktracking | RegexOptions.CultureInvariant),
+            (_, m) => Checksums.Iban(m.Value.Replace(" ", string.Empty, StringComparison.Ordinal))),
+        new(PiiEntityNames.CreditCard, "CREDIT_CARD", HasDigit,
+            new Regex(@"\b[2-6][0-9]{3}(?:[ \-]?[0-9]){9,15}\b", Linear), (_, m) => IsCard(m.Value)),
+        new(PiiEntityNames.UsSsn, "US_SSN", HasDigit,
+            new Regex(@"\b[0-9]{3}-[0-9]{2}-[0-9]{4}\b|\b[0-9]{9}\b", Linear), IsSsn),
+        new(PiiEntityNames.DateOfBirth, "DATE_OF_BIRTH", HasDigit,
+            new Regex(@"\b(?:[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}|[0-9]{1,2}[./\-][0-9]{1,2}[./\-][0-9]{2,4}|[0-9]{1,2}\.? (?:de )?[A-Za-zéû]{3,10}\.? (?:de )?[0-9]{4}|[A-Za-z]{3,9}\.? [0-9]{1,2},? [0-9]{4})\b", LinearIgnoreCase),
+            (text, m) => HasContext(text, m.Index, 50, BirthContext)),
+        new(PiiEntityNames.Passport, "PASSPORT", t => t.Contains("ass", StringComparison.OrdinalIgnoreCase) || t.Contains("aspor", StringComparison.OrdinalIgnoreCase),
+            new Regex(@"\b[A-Z0-9]{6,9}\b", RegexOptions.NonBacktracking | RegexOptions.CultureInvariant),
+            (text, m) => m.Value.Any(char.IsDigit) && HasContext(text, m.Index, 40, PassportContext)),
+        new(PiiEntityNames.NationalId, "NATIONAL_ID", HasDigit,
+            new Regex(@"\b[0-9]{8}[A-Za-z]\b|\b[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z] ?[0-9]{2} ?[0-9]{2} ?[0-9]{2} ?[A-D]\b|\b[0-9]{9}\b", Linear),
+            IsNationalId),
+        new(PiiEntityNames.Phone, "PHONE", HasDigit,
+            new Regex(@"(?:\+|\b00)[1-9][0-9]{0,3}(?:[ .\-]?\(?[0-9]{1,4}\)?){2,6}\b|\(?\b[2-9][0-9]{2}\)?[ .\-][0-9]{3}[ .\-][0-9]{4}\b|\b0[1-9][0-9]{1,3}[ \-]?[0-9]{3,4}[ \-]?[0-9]{3,4}\b", Linear),
+            IsPhone),
+        new(PiiEntityNames.IpAddress, "IP_ADDRESS", t => t.Contains('.') || t.Contains(':'),
+            new Regex(@"\b(?:[0-9]{1,3}\.){3}[0-9]{1,3}\b|(?<![0-9A-Fa-f:])[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}(?![0-9A-Fa-f:])", RegexOptions.CultureInvariant),
+            IsIp),
+    ];
+
+    private static readonly string[] KeyContext = ["key", "api-key", "apikey", "secret", "token", "azure_openai", "ocp-apim", "subscription"];
+    private static readonly string[] BirthContext = ["born", "birth", "dob", "d.o.b", "birthday", "née", "né le", "geboren", "nacimiento", "nascimento", "nato il", "nata il", "nascita", "naissance", "geburt"];
+    private static readonly string[] PassportContext = ["passport", "pasaporte", "passeport", "reisepass", "passaporto", "passaporte", "paspoort"];
+    private static readonly string[] NationalIdContext = ["bsn", "burgerservicenummer", "social security", "national id", "national insurance", "nino", "dni", "nif", "id number", "identity number"];
+    private static readonly string[] SsnContext = ["ssn", "social security", "social-security"];
+    private static readonly string[] PhoneContext = ["phone", "call", "tel", "mobile", "cell", "fax", "whatsapp", "telefon", "téléphone", "teléfono", "telefone", "telefono", "contact", "reach", "number"];
+
+    private static bool HasDigit(string text) => text.AsSpan().IndexOfAnyInRange('0', '9') >= 0;
+
+    private static bool HasHexRun(string text) => text.Length >= 32 && HasDigit(text);
+
+    private static bool IsCard(string value)
+    {
+        Span<char> digits = stackalloc char[value.Length];
+        var n = 0;
+        foreach (var c in value)
+        {
+            if (char.IsAsciiDigit(c))
+            {
+                digits[n++] = c;
+            }
+        }
+
+        return n is >= 13 and <= 19 && Checksums.Luhn(digits[..n]);
+    }
+
+    private static bool IsSsn(string text, Match m)
+    {
+        var value = m.Value;
+        if (value.Length == 9)
+        {
+            // Nine bare digits are an SSN only when the text says so.
+            return HasContext(text, m.Index, 40, SsnContext) && Checksums.UsSsn(value[..3], value[3..5], value[5..]);
+        }
+
+        return Checksums.UsSsn(value[..3], value[4..6], value[7..]);
+    }
+
+    private static bool IsNationalId(string text, Match m)
+    {
+        var value = m.Value;
+        if (value.Length == 9 && char.IsLetter(value[8]))
+        {
+            return Checksums.SpanishDni(value);
+        }
+
+        if (value.Length == 9 && value.All(char.IsAsciiDigit))
+        {
+            return HasContext(text, m.Index, 40, NationalIdContext) && Checksums.DutchBsn(value);
+        }
+
+        // UK National Insurance number: the format is specific enough with context or the spaced form.
+        return HasContext(text, m.Index, 40, NationalIdContext) || value.Contains(' ');
+    }
+
+    private static bool IsPhone(string text, Match m)
+    {
+        var digits = m.Value.Count(char.IsAsciiDigit);
+        if (digits is < 7 or > 15)
+        {
+            return false;
+        }
+
+        var value = m.Value;
+        if (value.StartsWith('+') || value.StartsWith("00", StringComparison.Ordinal))
+        {
+            return digits >= 8;
+        }
+
+        // National formats collide with other numbers: require a separator layout or a context word.
+        return HasContext(text, m.Index, 40, PhoneContext) || value.Contains('(') || (value.Contains('-') && digits == 10);
+    }
+
+    private static bool IsIp(string text, Match m)
+    {
+        var value = m.Value;
+        if (value.Contains(':'))
+        {
+            return value.Count(c => c == ':') >= 2 && (value.Contains("::", StringComparison.Ordinal) || value.Count(c => c == ':') == 7)
+                && value.Any(char.IsAsciiHexDigit) && IPAddress.TryParse(value, out var v6) && v6.AddressFamily == AddressFamily.InterNetworkV6;
+        }
+
+        // Version numbers like 1.2.3.4 are IPs too by shape; refuse only impossible octets.
+        return value.Split('.').All(part => int.TryParse(part, out var octet) && octet <= 255 && (part.Length == 1 || part[0] != '0'));
+    }
+
+    /// <summary>Whether one of the words occurs in the <paramref name="window"/> characters before <paramref name="index"/>.</summary>
+    internal static bool HasContext(string text, int index, int window, string[] words)
+    {
+        var start = Math.Max(0, index - window);
+        var before = text.AsSpan(start, index - start);
+        foreach (var word in words)
+        {
+            if (before.Contains(word, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}

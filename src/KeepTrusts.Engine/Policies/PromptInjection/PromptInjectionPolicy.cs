@@ -1,0 +1,53 @@
+using KeepTrusts.Engine.Configuration;
+
+namespace KeepTrusts.Engine.Policies.PromptInjection;
+
+/// <summary>prompt-injection: scores every text of the request (tool results included) and acts at or above the threshold.</summary>
+public sealed class PromptInjectionPolicy(PromptInjectionOptions options) : IPolicy
+{
+    public string Name => PolicyNames.PromptInjection;
+
+    public PolicyDecision EvaluateRequest(IReadOnlyList<TextSegment> segments)
+    {
+        InjectionScore? worst = null;
+        foreach (var segment in segments)
+        {
+            var toolResult = segment.Kind == TextSegmentKind.ToolResult;
+            if (toolResult && !options.ScanToolResults)
+            {
+                continue;
+            }
+
+            // The model's own earlier turns are not an attacker's input.
+            if (segment.Role == "assistant" && segment.Kind == TextSegmentKind.Content)
+            {
+                continue;
+            }
+
+            var score = PromptInjectionScorer.Score(segment.Text, segment.Source, toolResult);
+            if (worst is null || score.Score > worst.Score)
+            {
+                worst = score;
+            }
+        }
+
+        if (worst is null || worst.Score == 0)
+        {
+            return PolicyDecision.Allowed(Name, PolicyPhase.Request);
+        }
+
+        var families = string.Join(", ", worst.Families);
+        if (worst.Score < options.Threshold)
+        {
+            return new PolicyDecision(Name, PolicyPhase.Request, PolicyAction.Allow, $"score {worst.Score:0.00} below threshold {options.Threshold:0.00} ({families})", worst.Score, worst.Spans);
+        }
+
+        var action = options.Action == PolicyActionOption.Block ? PolicyAction.Block : PolicyAction.Allow;
+        return new PolicyDecision(Name, PolicyPhase.Request, action, $"prompt injection detected (score {worst.Score:0.00} ≥ {options.Threshold:0.00}: {families})", worst.Score, worst.Spans);
+    }
+
+    /// <summary>Answers are the model's output, not an attacker's instructions: nothing to score.</summary>
+    public PolicyDecision EvaluateResponse(IReadOnlyList<TextSegment> segments) => PolicyDecision.Allowed(Name, PolicyPhase.Response);
+
+    public IStreamPolicy? CreateStreamPolicy() => null;
+}

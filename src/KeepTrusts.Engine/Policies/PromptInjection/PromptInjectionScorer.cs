@@ -1,0 +1,93 @@
+namespace KeepTrusts.Engine.Policies.PromptInjection;
+
+/// <summary>
+/// Scores text for prompt injection. Each technique family found contributes its weight w; families combine as
+/// independent evidence, score = 1 - Π(1 - w). Disguises (zero-width characters, homoglyphs, full-width forms, base64 or
+/// hex payloads) add their own evidence on top of what the decoded text shows. Text that quotes or asks about an attack
+/// phrase, rather than using it, has its weights halved. See docs/policies.md.
+/// </summary>
+public static class PromptInjectionScorer
+{
+    private const double ObfuscationWeight = 0.4;
+    private const double EncodedPayloadWeight = 0.5;
+
+    public static InjectionScore Score(string text, string source = "text", bool toolResult = false)
+    {
+        if (text.Length == 0)
+        {
+            return new InjectionScore(0, [], []);
+        }
+
+        var (normalized, obfuscated, decoded) = TextNormalizer.Normalize(text);
+        var weights = new Dictionary<string, double>(StringComparer.Ordinal);
+        var spans = new List<MatchedSpan>();
+        var firstHit = int.MaxValue;
+        var quoted = true;
+        foreach (var signal in InjectionSignals.All)
+        {
+            var match = signal.Pattern.Match(normalized);
+            if (match.Success)
+            {
+                Add(weights, signal.Family, signal.Weight);
+                spans.Add(new MatchedSpan(source, Math.Min(match.Index, text.Length), Math.Min(match.Length, Math.Max(0, text.Length - match.Index)), signal.Family));
+                firstHit = Math.Min(firstHit, match.Index);
+                quoted &= IsQuoted(normalized, match.Index, match.Length);
+            }
+
+            if (decoded is not null && signal.Pattern.IsMatch(decoded))
+            {
+                Add(weights, signal.Family, signal.Weight);
+                Add(weights, "encoded-payload", EncodedPayloadWeight);
+                quoted = false;
+            }
+        }
+
+        if (weights.Count == 0)
+        {
+            return new InjectionScore(0, [], []);
+        }
+
+        if (obfuscated)
+        {
+            Add(weights, "obfuscation", ObfuscationWeight);
+        }
+
+        // Asking about or quoting an attack phrase is not using it; disguised text never gets this benefit.
+        var discussion = !obfuscated && !toolResult && (quoted || IsQuestionAbout(normalized, firstHit));
+        var remaining = 1.0;
+        foreach (var weight in weights.Values)
+        {
+            remaining *= 1 - (discussion ? weight / 2 : weight);
+        }
+
+        var families = weights.Keys.ToList();
+        return new InjectionScore(Math.Round(1 - remaining, 3), families, spans);
+    }
+
+    private static void Add(Dictionary<string, double> weights, string family, double weight)
+    {
+        if (!weights.TryGetValue(family, out var current) || weight > current)
+        {
+            weights[family] = weight;
+        }
+    }
+
+    private static bool IsQuoted(string text, int index, int length)
+    {
+        var before = index > 0 ? text[Math.Max(0, index - 2)..index] : string.Empty;
+        var after = index + length < text.Length ? text.Substring(index + length, Math.Min(2, text.Length - index - length)) : string.Empty;
+        static bool HasQuote(string s) => s.IndexOfAny(['"', '\'', '“', '”', '«', '»', '`']) >= 0;
+        return HasQuote(before) && (HasQuote(after) || after.Length == 0 || HasQuote(text.Substring(index, length)[^1..]));
+    }
+
+    private static bool IsQuestionAbout(string text, int firstHit)
+    {
+        if (!text.Contains('?'))
+        {
+            return false;
+        }
+
+        var match = InjectionSignals.Discussion.Match(text);
+        return match.Success && match.Index < firstHit;
+    }
+}

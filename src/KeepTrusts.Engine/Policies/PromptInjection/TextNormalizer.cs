@@ -1,0 +1,144 @@
+using System.Text;
+
+namespace KeepTrusts.Engine.Policies.PromptInjection;
+
+/// <summary>
+/// Undoes the disguises attackers use so the signal patterns see plain words: zero-width and soft-hyphen characters
+/// removed, compatibility forms folded (NFKC: full-width, ligatures), Cyrillic and Greek look-alikes mapped to Latin,
+/// and base64 / hex runs decoded and appended.
+/// </summary>
+internal static class TextNormalizer
+{
+    private static readonly Dictionary<char, char> Homoglyphs = new()
+    {
+        ['а'] = 'a', ['е'] = 'e', ['о'] = 'o', ['р'] = 'p', ['с'] = 'c', ['у'] = 'y', ['х'] = 'x', ['і'] = 'i', ['ј'] = 'j', ['ѕ'] = 's', ['һ'] = 'h', ['ԁ'] = 'd', ['ɡ'] = 'g',
+        ['А'] = 'A', ['В'] = 'B', ['Е'] = 'E', ['К'] = 'K', ['М'] = 'M', ['Н'] = 'H', ['О'] = 'O', ['Р'] = 'P', ['С'] = 'C', ['Т'] = 'T', ['Х'] = 'X', ['І'] = 'I',
+        ['α'] = 'a', ['ο'] = 'o', ['ν'] = 'v', ['ι'] = 'i', ['κ'] = 'k', ['τ'] = 't', ['ρ'] = 'p', ['Α'] = 'A', ['Β'] = 'B', ['Ε'] = 'E', ['Ι'] = 'I', ['Ο'] = 'O', ['Τ'] = 'T',
+    };
+
+    /// <summary>The text as the patterns should see it, and whether disguises were found.</summary>
+    public static (string Text, bool Obfuscated, string? Decoded) Normalize(string input)
+    {
+        var obfuscated = false;
+        var builder = new StringBuilder(input.Length);
+        var normalized = input.IsNormalized(NormalizationForm.FormKC) ? input : input.Normalize(NormalizationForm.FormKC);
+        if (!ReferenceEquals(normalized, input) && normalized != input)
+        {
+            obfuscated |= input.Any(c => c is >= '\uFF01' and <= '\uFF5E');
+        }
+
+        foreach (var c in normalized)
+        {
+            if (c is '\u200B' or '\u200C' or '\u200D' or '\u2060' or '\uFEFF' or '\u00AD' or '\u180E')
+            {
+                obfuscated = true;
+                continue;
+            }
+
+            if (Homoglyphs.TryGetValue(c, out var latin))
+            {
+                obfuscated = true;
+                builder.Append(latin);
+                continue;
+            }
+
+            builder.Append(c);
+        }
+
+        var text = builder.ToString();
+        var decoded = DecodeRuns(text);
+        return (text, obfuscated, decoded);
+    }
+
+    /// <summary>Base64 and hex runs of 16+ characters that decode to readable text, joined; null when none.</summary>
+    private static string? DecodeRuns(string text)
+    {
+        StringBuilder? decoded = null;
+        var i = 0;
+        while (i < text.Length)
+        {
+            if (!IsBase64Char(text[i]))
+            {
+                i++;
+                continue;
+            }
+
+            var start = i;
+            while (i < text.Length && IsBase64Char(text[i]) && i - start < 16_384)
+            {
+                i++;
+            }
+
+            while (i < text.Length && text[i] == '=' && i - start < 16_386)
+            {
+                i++;
+            }
+
+            var run = text.AsSpan(start, i - start);
+            if (run.Length < 16)
+            {
+                continue;
+            }
+
+            var plain = TryHex(run) ?? TryBase64(run);
+            if (plain is not null)
+            {
+                (decoded ??= new StringBuilder()).Append(' ').Append(plain);
+            }
+        }
+
+        return decoded?.ToString();
+    }
+
+    private static string? TryHex(ReadOnlySpan<char> run)
+    {
+        if (run.Length % 2 != 0)
+        {
+            return null;
+        }
+
+        foreach (var c in run)
+        {
+            if (!char.IsAsciiHexDigit(c))
+            {
+                return null;
+            }
+        }
+
+        try
+        {
+            return Readable(Convert.FromHexString(run));
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
+    }
+
+    private static string? TryBase64(ReadOnlySpan<char> run)
+    {
+        if (run.Length % 4 != 0)
+        {
+            return null;
+        }
+
+        var bytes = new byte[run.Length * 3 / 4];
+        return Convert.TryFromBase64Chars(run, bytes, out var written) ? Readable(bytes.AsSpan(0, written)) : null;
+    }
+
+    /// <summary>Decoded bytes count only when they are mostly printable UTF-8 text.</summary>
+    private static string? Readable(ReadOnlySpan<byte> bytes)
+    {
+        if (bytes.Length < 8 || !System.Text.Unicode.Utf8.IsValid(bytes))
+        {
+            return null;
+        }
+
+        var text = Encoding.UTF8.GetString(bytes);
+        var printable = text.Count(c => !char.IsControl(c) || c is '\n' or '\r' or '\t');
+        var letters = text.Count(char.IsLetter);
+        return printable >= text.Length * 0.95 && letters >= text.Length * 0.5 ? text : null;
+    }
+
+    private static bool IsBase64Char(char c) => char.IsAsciiLetterOrDigit(c) || c is '+' or '/';
+}

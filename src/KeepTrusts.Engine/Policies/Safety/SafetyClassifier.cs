@@ -1,0 +1,46 @@
+using System.Text.RegularExpressions;
+
+namespace KeepTrusts.Engine.Policies.Safety;
+
+/// <summary>Grades text per category with the lexicon plus the configured blocklist (always high).</summary>
+public sealed class SafetyClassifier
+{
+    private readonly Regex? _blocklist;
+
+    public SafetyClassifier(IReadOnlyCollection<string> blocklist)
+    {
+        if (blocklist.Count > 0)
+        {
+            var alternatives = string.Join("|", blocklist.Where(t => t.Length > 0).Select(Regex.Escape));
+            _blocklist = new Regex($@"\b(?:{alternatives})\b", RegexOptions.NonBacktracking | RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
+        }
+    }
+
+    public SafetyFinding Classify(string text, string source = "text")
+    {
+        Dictionary<string, SafetySeverity>? categories = null;
+        List<MatchedSpan>? spans = null;
+        foreach (var rule in SafetyLexicon.Rules)
+        {
+            if (categories is not null && categories.TryGetValue(rule.Category, out var known) && known >= rule.Severity)
+            {
+                continue;
+            }
+
+            var match = rule.Pattern.Match(text);
+            if (match.Success)
+            {
+                (categories ??= new())[rule.Category] = rule.Severity;
+                (spans ??= []).Add(new MatchedSpan(source, match.Index, match.Length, $"{rule.Category}:{rule.Severity.ToString().ToLowerInvariant()}"));
+            }
+        }
+
+        if (_blocklist?.Match(text) is { Success: true } blocked)
+        {
+            (categories ??= new())[SafetyLexicon.Blocklist] = SafetySeverity.High;
+            (spans ??= []).Add(new MatchedSpan(source, blocked.Index, blocked.Length, "blocklist:high"));
+        }
+
+        return new SafetyFinding(categories ?? (IReadOnlyDictionary<string, SafetySeverity>)new Dictionary<string, SafetySeverity>(), spans ?? (IReadOnlyList<MatchedSpan>)[]);
+    }
+}

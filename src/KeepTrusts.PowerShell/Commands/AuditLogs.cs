@@ -1,0 +1,43 @@
+using KeepTrusts.Engine.Audit;
+
+namespace KeepTrusts.PowerShell.Commands;
+
+/// <summary>Engine calls behind Test-KtAuditLog and Get-KtAuditLog, mapped to the module's types.</summary>
+internal static class AuditLogs
+{
+    public static KtAuditLogTestResult Verify(string directory)
+    {
+        var result = AuditLogVerifier.Verify(directory);
+        return new KtAuditLogTestResult
+        {
+            Path = directory,
+            IsValid = result.IsValid,
+            RecordCount = result.RecordCount,
+            FileCount = result.Files.Count,
+            FirstBadRecord = result.FirstBadFile is null ? null : $"{result.FirstBadFile}:{result.FirstBadLine}",
+            FirstBadSeq = result.FirstBadSeq,
+            Reason = result.Reason,
+            Warnings = result.Warnings.ToArray(),
+        };
+    }
+
+    public static IEnumerable<KtAuditRecord> Read(string directory, DateTimeOffset? since, string? target, string? decision) =>
+        AuditLogReader.Read(directory, since, target, decision).Select(e => new KtAuditRecord
+        {
+            Seq = e.Seq,
+            Time = e.Time,
+            RequestId = e.RequestId,
+            ClientKeyId = e.ClientKeyId,
+            Model = e.Model,
+            Target = e.Target,
+            Status = e.Status,
+            ErrorCode = e.ErrorCode,
+            LatencyMs = e.LatencyMs,
+            PromptTokens = e.PromptTokens,
+            CompletionTokens = e.CompletionTokens,
+            Cost = e.Cost,
+            Decisions = e.Decisions.Select(d => new KtPolicyDecision { Policy = d.Policy, Phase = d.Phase, Action = d.Action, Reason = d.Reason }).ToArray(),
+            File = e.File,
+            Line = e.Line,
+        });
+}

@@ -1,0 +1,48 @@
+using System.Management.Automation;
+
+namespace KeepTrusts.PowerShell.Commands;
+
+/// <summary>Reads audit records back as objects, filtered by time, target and policy action.</summary>
+[Cmdlet(VerbsCommon.Get, "KtAuditLog")]
+[OutputType(typeof(KtAuditRecord))]
+public sealed class GetKtAuditLogCommand : KtCmdlet
+{
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [Alias("FullName")]
+    [ValidateNotNullOrEmpty]
+    public string Path { get; set; } = string.Empty;
+
+    /// <summary>Only records at or after this time.</summary>
+    [Parameter]
+    public DateTime? Since { get; set; }
+
+    [Parameter]
+    public string? Target { get; set; }
+
+    /// <summary>Only records with at least one decision of this action.</summary>
+    [Parameter]
+    [ValidateSet("Allow", "Redact", "Block")]
+    public string? Decision { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        var directory = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path);
+        if (!Directory.Exists(directory))
+        {
+            WriteError("AuditDirectoryNotFound", ErrorCategory.ObjectNotFound, Path, $"Cannot find audit directory '{Path}'.",
+                "Give the audit-logger directory (policy.audit-logger.path, relative to the policy config).");
+            return;
+        }
+
+        DateTimeOffset? since = Since is { } s ? new DateTimeOffset(s.Kind == DateTimeKind.Unspecified ? DateTime.SpecifyKind(s, DateTimeKind.Local) : s) : null;
+        foreach (var record in AuditLogs.Read(directory, since, Target, Decision))
+        {
+            if (Stopping.IsCancellationRequested)
+            {
+                return;
+            }
+
+            WriteObject(record);
+        }
+    }
+}

@@ -1,0 +1,35 @@
+namespace KeepTrusts.PowerShell;
+
+/// <summary>One audit record, as Get-KtAuditLog returns it.</summary>
+public sealed class KtAuditRecord
+{
+    public long Seq { get; init; }
+
+    public DateTimeOffset Time { get; init; }
+
+    public string RequestId { get; init; } = string.Empty;
+
+    public string? ClientKeyId { get; init; }
+
+    public string? Model { get; init; }
+
+    public string? Target { get; init; }
+
+    public int Status { get; init; }
+
+    public string? ErrorCode { get; init; }
+
+    public double LatencyMs { get; init; }
+
+    public long PromptTokens { get; init; }
+
+    public long CompletionTokens { get; init; }
+
+    public decimal Cost { get; init; }
+
+    public KtPolicyDecision[] Decisions { get; init; } = [];
+
+    public string File { get; init; } = string.Empty;
+
+    public int Line { get; init; }
+}
