@@ -17,12 +17,12 @@
         'Get-KtAuditLog'
         'Get-KtGateway'
         'Invoke-KtChat'
+        'Repair-KtDnsZoneLink'
         'Start-KtGateway'
         'Stop-KtGateway'
         'Test-KtAuditLog'
         'Test-KtPolicyConfig'
         'Test-KtPrivateEndpoint'
-        'Repair-KtDnsZoneLink'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()
