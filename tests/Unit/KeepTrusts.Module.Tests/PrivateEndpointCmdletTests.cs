@@ -260,4 +260,18 @@ public sealed class PrivateEndpointCmdletTests(ModuleFixture module)
         Assert.Contains(progress, p => p.StatusDescription.Contains("Creating the DNS zone group on pe-openai-eastus", StringComparison.Ordinal));
         Assert.Equal(ProgressRecordType.Completed, progress.Last().RecordType);
     }
+
+    [Theory]
+    [InlineData("Test-KtPrivateEndpoint")]
+    [InlineData("Repair-KtDnsZoneLink")]
+    public void Help_has_a_runbook_example_with_managed_identity_and_an_interactive_one(string name)
+    {
+        var (titles, errors) = module.Invoke("(Get-Help -Name $args[0] -Examples).examples.example | ForEach-Object { $_.title + ' ' + (($_.remarks | ForEach-Object { $_.Text }) -join ' ') }", name);
+
+        Assert.Empty(errors);
+        var text = string.Join("\n", titles.Select(t => t.BaseObject.ToString()));
+        Assert.Contains("managed identity", text, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("Runbook", text, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("interactive", text, StringComparison.OrdinalIgnoreCase);
+    }
 }
