@@ -382,10 +382,12 @@ internal static class PrivateEndpointChecks
         var name = ArmIds.Name(appId);
         var subnet = site.Str("properties", "virtualNetworkSubnetId");
         var siteFlag = site.Bool("properties", "vnetRouteAllEnabled");
-        var outbound = site.Bool("properties", "outboundVnetRouting", "allTraffic");
+        // Newer api-versions moved the flag: outboundVnetRouting.applicationTraffic is the old vnetRouteAllEnabled, allTraffic enables everything.
+        var outboundAll = site.Bool("properties", "outboundVnetRouting", "allTraffic");
+        var outboundApp = site.Bool("properties", "outboundVnetRouting", "applicationTraffic");
         var configFlag = c.Inventory.SiteConfig.Bool("properties", "vnetRouteAllEnabled");
         var evidence = Ev(("virtualNetworkSubnetId", subnet), ("vnetRouteAllEnabled", (siteFlag ?? configFlag)?.ToString()),
-            ("config/web.vnetRouteAllEnabled", configFlag?.ToString()), ("outboundVnetRouting.allTraffic", outbound?.ToString()));
+            ("config/web.vnetRouteAllEnabled", configFlag?.ToString()), ("outboundVnetRouting.allTraffic", outboundAll?.ToString()), ("outboundVnetRouting.applicationTraffic", outboundApp?.ToString()));
         if (subnet is null)
         {
             return new CheckResult(Ids.AppServiceRouteAll, RoutingGotcha, CheckStatus.Fail,
@@ -393,7 +395,7 @@ internal static class PrivateEndpointChecks
                 evidence, $"az webapp vnet-integration add --subscription {ArmIds.Subscription(appId)} --resource-group {rg} --name {name} --vnet <spoke-vnet-id> --subnet <integration-subnet>");
         }
 
-        if (siteFlag == true || outbound == true || configFlag == true)
+        if (siteFlag == true || outboundAll == true || outboundApp == true || configFlag == true)
         {
             return new CheckResult(Ids.AppServiceRouteAll, RoutingGotcha, CheckStatus.Pass,
                 $"{name} is integrated with {ArmIds.Name(ArmIds.Parent(subnet))}/{ArmIds.Name(subnet)} and routes all outbound traffic through the VNet.", evidence, null);

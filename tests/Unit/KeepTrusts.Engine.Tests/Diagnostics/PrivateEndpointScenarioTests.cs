@@ -132,4 +132,16 @@ public sealed class PrivateEndpointScenarioTests
         Assert.Contains(connection.Evidence, e => e.Key == "privateEndpoint" && e.Value == lab.Topology.PrivateEndpointId);
         Assert.Contains(connection.Evidence, e => e.Key == "connections" && e.Value == "2");
     }
+
+    [RequiresDnsmasqFact]
+    public async Task Route_all_set_through_outboundVnetRouting_counts_as_enabled()
+    {
+        await using var lab = await PrivateEndpointLab.StartAsync(PrivateEndpointScenario.AppServiceWithoutRouteAll);
+        var site = lab.Arm.Store.Get(lab.Topology.AppId)!;
+        site["properties"]!["outboundVnetRouting"] = new System.Text.Json.Nodes.JsonObject { ["allTraffic"] = false, ["applicationTraffic"] = true };
+
+        var report = await lab.RunAsync();
+
+        Assert.Equal(CheckStatus.Pass, report.Checks.Single(c => c.Check == PrivateEndpointCheckIds.AppServiceRouteAll).Status);
+    }
 }
