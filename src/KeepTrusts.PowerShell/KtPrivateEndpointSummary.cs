@@ -25,5 +25,11 @@ public sealed class KtPrivateEndpointSummary
 
     public int Skipped { get; set; }
 
+    /// <summary>The private endpoint checked; binds to Repair-KtDnsZoneLink -PrivateEndpointId from the pipeline.</summary>
+    public string? PrivateEndpointId { get; set; }
+
+    /// <summary>The VNets that must be linked to the zone; binds to Repair-KtDnsZoneLink -VirtualNetworkId.</summary>
+    public string[] VirtualNetworkId { get; set; } = [];
+
     public override string ToString() => Healthy ? $"Healthy: {Message}" : $"Broken at {FirstFailingCheck}: {Message}";
 }

@@ -59,7 +59,12 @@ public sealed class PrivateEndpointDiagnostics
         _reporter.Progress(95, "Evaluating checks");
         var checks = PrivateEndpointChecks.Evaluate(context, tls);
         _reporter.Progress(100, "Done");
-        return new PrivateEndpointReport(checks, inventory.Failures.Values.ToList(), PrivateEndpointSummary.From(fqdn, checks));
+        var summary = PrivateEndpointSummary.From(fqdn, checks) with
+        {
+            PrivateEndpointId = inventory.PrivateEndpointId,
+            VirtualNetworkIds = new RemediationNames(context).RequiredVnets.Select(v => v.Id).ToList(),
+        };
+        return new PrivateEndpointReport(checks, inventory.Failures.Values.ToList(), summary);
     }
 
     private static void ValidateIds(PrivateEndpointDiagnosticRequest request)

@@ -13,6 +13,12 @@ public sealed record PrivateEndpointSummary(
     int Passed,
     int Skipped)
 {
+    /// <summary>The private endpoint that was checked (null without ARM data): what Repair-KtDnsZoneLink needs.</summary>
+    public string? PrivateEndpointId { get; init; }
+
+    /// <summary>The VNets that must be linked to the zone: the endpoint's, the app's and any requested.</summary>
+    public IReadOnlyList<string> VirtualNetworkIds { get; init; } = [];
+
     public static PrivateEndpointSummary From(string endpoint, IReadOnlyList<CheckResult> checks)
     {
         var failed = checks.Count(c => c.Status == CheckStatus.Fail);

@@ -124,6 +124,8 @@ public sealed class TestKtPrivateEndpointCommand : KtCmdlet
                 Warnings = s.Warnings,
                 Passed = s.Passed,
                 Skipped = s.Skipped,
+                PrivateEndpointId = s.PrivateEndpointId,
+                VirtualNetworkId = s.VirtualNetworkIds.ToArray(),
             });
             return;
         }

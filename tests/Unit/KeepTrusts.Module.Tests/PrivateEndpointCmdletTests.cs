@@ -274,4 +274,19 @@ public sealed class PrivateEndpointCmdletTests(ModuleFixture module)
         Assert.Contains("Runbook", text, StringComparison.OrdinalIgnoreCase);
         Assert.Contains("interactive", text, StringComparison.OrdinalIgnoreCase);
     }
+
+    [RequiresDnsmasqFact]
+    public async Task Summary_pipes_into_Repair_which_links_the_missing_spoke()
+    {
+        await using var lab = await PrivateEndpointLab.StartAsync(PrivateEndpointScenario.ZoneLinkedToHubOnly);
+
+        var (output, errors) = module.Invoke(
+            PrivateEndpointLab.TestScript + " -Summary | Repair-KtDnsZoneLink -AccessToken $args[5] -ArmEndpoint $args[6] -SkipCertificateCheck -Force",
+            lab.TestArgs());
+
+        Assert.Empty(errors);
+        var created = Assert.Single(output, o => Prop(o, "Result") == "Created");
+        Assert.Equal(lab.Topology.SpokeLinkId, Prop(created, "Target"));
+        Assert.Equal(3, output.Count(o => Prop(o, "Result") == "AlreadyPresent"));
+    }
 }
