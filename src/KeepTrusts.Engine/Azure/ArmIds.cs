@@ -11,7 +11,7 @@ public static class ArmIds
 
     public static string Subscription(string id) => new ResourceIdentifier(id).SubscriptionId ?? string.Empty;
 
-    public static string Parent(string id) => new ResourceIdentifier(id).Parent.ToString();
+    public static string Parent(string id) => new ResourceIdentifier(id).Parent?.ToString() ?? id;
 
     public static bool SameId(string? a, string? b) =>
         a is not null && b is not null && string.Equals(a.Trim().TrimEnd('/'), b.Trim().TrimEnd('/'), StringComparison.OrdinalIgnoreCase);

@@ -144,4 +144,65 @@ public sealed class PrivateEndpointScenarioTests
 
         Assert.Equal(CheckStatus.Pass, report.Checks.Single(c => c.Check == PrivateEndpointCheckIds.AppServiceRouteAll).Status);
     }
+
+    [RequiresDnsmasqFact]
+    public async Task Refused_connection_to_the_endpoint_fails_tls_with_gotcha_3_and_a_wrong_certificate_with_gotcha_4()
+    {
+        await using var lab = await PrivateEndpointLab.StartAsync(PrivateEndpointScenario.Healthy);
+        var closed = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Parse(lab.Topology.PrivateIp), 0);
+        closed.Start();
+        var closedPort = ((System.Net.IPEndPoint)closed.LocalEndpoint).Port;
+        closed.Stop();
+        await using var impostor = KeepTrusts.Testing.Tls.LocalTlsServer.Start(System.Net.IPAddress.Parse(lab.Topology.PrivateIp), "proxy.contoso.example");
+        var diagnostics = new PrivateEndpointDiagnostics();
+
+        var refused = await diagnostics.RunAsync(new PrivateEndpointDiagnosticRequest
+        {
+            Endpoint = lab.Topology.EndpointUrl, AccountResourceId = lab.Topology.AccountId, DnsServer = lab.Dns.Endpoint,
+            Port = closedPort, Arm = ArmResourcesTests.Options(lab.Arm),
+        }, CancellationToken.None);
+        var wrongCert = await diagnostics.RunAsync(new PrivateEndpointDiagnosticRequest
+        {
+            Endpoint = lab.Topology.EndpointUrl, AccountResourceId = lab.Topology.AccountId, DnsServer = lab.Dns.Endpoint,
+            Port = impostor.Port, Arm = ArmResourcesTests.Options(lab.Arm),
+        }, CancellationToken.None);
+
+        var refusedTls = refused.Checks.Single(c => c.Check == PrivateEndpointCheckIds.TlsHandshake);
+        Assert.Equal((CheckStatus.Fail, (int?)3), (refusedTls.Status, refusedTls.Gotcha));
+        Assert.Contains("TCP connect to " + lab.Topology.PrivateIp, refusedTls.Message);
+        var wrongTls = wrongCert.Checks.Single(c => c.Check == PrivateEndpointCheckIds.TlsHandshake);
+        Assert.Equal((CheckStatus.Fail, (int?)4), (wrongTls.Status, wrongTls.Gotcha));
+        Assert.Contains("does not name " + lab.Topology.Fqdn, wrongTls.Message);
+        Assert.Contains(wrongTls.Evidence, e => e.Key == "san" && e.Value == "proxy.contoso.example");
+    }
+
+    [RequiresDnsmasqFact]
+    public async Task Answer_without_the_privatelink_cname_fails_the_cname_check()
+    {
+        var topology = new PrivateEndpointTopology();
+        using var dns = KeepTrusts.Testing.Dns.DnsmasqServer.Start(
+            new KeepTrusts.Testing.Dns.DnsmasqZone().AuthoritativeFor("openai.azure.com").A(topology.Fqdn, topology.PrivateIp));
+
+        var report = await new PrivateEndpointDiagnostics().RunAsync(
+            new PrivateEndpointDiagnosticRequest { Endpoint = topology.EndpointUrl, DnsServer = dns.Endpoint, Port = 1 }, CancellationToken.None);
+
+        var cname = report.Checks.Single(c => c.Check == PrivateEndpointCheckIds.DnsPrivatelinkCname);
+        Assert.Equal((CheckStatus.Fail, (int?)1), (cname.Status, cname.Gotcha));
+        Assert.Contains("kt-openai-eastus.privatelink.openai.azure.com", cname.Message);
+    }
+
+    [RequiresDnsmasqTheory]
+    [InlineData("customSubDomainName", "", "has no custom subdomain")]
+    [InlineData("customSubDomainName", "kt-openai-other", "belongs to a different resource")]
+    public async Task Account_without_matching_custom_subdomain_fails(string property, string value, string expected)
+    {
+        await using var lab = await PrivateEndpointLab.StartAsync(PrivateEndpointScenario.Healthy);
+        lab.Arm.Store.Get(lab.Topology.AccountId)!["properties"]![property] = value;
+
+        var report = await lab.RunAsync();
+
+        var account = report.Checks.Single(c => c.Check == PrivateEndpointCheckIds.AccountNetwork);
+        Assert.Equal(CheckStatus.Fail, account.Status);
+        Assert.Contains(expected, account.Message);
+    }
 }

@@ -72,7 +72,7 @@ public sealed class PrivateEndpointTopology
         store.Put(Account(pending, publicAccess));
         store.Put(PrivateEndpoint(pending));
         store.Put(Nic());
-        store.Put(HubVnet(scenario == PrivateEndpointScenario.NsgDeniesHttps));
+        store.Put(HubVnet());
         store.Put(Subnet(PeSubnetId, PeSubnetName, PeSubnetPrefix, PeNsgId, scenario == PrivateEndpointScenario.NsgDeniesHttps ? "Enabled" : "Disabled", delegated: false));
         store.Put(SpokeVnet());
         store.Put(Subnet(AppSubnetId, AppSubnetName, AppSubnetPrefix, AppNsgId, "Disabled", delegated: true));
@@ -288,7 +288,7 @@ public sealed class PrivateEndpointTopology
     }
     """);
 
-    private JsonObject HubVnet(bool _) => Parse($$"""
+    private JsonObject HubVnet() => Parse($$"""
     {
       "name": "{{HubVnetName}}",
       "id": "{{HubVnetId}}",

@@ -48,7 +48,7 @@ public sealed class DnsmasqZone
             yield return $"--local=/{domain}/";
         }
 
-        // dnsmasq only serves a CNAME whose target it knows, so A records come first in meaning, order does not matter.
+        // dnsmasq only answers a CNAME whose target it knows locally: every CNAME target needs a host-record.
         foreach (var (name, address) in _addresses)
         {
             yield return $"--host-record={name},{address}";
