@@ -67,8 +67,17 @@ internal static class PiiRecognizers
 
     private static bool HasHexRun(string text) => text.Length >= 32 && HasDigit(text);
 
+    // How issuers print card numbers: 4-4-4-4, 4-4-4-4-3, 4-6-5 (Amex), 4-6-4 (Diners), 4-4-4-3.
+    private static readonly string[] CardGroupings = ["4444", "44443", "465", "464", "4443"];
+
     private static bool IsCard(string value)
     {
+        var groups = value.Split([' ', '-']);
+        if (groups.Length > 1 && !CardGroupings.Contains(string.Concat(groups.Select(g => g.Length.ToString(System.Globalization.CultureInfo.InvariantCulture)))))
+        {
+            return false;
+        }
+
         Span<char> digits = stackalloc char[value.Length];
         var n = 0;
         foreach (var c in value)
@@ -120,9 +129,15 @@ internal static class PiiRecognizers
         }
 
         var value = m.Value;
-        if (value.StartsWith('+') || value.StartsWith("00", StringComparison.Ordinal))
+        if (value.StartsWith('+'))
         {
             return digits >= 8;
+        }
+
+        // "00" dialling prefixes look like any other digit run (account numbers, IBAN tails): context decides.
+        if (value.StartsWith("00", StringComparison.Ordinal))
+        {
+            return digits >= 8 && HasContext(text, m.Index, 40, PhoneContext);
         }
 
         // National formats collide with other numbers: require a separator layout or a context word.

@@ -38,7 +38,7 @@ internal sealed class GatewayHarness : IAsyncDisposable
     };
 
     /// <summary>Starts both servers. <paramref name="yaml"/> may use {base_url} for the fake's URL.</summary>
-    public static async Task<GatewayHarness> StartAsync(string yaml, PolicyChain? chain = null, UpstreamCredentials? credentials = null)
+    public static async Task<GatewayHarness> StartAsync(string yaml, PolicyChain? chain = null, UpstreamCredentials? credentials = null, KeepTrusts.Engine.Audit.IAuditSink? audit = null)
     {
         var fake = await FakeAzureOpenAI.StartAsync().ConfigureAwait(false);
         var text = yaml.Replace("{base_url}", fake.BaseUrl, StringComparison.Ordinal);
@@ -49,6 +49,7 @@ internal sealed class GatewayHarness : IAsyncDisposable
             Config = result.Config!,
             Listen = "127.0.0.1:0",
             Chain = chain,
+            Audit = audit,
             UpstreamHandler = new UpstreamHandler(UpstreamHandler.CreateNetworkHandler(skipCertificateCheck: true)),
             ReadEnvironment = name => Environment.GetValueOrDefault(name),
             Credentials = credentials,
