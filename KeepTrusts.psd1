@@ -17,10 +17,12 @@
         'Get-KtAuditLog'
         'Get-KtGateway'
         'Invoke-KtChat'
+        'Repair-KtDnsZoneLink'
         'Start-KtGateway'
         'Stop-KtGateway'
         'Test-KtAuditLog'
         'Test-KtPolicyConfig'
+        'Test-KtPrivateEndpoint'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

@@ -6,7 +6,7 @@ namespace KeepTrusts.Engine.Policies.Pii;
 /// One entity type: a cheap trigger that must occur before the pattern is run at all, a linear-time pattern, and an
 /// optional validator (checksum, ranges, context) that turns candidates into matches.
 /// </summary>
-internal sealed class PiiRecognizer(string entity, string kind, Func<string, bool> trigger, Regex pattern, Func<string, Match, bool>? validate = null)
+internal sealed class PiiRecognizer(string entity, string kind, Func<string, string, bool> trigger, Regex pattern, Func<string, Match, bool>? validate = null)
 {
     /// <summary>The config name (pii-detector.entities).</summary>
     public string Entity { get; } = entity;
@@ -14,9 +14,10 @@ internal sealed class PiiRecognizer(string entity, string kind, Func<string, boo
     /// <summary>The placeholder kind: [REDACTED:KIND].</summary>
     public string Kind { get; } = kind;
 
-    public void Find(string text, List<PiiMatch> matches)
+    /// <param name="lowered">The same text in lower case, for cheap ordinal trigger checks.</param>
+    public void Find(string text, string lowered, List<PiiMatch> matches)
     {
-        if (!trigger(text))
+        if (!trigger(text, lowered))
         {
             return;
         }

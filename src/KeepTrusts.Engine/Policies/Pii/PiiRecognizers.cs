@@ -15,46 +15,9 @@ internal static class PiiRecognizers
     private const RegexOptions Linear = RegexOptions.NonBacktracking | RegexOptions.CultureInvariant;
     private const RegexOptions LinearIgnoreCase = Linear | RegexOptions.IgnoreCase;
 
-    public static readonly IReadOnlyList<PiiRecognizer> All =
-    [
-        // Secrets first: they are longer and must win over the numbers and words inside them.
-        new(PiiEntityNames.PrivateKey, "PRIVATE_KEY", t => t.Contains("-----BEGIN", StringComparison.Ordinal),
-            new Regex(@"-----BEGIN [A-Z ]*PRIVATE KEY-----[A-Za-z0-9+/=\r\n:,\- ]*-----END [A-Z ]*PRIVATE KEY-----", Linear)),
-        new(PiiEntityNames.ConnectionString, "CONNECTION_STRING", t => t.Contains('=') && t.Contains(';'),
-            new Regex(@"(?:DefaultEndpointsProtocol=https?;[^\s""']*AccountKey=[A-Za-z0-9+/=]{20,}[^\s""']*|Endpoint=sb://[^\s;""']+;SharedAccessKeyName=[^\s;""']+;SharedAccessKey=[A-Za-z0-9+/=]{20,}|(?:Server|Data Source)=[^;\r\n""']+;[^\r\n""']*(?:Password|Pwd)=[^;\s""']+)", LinearIgnoreCase)),
-        new(PiiEntityNames.AzureStorageKey, "AZURE_STORAGE_KEY", t => t.Contains("==", StringComparison.Ordinal),
-            new Regex(@"(?<![A-Za-z0-9+/])[A-Za-z0-9+/]{86}==", RegexOptions.CultureInvariant)),
-        new(PiiEntityNames.Jwt, "JWT", t => t.Contains("eyJ", StringComparison.Ordinal),
-            new Regex(@"eyJ[A-Za-z0-9_\-]{5,}\.eyJ[A-Za-z0-9_\-]{5,}\.[A-Za-z0-9_\-]{10,}", Linear)),
-        new(PiiEntityNames.OpenAIKey, "OPENAI_API_KEY", t => t.Contains("sk-", StringComparison.Ordinal),
-            new Regex(@"\bsk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_\-]{20,}", Linear)),
-        new(PiiEntityNames.AzureOpenAIKey, "AZURE_OPENAI_KEY", HasHexRun,
-            new Regex(@"\b[0-9a-fA-F]{32}\b", Linear), (text, m) => HasContext(text, m.Index, 60, KeyContext)),
-        new(PiiEntityNames.Email, "EMAIL", t => t.Contains('@'),
-            new Regex(@"\b[A-Za-z0-9._%+\-]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?){0,8}\.[A-Za-z]{2,24}\b", Linear)),
-        new(PiiEntityNames.Iban, "IBAN", HasDigit,
-            new Regex(@"\b[A-Z]{2}[0-9]{2}(?: ?[A-Z0-9]){11,30}\b", RegexOptions.NonBacktracking | RegexOptions.CultureInvariant),
-            (_, m) => Checksums.Iban(m.Value.Replace(" ", string.Empty, StringComparison.Ordinal))),
-        new(PiiEntityNames.CreditCard, "CREDIT_CARD", HasDigit,
-            new Regex(@"\b[2-6][0-9]{3}(?:[ \-]?[0-9]){9,15}\b", Linear), (_, m) => IsCard(m.Value)),
-        new(PiiEntityNames.UsSsn, "US_SSN", HasDigit,
-            new Regex(@"\b[0-9]{3}-[0-9]{2}-[0-9]{4}\b|\b[0-9]{9}\b", Linear), IsSsn),
-        new(PiiEntityNames.DateOfBirth, "DATE_OF_BIRTH", HasDigit,
-            new Regex(@"\b(?:[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}|[0-9]{1,2}[./\-][0-9]{1,2}[./\-][0-9]{2,4}|[0-9]{1,2}\.? (?:de )?[A-Za-zéû]{3,10}\.? (?:de )?[0-9]{4}|[A-Za-z]{3,9}\.? [0-9]{1,2},? [0-9]{4})\b", LinearIgnoreCase),
-            (text, m) => HasContext(text, m.Index, 50, BirthContext)),
-        new(PiiEntityNames.Passport, "PASSPORT", t => t.Contains("ass", StringComparison.OrdinalIgnoreCase) || t.Contains("aspor", StringComparison.OrdinalIgnoreCase),
-            new Regex(@"\b[A-Z0-9]{6,9}\b", RegexOptions.NonBacktracking | RegexOptions.CultureInvariant),
-            (text, m) => m.Value.Any(char.IsDigit) && HasContext(text, m.Index, 40, PassportContext)),
-        new(PiiEntityNames.NationalId, "NATIONAL_ID", HasDigit,
-            new Regex(@"\b[0-9]{8}[A-Za-z]\b|\b[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z] ?[0-9]{2} ?[0-9]{2} ?[0-9]{2} ?[A-D]\b|\b[0-9]{9}\b", Linear),
-            IsNationalId),
-        new(PiiEntityNames.Phone, "PHONE", HasDigit,
-            new Regex(@"(?:\+|\b00)[1-9][0-9]{0,3}(?:[ .\-]?\(?[0-9]{1,4}\)?){2,6}\b|\(?\b[2-9][0-9]{2}\)?[ .\-][0-9]{3}[ .\-][0-9]{4}\b|\b0[1-9][0-9]{1,3}[ \-]?[0-9]{3,4}[ \-]?[0-9]{3,4}\b", Linear),
-            IsPhone),
-        new(PiiEntityNames.IpAddress, "IP_ADDRESS", t => t.Contains('.') || t.Contains(':'),
-            new Regex(@"\b(?:[0-9]{1,3}\.){3}[0-9]{1,3}\b|(?<![0-9A-Fa-f:])[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}(?![0-9A-Fa-f:])", RegexOptions.CultureInvariant),
-            IsIp),
-    ];
+    // Digit patterns are short and bounded (no nested unbounded loops), so the backtracking engine's cost is linear too,
+    // and its compiled, vectorized start search is several times faster on ordinary text.
+    private const RegexOptions Bounded = RegexOptions.Compiled | RegexOptions.CultureInvariant;
 
     private static readonly string[] KeyContext = ["key", "api-key", "apikey", "secret", "token", "azure_openai", "ocp-apim", "subscription"];
     private static readonly string[] BirthContext = ["born", "birth", "dob", "d.o.b", "birthday", "née", "né le", "geboren", "nacimiento", "nascimento", "nato il", "nata il", "nascita", "naissance", "geburt"];
@@ -63,9 +26,84 @@ internal static class PiiRecognizers
     private static readonly string[] SsnContext = ["ssn", "social security", "social-security"];
     private static readonly string[] PhoneContext = ["phone", "call", "tel", "mobile", "cell", "fax", "whatsapp", "telefon", "téléphone", "teléfono", "telefone", "telefono", "contact", "reach", "number"];
 
+    public static readonly IReadOnlyList<PiiRecognizer> All =
+    [
+        // Secrets first: they are longer and must win over the numbers and words inside them.
+        new(PiiEntityNames.PrivateKey, "PRIVATE_KEY", (t, l) => t.Contains("-----BEGIN", StringComparison.Ordinal),
+            new Regex(@"-----BEGIN [A-Z ]*PRIVATE KEY-----[A-Za-z0-9+/=\r\n:,\- ]*-----END [A-Z ]*PRIVATE KEY-----", Linear)),
+        new(PiiEntityNames.ConnectionString, "CONNECTION_STRING", (t, l) => t.Contains('=') && t.Contains(';'),
+            new Regex(@"(?:DefaultEndpointsProtocol=https?;[^\s""']*AccountKey=[A-Za-z0-9+/=]{20,}[^\s""']*|Endpoint=sb://[^\s;""']+;SharedAccessKeyName=[^\s;""']+;SharedAccessKey=[A-Za-z0-9+/=]{20,}|(?:Server|Data Source)=[^;\r\n""']+;[^\r\n""']*(?:Password|Pwd)=[^;\s""']+)", LinearIgnoreCase)),
+        new(PiiEntityNames.AzureStorageKey, "AZURE_STORAGE_KEY", (t, l) => t.Contains("==", StringComparison.Ordinal),
+            new Regex(@"(?<![A-Za-z0-9+/])[A-Za-z0-9+/]{86}==", RegexOptions.CultureInvariant)),
+        new(PiiEntityNames.Jwt, "JWT", (t, l) => t.Contains("eyJ", StringComparison.Ordinal),
+            new Regex(@"eyJ[A-Za-z0-9_\-]{5,}\.eyJ[A-Za-z0-9_\-]{5,}\.[A-Za-z0-9_\-]{10,}", Linear)),
+        new(PiiEntityNames.OpenAIKey, "OPENAI_API_KEY", (t, l) => t.Contains("sk-", StringComparison.Ordinal),
+            new Regex(@"\bsk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_\-]{20,}", Linear)),
+        new(PiiEntityNames.AzureOpenAIKey, "AZURE_OPENAI_KEY", (t, _) => HasHexRun(t),
+            new Regex(@"\b[0-9a-fA-F]{32}\b", Bounded), (text, m) => HasContext(text, m.Index, 60, KeyContext)),
+        new(PiiEntityNames.Email, "EMAIL", (t, l) => t.Contains('@'),
+            new Regex(@"\b[A-Za-z0-9._%+\-]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?){0,8}\.[A-Za-z]{2,24}\b", Linear)),
+        new(PiiEntityNames.Iban, "IBAN", (t, _) => HasDigit(t),
+            new Regex(@"\b[A-Z]{2}[0-9]{2}(?: ?[A-Z0-9]){11,30}\b", Bounded),
+            (_, m) => Checksums.Iban(m.Value.Replace(" ", string.Empty, StringComparison.Ordinal))),
+        new(PiiEntityNames.CreditCard, "CREDIT_CARD", (t, _) => HasDigit(t),
+            new Regex(@"\b[2-6][0-9]{3}(?:[ \-]?[0-9]){9,15}\b", Bounded), (_, m) => IsCard(m.Value)),
+        new(PiiEntityNames.UsSsn, "US_SSN", (t, _) => HasDigit(t),
+            new Regex(@"\b[0-9]{3}-[0-9]{2}-[0-9]{4}\b|\b[0-9]{9}\b", Bounded), IsSsn),
+        new(PiiEntityNames.DateOfBirth, "DATE_OF_BIRTH", (t, l) => HasDigit(t) && HasAny(l, BirthContext),
+            new Regex(@"\b(?:[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}|[0-9]{1,2}[./\-][0-9]{1,2}[./\-][0-9]{2,4}|[0-9]{1,2}\.? (?:de )?[A-Za-zéû]{3,10}\.? (?:de )?[0-9]{4}|[A-Za-z]{3,9}\.? [0-9]{1,2},? [0-9]{4})\b", LinearIgnoreCase),
+            (text, m) => HasContext(text, m.Index, 50, BirthContext)),
+        new(PiiEntityNames.Passport, "PASSPORT", (t, l) => l.Contains("pass", StringComparison.Ordinal) || l.Contains("pasap", StringComparison.Ordinal) || l.Contains("pasp", StringComparison.Ordinal),
+            new Regex(@"\b[A-Z0-9]{6,9}\b", RegexOptions.NonBacktracking | RegexOptions.CultureInvariant),
+            (text, m) => m.Value.Any(char.IsDigit) && HasContext(text, m.Index, 40, PassportContext)),
+        new(PiiEntityNames.NationalId, "NATIONAL_ID", (t, _) => HasDigit(t),
+            new Regex(@"\b[0-9]{8}[A-Za-z]\b|\b[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z] ?[0-9]{2} ?[0-9]{2} ?[0-9]{2} ?[A-D]\b|\b[0-9]{9}\b", Bounded),
+            IsNationalId),
+        new(PiiEntityNames.Phone, "PHONE", (t, _) => HasDigit(t),
+            new Regex(@"(?:\+|\b00)[1-9][0-9]{0,3}(?:[ .\-]?\(?[0-9]{1,4}\)?){2,6}\b|\(?\b[2-9][0-9]{2}\)?[ .\-][0-9]{3}[ .\-][0-9]{4}\b|\b0[1-9][0-9]{1,3}[ \-]?[0-9]{3,4}[ \-]?[0-9]{3,4}\b", Bounded),
+            IsPhone),
+        new(PiiEntityNames.IpAddress, "IP_ADDRESS", (t, l) => t.Contains('.') && HasDigit(t),
+            new Regex(@"\b(?:[0-9]{1,3}\.){3}[0-9]{1,3}\b", Bounded), IsIp),
+        new(PiiEntityNames.IpAddress, "IP_ADDRESS", (t, _) => HasTwoColons(t),
+            new Regex(@"(?<![0-9A-Fa-f:])[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}(?![0-9A-Fa-f:])", Bounded), IsIp),
+    ];
+
     private static bool HasDigit(string text) => text.AsSpan().IndexOfAnyInRange('0', '9') >= 0;
 
-    private static bool HasHexRun(string text) => text.Length >= 32 && HasDigit(text);
+    private static bool HasHexRun(string text)
+    {
+        var run = 0;
+        foreach (var c in text)
+        {
+            run = char.IsAsciiHexDigit(c) ? run + 1 : 0;
+            if (run >= 32)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool HasTwoColons(string text)
+    {
+        var first = text.IndexOf(':');
+        return first >= 0 && text.IndexOf(':', first + 1) >= 0;
+    }
+
+    /// <summary>Whether the lower-cased text contains one of the (lower-case) words.</summary>
+    private static bool HasAny(string text, string[] words)
+    {
+        foreach (var word in words)
+        {
+            if (text.Contains(word, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     // How issuers print card numbers: 4-4-4-4, 4-4-4-4-3, 4-6-5 (Amex), 4-6-4 (Diners), 4-4-4-3.
     private static readonly string[] CardGroupings = ["4444", "44443", "465", "464", "4443"];

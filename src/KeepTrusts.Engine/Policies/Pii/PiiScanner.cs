@@ -17,9 +17,10 @@ public sealed class PiiScanner
     public List<PiiMatch> Find(string text)
     {
         var found = new List<PiiMatch>();
+        var lowered = text.ToLowerInvariant();
         foreach (var recognizer in _recognizers)
         {
-            recognizer.Find(text, found);
+            recognizer.Find(text, lowered, found);
         }
 
         if (found.Count <= 1)

@@ -2,5 +2,28 @@ using System.Text.RegularExpressions;
 
 namespace KeepTrusts.Engine.Policies.PromptInjection;
 
-/// <summary>One family of injection technique: its patterns and how much one hit weighs (0..1).</summary>
-internal sealed record InjectionSignal(string Family, double Weight, Regex Pattern);
+/// <summary>
+/// One signal of an injection technique: its pattern, how much one hit weighs (0..1), and cheap trigger words one of
+/// which must occur (case-insensitive) before the pattern is run at all — most text contains none.
+/// </summary>
+internal sealed record InjectionSignal(string Family, double Weight, Regex Pattern, params string[] Triggers)
+{
+    /// <param name="lowered">The text in lower case (invariant): triggers are lower case and compared ordinally, which is vectorized.</param>
+    public bool MayMatch(string lowered)
+    {
+        if (Triggers.Length == 0)
+        {
+            return true;
+        }
+
+        foreach (var trigger in Triggers)
+        {
+            if (lowered.Contains(trigger, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}

@@ -3,13 +3,15 @@ using System.Text.RegularExpressions;
 namespace KeepTrusts.Engine.Policies.PromptInjection;
 
 /// <summary>
-/// The technique families the scorer looks for, each with multilingual patterns (en, es, fr, de, pt, it, nl). Weights
-/// are the probability-like strength of one family on its own; the scorer combines families as independent evidence.
-/// All patterns use the non-backtracking engine: their cost is linear in the text.
+/// The signals the scorer looks for, grouped in technique families, with multilingual patterns (en, es, fr, de, pt, it,
+/// nl, and zh/ru/ja for the most common override phrase). A signal's weight is how strongly it indicates an attack on its
+/// own: imperative phrases aimed at the model's instructions weigh 0.85 (enough alone at the default threshold 0.8);
+/// weaker hints (0.35–0.6) only block together. All patterns run on the non-backtracking engine: linear in the text.
 /// </summary>
 internal static class InjectionSignals
 {
     private const RegexOptions Options = RegexOptions.NonBacktracking | RegexOptions.IgnoreCase | RegexOptions.CultureInvariant;
+    private const RegexOptions CaseSensitive = RegexOptions.NonBacktracking | RegexOptions.CultureInvariant;
 
     public const string Override = "instruction-override";
     public const string Impersonation = "role-impersonation";
@@ -20,51 +22,72 @@ internal static class InjectionSignals
     public const string Indirect = "indirect-injection";
     public const string Exfiltration = "exfiltration";
 
+    private const string Targets = @"(instructions?|rules|prompts?|directions|guidelines|guardrails|context|commands|directives|constraints|policies|messages)";
+    private const string Qualifiers = @"(previous|prior|above|earlier|preceding|foregoing|former|original|initial|system|developer|safety|content|existing)";
+
     public static readonly IReadOnlyList<InjectionSignal> All =
     [
+        // Instruction override: the classic "ignore previous instructions", in several languages.
         new(Override, 0.85, new Regex(
-            @"\b(ignore|disregard|forget|override|bypass|skip|drop|abandon|discard)\s+(all\s+|any\s+|every\s+|the\s+|your\s+|my\s+)*(previous|prior|above|earlier|preceding|foregoing|former|original|initial|system|developer|safety|existing)\s+(instructions?|rules|prompts?|directions|guidelines|guardrails|context|commands|directives|constraints|policies|messages)" +
-            @"|\b(ignore|disregard|forget)\s+(everything|all)\s+(you\s+(were|have\s+been)\s+told|above|before|previously)" +
+            $@"\b(ignore|disregard|forget|override|bypass|skip|drop|abandon|discard)\s+(all\s+|any\s+|every\s+|the\s+|your\s+|my\s+|of\s+)*{Qualifiers}\s+{Targets}" +
+            @"|\b(ignore|disregard|forget)\s+(everything|all)\s+(you\s+(were|have\s+been)\s+told|above|before|previously)|\bignore\s+the\s+(rules|instructions)\s+you\s+were\s+given" +
             @"|\bignor(a|e)\s+(todas\s+)?(las|as)\s+instrucciones\s+(anteriores|previas)|\bolvida\s+(todas\s+)?(las\s+)?instrucciones" +
             @"|\bignor(e|ez|er)\s+(toutes\s+)?(les\s+)?(instructions|consignes|règles)\s+(précédentes|precedentes|antérieures|anterieures|ci-dessus)|\boublie[sz]?\s+(toutes\s+)?(les\s+)?(instructions|consignes)" +
             @"|\b(ignoriere|vergiss|missachte)\s+(alle\s+)?(vorherigen|bisherigen|obigen|vorangegangenen|früheren)\s+(anweisungen|instruktionen|regeln|befehle)" +
             @"|\bignor(e|a)\s+(todas\s+)?as\s+(instruções|instrucoes)\s+(anteriores|prévias)|\besqueça\s+(todas\s+)?as\s+instruções" +
             @"|\bignora\s+(tutte\s+)?le\s+istruzioni\s+(precedenti|sopra)|\bdimentica\s+(tutte\s+)?le\s+istruzioni" +
             @"|\bnegeer\s+(alle\s+)?(vorige|eerdere|voorgaande|bovenstaande)\s+(instructies|opdrachten|regels)" +
-            @"|忽略(之前|以上|先前)的(所有)?(指令|指示|说明)|игнорируй\s+(все\s+)?(предыдущие|прошлые)\s+(инструкции|указания)|(前の|以前の)指示を無視", Options)),
+            @"|忽略(之前|以上|先前)的(所有)?(指令|指示|说明)|игнорируй\s+(все\s+)?(предыдущие|прошлые)\s+(инструкции|указания)|(前の|以前の)指示を無視", Options), "ignor", "disregard", "forget", "overrid", "bypass", "skip", "drop", "abandon", "discard", "olvida", "oubli", "vergiss", "missacht", "esque", "dimentica", "negeer", "忽略", "игнор", "無視"),
+        new(Override, 0.5, new Regex(@"\bignore\s+(all\s+)?(the\s+)?previous\b|\bignore\s+(the\s+)?(safety|guardrails|filters|content\s+policy)\b", Options), "ignore"),
+
+        // Role and system impersonation.
+        new(Impersonation, 0.6, new Regex(@"(^|\n)\s*(system|developer)\s*(message|prompt)?\s*:|\[\s*system\s*\]|#{2,}\s*system\b", Options), "system", "developer"),
+        new(Impersonation, 0.75, new Regex(@"<\|im_start\|>\s*system", Options), "im_start"),
         new(Impersonation, 0.45, new Regex(
-            @"(^|\n)\s*(system|developer|assistant)\s*(message|prompt)?\s*:|<\|im_start\|>\s*system|\[\s*system\s*\]|#{2,}\s*(system|new\s+instructions)" +
-            @"|\byou\s+are\s+now\s+(a|an|the|in|my|no\s+longer)\b|\bfrom\s+now\s+on,?\s+(you|your)\b|\bnew\s+(system\s+)?(instructions|rules|persona)\s*:" +
-            @"|\b(ahora\s+eres|a\s+partir\s+de\s+ahora\s+eres|tu\s+es\s+maintenant|désormais\s+tu\s+es|du\s+bist\s+jetzt|ab\s+jetzt\s+bist\s+du|agora\s+você\s+é|ora\s+sei|je\s+bent\s+nu)\b", Options)),
-        new(PromptLeak, 0.6, new Regex(
+            @"\byou\s+are\s+now\s+(a|an|the|in|my|no\s+longer)\b|\bfrom\s+now\s+on,?\s+(you|your)\b|\bnew\s+(system\s+)?(instructions|rules|persona)\s*:" +
+            @"|\b(ahora\s+eres|a\s+partir\s+de\s+ahora\s+eres|tu\s+es\s+maintenant|désormais\s+tu\s+es|du\s+bist\s+jetzt|ab\s+jetzt\s+bist\s+du|agora\s+você\s+é|ora\s+sei|je\s+bent\s+nu)\b", Options), "you are now", "from now on", "new ", "eres", "tu es", "bist", "você é", "ora sei", "je bent"),
+
+        // Prompt leak: asking for the hidden instructions.
+        new(PromptLeak, 0.85, new Regex(
             @"\b(reveal|show|print|repeat|output|display|dump|leak|share|give\s+me|tell\s+me|write\s+out|what\s+(is|are|was|were))\s+(me\s+)?(your|the)\s+(full\s+|entire\s+|exact\s+|original\s+|hidden\s+|secret\s+|initial\s+)*(system\s+(prompt|message|instructions)|prompt\s+instructions|hidden\s+(prompt|instructions)|initial\s+(prompt|instructions)|instructions\s+(above|you\s+were\s+given))" +
-            @"|\brepeat\s+(everything|all|the\s+(text|words|content))\s+(above|before)|\bwhat\s+were\s+you\s+told\s+(before|above|initially)" +
-            @"|\b(muestra|revela|repite)\s+(tu|el)\s+(prompt|mensaje)\s+(del\s+)?sistema|\b(révèle|montre|affiche|répète)\s+(ton|le|votre)\s+(prompt|message)\s+(système|systeme)" +
+            @"|\b(muestra|revela|repite|dime)\s+(tu|el)\s+(prompt|mensaje)\s+(del\s+)?sistema|\b(révèle[sz]?|montre[sz]?|affiche[sz]?|répète[sz]?)\s+(ton|le|votre)\s+(prompt|message)\s+(système|systeme)" +
             @"|\b(zeige|verrate|wiederhole)\s+(mir\s+)?(deinen|den)\s+(system\s*prompt|systemprompt|systembefehl)|\b(mostre|revele)\s+(seu|o)\s+prompt\s+(do\s+)?sistema" +
-            @"|\b(mostra|rivela)\s+(il\s+tuo|il)\s+prompt\s+(di\s+)?sistema|\b(toon|laat\s+zien)\s+(je|jouw)\s+systeemprompt", Options)),
-        new(Persona, 0.6, new Regex(
-            @"\bdo\s+anything\s+now\b|\bjailbr(ea|o)k(en|ed)?\b|\bdeveloper\s+mode\s+(enabled|on|activated)\b|\b(act|behave|respond)\s+as\s+(an?\s+)?(unfiltered|uncensored|unrestricted|unaligned|evil)\b" +
-            @"|\b(without|no)\s+(any\s+)?(restrictions|filters|censorship|limitations|guidelines|ethical\s+guidelines)\b|\bevil\s+(ai|assistant|confidant|twin)\b|\bstay\s+in\s+character\b" +
-            @"|\bpretend\s+(you\s+are|to\s+be)\s+an?\s+(ai|assistant|model|chatbot)\s+(without|with\s+no)\b|\bopposite\s+mode\b|\bAIM\b.{0,40}\bmachiavellian\b" +
-            @"|\b(sin|sans|ohne|sem|senza|zonder)\s+(restricciones|restrictions|einschränkungen|restrições|restrizioni|beperkingen)\b", Options)),
-        // "DAN" only in capitals: the name Dan is not a jailbreak.
-        new(Persona, 0.6, new Regex(@"\bDAN\b|\bSTAN\b|\bDUDE\b", RegexOptions.NonBacktracking | RegexOptions.CultureInvariant)),
+            @"|\b(mostra|rivela)\s+(il\s+tuo|il)\s+prompt\s+(di\s+)?sistema|\b(toon|laat\s+zien)\s+(je|jouw)\s+systeemprompt|显示.{0,6}系统提示|(покажи|выведи)\s+(свой\s+)?системный\s+промпт", Options), "prompt", "instruction", "system message", "sistema", "systeme", "système", "系统", "промпт"),
+        new(PromptLeak, 0.6, new Regex(@"\brepeat\s+(everything|all|the\s+(text|words|content))\s+(above|before)|\bwhat\s+were\s+you\s+told\s+(before|above|initially)|\b(print|output)\s+it\s+verbatim\b", Options), "repeat", "told", "verbatim"),
+        new(PromptLeak, 0.5, new Regex(@"\b(hidden|secret|internal)\s+(instructions|prompt)\b|\b(reveal|dump|print|output)\s+(all\s+)?(the\s+)?(stored\s+|saved\s+)?(secrets|passwords|api\s+keys|credentials)\b", Options), "hidden", "secret", "internal", "reveal", "dump", "print", "output"),
+
+        // Jailbreak personas.
+        new(Persona, 0.6, new Regex(@"\bDAN\b|\bSTAN\b|\bDUDE\b", CaseSensitive)),
+        new(Persona, 0.6, new Regex(@"\bdo\s+anything\s+now\b|\bjailbr(ea|o)k(en|ed)?\b|\bdeveloper\s+mode\s+(enabled|on|activated)\b|\bopposite\s+mode\b|\bAIM\b.{0,40}\bmachiavellian\b|\bevil\s+(ai|assistant|confidant|twin)\b", Options), "anything", "jailbr", "developer mode", "opposite", "machiavellian", "evil"),
+        new(Persona, 0.6, new Regex(@"\b(act|behave|respond)\s+as\s+(an?\s+)?(unfiltered|uncensored|unrestricted|unaligned|evil)\b|\b(an?\s+)?(ai|assistant|model|chatbot)\s+(without|with\s+no)\s+(any\s+)?(rules|restrictions|limits|filters)\b", Options), "act as", "behave as", "respond as", "without", "with no"),
+        new(Persona, 0.5, new Regex(
+            @"\b(without|no)\s+(any\s+)?(restrictions|filters|censorship|limitations|ethical\s+guidelines|rules)\b" +
+            @"|\b(sin|sans|ohne|sem|senza|zonder)\s+(restricciones|restrictions|einschränkungen|restrições|restrizioni|beperkingen)\b", Options), "without", "no ", "sin ", "sans ", "ohne ", "sem ", "senza ", "zonder "),
+        new(Persona, 0.5, new Regex(@"\bstay\s+in\s+character\b|\bbroken\s+free\b", Options), "character", "broken free"),
+
+        // Delimiter and chat-template tricks.
         new(Delimiter, 0.35, new Regex(
             @"```\s*(system|instructions?)\b|</?\s*(system|instructions?|sys)\s*>|\[/?INST\]|<<\s*/?SYS\s*>>|\bend\s+of\s+(the\s+)?(user\s+input|system\s+prompt|prompt|instructions|document)\b" +
-            @"|-{3,}\s*(end|begin)\s+(of\s+)?(system|user|instructions)|\}\s*\]\s*\}\s*(system|assistant)\b|<\|(endoftext|im_end|im_start)\|>", Options)),
-        new(Splitting, 0.45, new Regex(
-            @"\b(concatenate|combine|join|merge)\s+(the\s+)?(strings?|parts|variables|pieces|a\s+and\s+b|x\s+and\s+y)\b.{0,60}\b(execute|follow|run|do|answer|obey|respond)" +
-            @"|\b[a-z]\s*=\s*[""'][^""'\n]{1,80}[""']\s*[;,]?\s*[a-z]\s*=\s*[""'][^""'\n]{1,80}[""'].{0,80}\b[a-z]\s*\+\s*[a-z]\b", Options)),
+            @"|-{3,}\s*(end|begin)\s+(of\s+)?(system|user|instructions)|<\|(endoftext|im_end|im_start)\|>", Options), "```", "<", "[", "end of", "---"),
+
+        // Payload splitting: the attack phrase assembled from parts.
+        new(Splitting, 0.7, new Regex(
+            @"\b(concatenate|combine|join|merge)\s+(the\s+)?(strings?|parts|variables|pieces|a\s+and\s+b|x\s+and\s+y)\b.{0,80}\b(execute|follow|run|do|answer|obey|respond)" +
+            @"|\b[a-z]\s*=\s*[""'][^""'\n]{1,80}[""']\s*[;,]?\s*[a-z]\s*=\s*[""'][^""'\n]{1,80}[""'].{0,80}\b[a-z]\s*\+\s*[a-z]\b", Options), "concat", "combine", "join", "merge", "+"),
+
+        // Indirect injection: instructions aimed at the model inside documents or tool results.
+        new(Indirect, 0.85, new Regex(@"\bif\s+you\s+are\s+(an?\s+)?(ai|llm|assistant|language\s+model)\b.{0,100}\b(instead|ignore|must|do\s+not\s+tell|tell\s+the\s+user)\b", Options), "if you are"),
         new(Indirect, 0.55, new Regex(
-            @"\b(note|message|instructions?)\s+(to|for)\s+(the\s+)?(ai|assistant|llm|language\s+model|chatbot|model)\b|\bif\s+you\s+are\s+(an?\s+)?(ai|llm|assistant|language\s+model)\b" +
-            @"|\b(ai|assistant|llm|model)s?\s+(reading|processing|summari[sz]ing|analy[sz]ing)\s+this\b|\bwhen\s+(you\s+)?summari[sz]e\s+this\b.{0,80}\b(instead|also|must|should)\b" +
-            @"|\bimportant\s*:\s*(ai|assistant|llm)s?\b", Options)),
-        new(Exfiltration, 0.45, new Regex(
-            @"\b(send|post|upload|forward|exfiltrate|leak)\s+(it|this|them|all|the\s+(data|conversation|chat|history|password|keys?|credentials|secrets?))\s+to\s+(https?://|www\.|[a-z0-9.\-]+\.[a-z]{2,})" +
-            @"|!\[[^\]\n]{0,100}\]\(https?://[^)\s]{1,200}\?[^)\s]{0,200}(data|q|d|payload)=", Options)),
+            @"\b(note|message|instructions?)\s+(to|for)\s+(the\s+)?(ai|assistant|llm|language\s+model|chatbot|model)\b|\b(ai|assistant|llm|model)s?\s+(reading|processing|summari[sz]ing|analy[sz]ing)\s+this\b" +
+            @"|\bwhen\s+(you\s+)?summari[sz]e\s+this\b.{0,80}\b(instead|also|must|should)\b|\bimportant\s*:\s*(ai|assistant|llm)s?\b", Options), "note", "message", "instruction", "reading", "processing", "summari", "analy", "important"),
+
+        // Exfiltration of the conversation or secrets to an outside address.
+        new(Exfiltration, 0.85, new Regex(
+            @"\b(send|post|upload|forward|exfiltrate|leak|email)\s+(it|this|them|all|the\s+(data|conversation|chat|history|password|keys?|credentials|secrets?|user'?s\s+files))(\s+history|\s+log)?\s+to\s+(https?://|www\.|[a-z0-9.\-]+@[a-z0-9.\-]+|[a-z0-9.\-]+\.[a-z]{2,}/)" +
+            @"|!\[[^\]\n]{0,100}\]\(https?://[^)\s]{1,200}\?[^)\s]{0,200}(data|q|d|payload|secret)=", Options), "send", "post", "upload", "forward", "exfiltrat", "leak", "email", "!["),
     ];
 
-    /// <summary>Phrases that show the text is about injection rather than doing it (questions, quotes, defenses).</summary>
+    /// <summary>Phrases that show a question is about injection rather than doing it (asking, explaining, defending).</summary>
     public static readonly Regex Discussion = new(
         @"\b(what\s+(is|are|does)|how\s+(do|does|can|to|would|should)|why\s+(do|does|is)|explain|example\s+of|examples\s+of|defen[cd]|protect|prevent|detect|mitigat|classif|research|paper|article|training\s+data|red[\s\-]?team|security\s+review|quote|phrase|string|means?)\b", Options);
 }

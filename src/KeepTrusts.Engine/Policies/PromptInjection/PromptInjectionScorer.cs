@@ -1,8 +1,8 @@
 namespace KeepTrusts.Engine.Policies.PromptInjection;
 
 /// <summary>
-/// Scores text for prompt injection. Each technique family found contributes its weight w; families combine as
-/// independent evidence, score = 1 - Π(1 - w). Disguises (zero-width characters, homoglyphs, full-width forms, base64 or
+/// Scores text for prompt injection. Each signal found contributes its weight w; signals combine as independent
+/// evidence, score = 1 - Π(1 - w). Disguises (zero-width characters, homoglyphs, full-width forms, base64 or
 /// hex payloads) add their own evidence on top of what the decoded text shows. Text that quotes or asks about an attack
 /// phrase, rather than using it, has its weights halved. See docs/policies.md.
 /// </summary>
@@ -19,25 +19,33 @@ public static class PromptInjectionScorer
         }
 
         var (normalized, obfuscated, decoded) = TextNormalizer.Normalize(text);
+        var lowered = normalized.ToLowerInvariant();
+        var loweredDecoded = decoded?.ToLowerInvariant();
         var weights = new Dictionary<string, double>(StringComparer.Ordinal);
+        var families = new List<string>();
         var spans = new List<MatchedSpan>();
         var firstHit = int.MaxValue;
         var quoted = true;
-        foreach (var signal in InjectionSignals.All)
+        for (var i = 0; i < InjectionSignals.All.Count; i++)
         {
-            var match = signal.Pattern.Match(normalized);
+            var signal = InjectionSignals.All[i];
+            var key = $"{signal.Family}#{i}";
+            var match = signal.MayMatch(lowered) ? signal.Pattern.Match(normalized) : System.Text.RegularExpressions.Match.Empty;
             if (match.Success)
             {
-                Add(weights, signal.Family, signal.Weight);
+                Add(weights, key, signal.Weight);
+                AddFamily(families, signal.Family);
                 spans.Add(new MatchedSpan(source, Math.Min(match.Index, text.Length), Math.Min(match.Length, Math.Max(0, text.Length - match.Index)), signal.Family));
                 firstHit = Math.Min(firstHit, match.Index);
                 quoted &= IsQuoted(normalized, match.Index, match.Length);
             }
 
-            if (decoded is not null && signal.Pattern.IsMatch(decoded))
+            if (decoded is not null && signal.MayMatch(loweredDecoded!) && signal.Pattern.IsMatch(decoded))
             {
-                Add(weights, signal.Family, signal.Weight);
+                Add(weights, key, signal.Weight);
                 Add(weights, "encoded-payload", EncodedPayloadWeight);
+                AddFamily(families, signal.Family);
+                AddFamily(families, "encoded-payload");
                 quoted = false;
             }
         }
@@ -50,6 +58,7 @@ public static class PromptInjectionScorer
         if (obfuscated)
         {
             Add(weights, "obfuscation", ObfuscationWeight);
+            AddFamily(families, "obfuscation");
         }
 
         // Asking about or quoting an attack phrase is not using it; disguised text never gets this benefit.
@@ -60,7 +69,6 @@ public static class PromptInjectionScorer
             remaining *= 1 - (discussion ? weight / 2 : weight);
         }
 
-        var families = weights.Keys.ToList();
         return new InjectionScore(Math.Round(1 - remaining, 3), families, spans);
     }
 
@@ -72,12 +80,31 @@ public static class PromptInjectionScorer
         }
     }
 
+    private static void AddFamily(List<string> families, string family)
+    {
+        if (!families.Contains(family))
+        {
+            families.Add(family);
+        }
+    }
+
+    /// <summary>Whether the match sits inside quotes: an odd number of quote marks before it and one soon after.</summary>
     private static bool IsQuoted(string text, int index, int length)
     {
-        var before = index > 0 ? text[Math.Max(0, index - 2)..index] : string.Empty;
-        var after = index + length < text.Length ? text.Substring(index + length, Math.Min(2, text.Length - index - length)) : string.Empty;
-        static bool HasQuote(string s) => s.IndexOfAny(['"', '\'', '“', '”', '«', '»', '`']) >= 0;
-        return HasQuote(before) && (HasQuote(after) || after.Length == 0 || HasQuote(text.Substring(index, length)[^1..]));
+        ReadOnlySpan<char> quotes = ['"', '\'', '“', '”', '«', '»', '`'];
+        var before = 0;
+        foreach (var c in text.AsSpan(0, index))
+        {
+            if (quotes.Contains(c))
+            {
+                before++;
+            }
+        }
+
+        var end = index + length;
+        var after = text.AsSpan(end, Math.Min(80, text.Length - end));
+        var inside = text.AsSpan(index, length);
+        return before % 2 == 1 && (after.IndexOfAny(quotes) >= 0 || inside.IndexOfAny(quotes) >= 0);
     }
 
     private static bool IsQuestionAbout(string text, int firstHit)

@@ -19,6 +19,12 @@ internal static class TextNormalizer
     /// <summary>The text as the patterns should see it, and whether disguises were found.</summary>
     public static (string Text, bool Obfuscated, string? Decoded) Normalize(string input)
     {
+        // Plain ASCII has nothing to fold: no look-alikes, no zero-width characters, no compatibility forms.
+        if (System.Text.Ascii.IsValid(input))
+        {
+            return (input, false, DecodeRuns(input));
+        }
+
         var obfuscated = false;
         var builder = new StringBuilder(input.Length);
         var normalized = input.IsNormalized(NormalizationForm.FormKC) ? input : input.Normalize(NormalizationForm.FormKC);
@@ -35,19 +41,62 @@ internal static class TextNormalizer
                 continue;
             }
 
-            if (Homoglyphs.TryGetValue(c, out var latin))
-            {
-                obfuscated = true;
-                builder.Append(latin);
-                continue;
-            }
-
             builder.Append(c);
         }
 
+        // Look-alike letters are folded only inside words that mix scripts: a word that is all Cyrillic is Russian,
+        // a Latin word with a Cyrillic 'о' in it is a disguise.
+        obfuscated |= FoldMixedScriptWords(builder);
         var text = builder.ToString();
         var decoded = DecodeRuns(text);
         return (text, obfuscated, decoded);
+    }
+
+    private static bool FoldMixedScriptWords(StringBuilder text)
+    {
+        var folded = false;
+        var start = 0;
+        for (var i = 0; i <= text.Length; i++)
+        {
+            if (i < text.Length && char.IsLetter(text[i]))
+            {
+                continue;
+            }
+
+            if (i > start)
+            {
+                var latin = false;
+                var other = false;
+                for (var j = start; j < i; j++)
+                {
+                    if (char.IsAsciiLetter(text[j]))
+                    {
+                        latin = true;
+                    }
+                    else if (Homoglyphs.ContainsKey(text[j]))
+                    {
+                        other = true;
+                    }
+                }
+
+                if (latin && other)
+                {
+                    for (var j = start; j < i; j++)
+                    {
+                        if (Homoglyphs.TryGetValue(text[j], out var replacement))
+                        {
+                            text[j] = replacement;
+                        }
+                    }
+
+                    folded = true;
+                }
+            }
+
+            start = i + 1;
+        }
+
+        return folded;
     }
 
     /// <summary>Base64 and hex runs of 16+ characters that decode to readable text, joined; null when none.</summary>

@@ -18,11 +18,17 @@ public sealed class SafetyClassifier
 
     public SafetyFinding Classify(string text, string source = "text")
     {
+        var lowered = text.ToLowerInvariant();
         Dictionary<string, SafetySeverity>? categories = null;
         List<MatchedSpan>? spans = null;
         foreach (var rule in SafetyLexicon.Rules)
         {
             if (categories is not null && categories.TryGetValue(rule.Category, out var known) && known >= rule.Severity)
+            {
+                continue;
+            }
+
+            if (!rule.MayMatch(lowered))
             {
                 continue;
             }

@@ -2,5 +2,23 @@ using System.Text.RegularExpressions;
 
 namespace KeepTrusts.Engine.Policies.Safety;
 
-/// <summary>One lexicon entry: a category, the severity it signals, and its pattern.</summary>
-internal sealed record SafetyRule(string Category, SafetySeverity Severity, Regex Pattern);
+/// <summary>
+/// One lexicon entry: a category, the severity it signals, its pattern, and trigger word stems one of which must occur
+/// (case-insensitive) before the pattern runs — ordinary text contains none, so most rules cost a few substring searches.
+/// </summary>
+internal sealed record SafetyRule(string Category, SafetySeverity Severity, Regex Pattern, params string[] Triggers)
+{
+    /// <param name="lowered">The text in lower case: triggers are lower case and compared ordinally (vectorized).</param>
+    public bool MayMatch(string lowered)
+    {
+        foreach (var trigger in Triggers)
+        {
+            if (lowered.Contains(trigger, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return Triggers.Length == 0;
+    }
+}

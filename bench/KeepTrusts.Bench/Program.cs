@@ -1,0 +1,3 @@
+using BenchmarkDotNet.Running;
+
+BenchmarkSwitcher.FromAssembly(typeof(KeepTrusts.Bench.ChainBenchmarks).Assembly).Run(args);

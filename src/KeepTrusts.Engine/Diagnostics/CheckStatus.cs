@@ -1,0 +1,9 @@
+namespace KeepTrusts.Engine.Diagnostics;
+
+public enum CheckStatus
+{
+    Pass,
+    Warn,
+    Fail,
+    Skipped,
+}

@@ -1,0 +1,7 @@
+namespace KeepTrusts.Engine.Diagnostics.Networking;
+
+public enum NsgDirection
+{
+    Inbound,
+    Outbound,
+}

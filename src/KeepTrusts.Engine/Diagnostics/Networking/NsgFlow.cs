@@ -1,0 +1,14 @@
+using System.Net;
+
+namespace KeepTrusts.Engine.Diagnostics.Networking;
+
+/// <summary>
+/// The flow an NSG is asked about, with what the service tags mean for it: VirtualNetwork is the VNet's address
+/// space plus its peered VNets' spaces.
+/// </summary>
+public sealed record NsgFlow(
+    IPAddress Source,
+    IPAddress Destination,
+    int DestinationPort,
+    string Protocol,
+    IReadOnlyList<IPNetwork> VirtualNetworkSpace);

@@ -1,0 +1,8 @@
+namespace KeepTrusts.Engine.Repair;
+
+public enum RepairActionKind
+{
+    CreateZone,
+    LinkVirtualNetwork,
+    CreateZoneGroup,
+}

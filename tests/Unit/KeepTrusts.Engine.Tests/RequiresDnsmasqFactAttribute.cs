@@ -1,0 +1,12 @@
+using KeepTrusts.Testing.Dns;
+
+namespace KeepTrusts.Engine.Tests;
+
+/// <summary>A fact that needs dnsmasq: skipped with the reason outside CI when it is missing, run (and failing) inside CI.</summary>
+public sealed class RequiresDnsmasqFactAttribute : FactAttribute
+{
+    public RequiresDnsmasqFactAttribute()
+    {
+        Skip = DnsmasqServer.SkipReason;
+    }
+}

@@ -1,0 +1,28 @@
+namespace KeepTrusts.Testing.Azure;
+
+/// <summary>The broken (and one healthy) private-endpoint set-ups the fakes can serve, after the seed's four failure modes.</summary>
+public enum PrivateEndpointScenario
+{
+    Healthy,
+
+    /// <summary>Gotcha 1, the most common mistake: the zone is linked to the hub VNet but not the app's spoke.</summary>
+    ZoneLinkedToHubOnly,
+
+    /// <summary>Gotcha 1: zone and links exist but the endpoint has no DNS zone group, so no A record exists (NXDOMAIN).</summary>
+    NoZoneGroup,
+
+    /// <summary>Gotcha 1: the endpoint was recreated with a new IP; the A record still holds the old one.</summary>
+    StaleARecord,
+
+    /// <summary>Gotcha 1: public network access is on and there is no private DNS at all; the name resolves to a public IP.</summary>
+    PublicAccessNoDns,
+
+    /// <summary>Gotcha 2: the App Service is VNet-integrated but does not route all outbound traffic through the VNet.</summary>
+    AppServiceWithoutRouteAll,
+
+    /// <summary>Gotcha 3: network policies are enabled on the PE subnet and its NSG denies 443.</summary>
+    NsgDeniesHttps,
+
+    /// <summary>The private-link connection is waiting for manual approval.</summary>
+    ConnectionPending,
+}
