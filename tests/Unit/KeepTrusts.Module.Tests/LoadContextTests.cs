@@ -112,7 +112,9 @@ public sealed class LoadContextTests(ModuleFixture module)
             var flags = publicOnly ? BindingFlags.Instance | BindingFlags.Static | BindingFlags.Public | BindingFlags.DeclaredOnly : all;
             var members = type.GetFields(flags).Select(f => (f.Name, f.FieldType))
                 .Concat(type.GetProperties(flags).Select(p => (p.Name, p.PropertyType)))
-                .Concat(type.GetMethods(flags).SelectMany(m => m.GetParameters().Select(p => (m.Name, p.ParameterType)).Append((m.Name, m.ReturnType))));
+                // Private helper methods may take engine types: the JIT meets them only when called, after the initializer ran.
+                .Concat(type.GetMethods(flags).Where(m => m.IsPublic || m.IsFamily || m.IsFamilyOrAssembly)
+                    .SelectMany(m => m.GetParameters().Select(p => (m.Name, p.ParameterType)).Append((m.Name, m.ReturnType))));
             foreach (var (member, memberType) in members)
             {
                 var element = memberType.IsArray || memberType.IsByRef ? memberType.GetElementType()! : memberType;
