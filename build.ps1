@@ -18,34 +18,38 @@ param(
 )
 
 $ErrorActionPreference = 'Stop'
-Set-Location -LiteralPath $PSScriptRoot
+Push-Location -LiteralPath $PSScriptRoot
+try {
+    function Invoke-Dotnet {
+        param([string[]] $Arguments)
+        Write-Verbose "dotnet $($Arguments -join ' ')"
+        & dotnet @Arguments
+        if ($LASTEXITCODE -ne 0) { throw "dotnet $($Arguments[0]) failed with exit code $LASTEXITCODE" }
+    }
 
-function Invoke-Dotnet {
-    param([string[]] $Arguments)
-    Write-Verbose "dotnet $($Arguments -join ' ')"
-    & dotnet @Arguments
-    if ($LASTEXITCODE -ne 0) { throw "dotnet $($Arguments[0]) failed with exit code $LASTEXITCODE" }
+    switch ($Task) {
+        'Build' {
+            Invoke-Dotnet @('build', 'KeepTrusts.sln', '-c', $Configuration)
+            Write-Host "Module: $(Join-Path $PSScriptRoot 'out/KeepTrusts/KeepTrusts.psd1')"
+        }
+        'Test' {
+            Invoke-Dotnet @('test', 'KeepTrusts.sln', '-c', $Configuration)
+            if (Get-Module -ListAvailable -Name Pester | Where-Object Version -ge '5.0.0') {
+                Invoke-Pester -Path (Join-Path $PSScriptRoot 'tests/Pester') -Output Detailed -CI
+            }
+            else {
+                Write-Warning 'Pester 5 is not installed; skipped tests/Pester (the xunit suite above covers the module in a hosted runspace).'
+            }
+        }
+        'Package' {
+            Invoke-Dotnet @('build', 'KeepTrusts.sln', '-c', 'Release')
+            $manifest = Import-PowerShellDataFile -Path (Join-Path $PSScriptRoot 'out/KeepTrusts/KeepTrusts.psd1')
+            $zip = Join-Path $PSScriptRoot "out/KeepTrusts-$($manifest.ModuleVersion).zip"
+            Compress-Archive -Path (Join-Path $PSScriptRoot 'out/KeepTrusts') -DestinationPath $zip -Force
+            Write-Host "Package: $zip"
+        }
+    }
 }
-
-switch ($Task) {
-    'Build' {
-        Invoke-Dotnet @('build', 'KeepTrusts.sln', '-c', $Configuration)
-        Write-Host "Module: $(Join-Path $PSScriptRoot 'out/KeepTrusts/KeepTrusts.psd1')"
-    }
-    'Test' {
-        Invoke-Dotnet @('test', 'KeepTrusts.sln', '-c', $Configuration)
-        if (Get-Module -ListAvailable -Name Pester | Where-Object Version -ge '5.0.0') {
-            Invoke-Pester -Path (Join-Path $PSScriptRoot 'tests/Pester') -Output Detailed -CI
-        }
-        else {
-            Write-Warning 'Pester 5 is not installed; skipped tests/Pester (the xunit suite above covers the module in a hosted runspace).'
-        }
-    }
-    'Package' {
-        Invoke-Dotnet @('build', 'KeepTrusts.sln', '-c', 'Release')
-        $manifest = Import-PowerShellDataFile -Path (Join-Path $PSScriptRoot 'out/KeepTrusts/KeepTrusts.psd1')
-        $zip = Join-Path $PSScriptRoot "out/KeepTrusts-$($manifest.ModuleVersion).zip"
-        Compress-Archive -Path (Join-Path $PSScriptRoot 'out/KeepTrusts') -DestinationPath $zip -Force
-        Write-Host "Package: $zip"
-    }
+finally {
+    Pop-Location
 }
