@@ -26,6 +26,8 @@ public sealed class KtConfigIssue
     {
         var at = string.IsNullOrEmpty(FieldPath) ? string.Empty : $" (at {FieldPath})";
         var fix = string.IsNullOrEmpty(Fix) ? string.Empty : $" Fix: {Fix}";
-        return $"{File}:{Line}:{Column}: {Severity.ToLowerInvariant()} {Code}: {Message}{at}.{fix}";
+        // Without a position (the file could not be read) the line reads like the engine's: file: error ...
+        var where = Line > 0 ? $"{File}:{Line}:{Column}" : File;
+        return $"{where}: {Severity.ToLowerInvariant()} {Code}: {Message}{at}.{fix}";
     }
 }

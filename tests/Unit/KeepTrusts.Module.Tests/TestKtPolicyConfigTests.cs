@@ -225,4 +225,19 @@ public sealed class TestKtPolicyConfigTests(ModuleFixture module)
         Assert.Empty(errors);
         Assert.Equal([true, true, true], output.Select(o => (bool)o.BaseObject));
     }
+
+    [Fact]
+    public void Broken_YAML_is_an_invalid_result_with_a_position_not_an_error_record()
+    {
+        var path = Temp("pack:\n  name: x\nproviders: [unclosed\n");
+
+        var (output, errors) = module.Invoke("Test-KtPolicyConfig -Path $args[0]", path);
+
+        Assert.Empty(errors);
+        var result = Assert.Single(output);
+        Assert.False((bool)result.Properties["IsValid"].Value);
+        var issue = PSObject.AsPSObject(Assert.Single((object[])result.Properties["Errors"].Value));
+        Assert.True((int)issue.Properties["Line"].Value > 0);
+        Assert.Contains("YAML", (string)issue.Properties["Message"].Value);
+    }
 }
