@@ -13,7 +13,7 @@ public abstract class KtCmdlet : PSCmdlet
     private BlockingCollection<Action>? _pipelineActions;
 
     /// <summary>Cancelled when the user presses Ctrl+C or the pipeline stops.</summary>
-    protected CancellationToken Stopping => _stopping.Token;
+    protected CancellationToken StopToken => _stopping.Token;
 
     protected override void StopProcessing() => _stopping.Cancel();
 
@@ -27,7 +27,7 @@ public abstract class KtCmdlet : PSCmdlet
         _pipelineActions = actions;
         try
         {
-            var task = Task.Run(() => work(Stopping), Stopping);
+            var task = Task.Run(() => work(StopToken), StopToken);
             task.ContinueWith(_ => actions.CompleteAdding(), TaskScheduler.Default);
             foreach (var action in actions.GetConsumingEnumerable())
             {

@@ -37,7 +37,7 @@ public sealed class GetKtAuditLogCommand : KtCmdlet
         DateTimeOffset? since = Since is { } s ? new DateTimeOffset(s.Kind == DateTimeKind.Unspecified ? DateTime.SpecifyKind(s, DateTimeKind.Local) : s) : null;
         foreach (var record in AuditLogs.Read(directory, since, Target, Decision))
         {
-            if (Stopping.IsCancellationRequested)
+            if (StopToken.IsCancellationRequested)
             {
                 return;
             }
