@@ -18,6 +18,14 @@ public sealed class AuditLoggerOptions : ConfigSection
     [ConfigKey("path")]
     public string Path { get; set; } = "audit";
 
+    /// <summary>
+    /// true (default): each batch of records is fsynced to disk before the requests are answered, so an answered request
+    /// survives a power loss. false: records reach the operating system before the answer (a killed gateway still loses
+    /// none) and are fsynced once a second, trading up to a second of records on power loss for ~1 ms less latency.
+    /// </summary>
+    [ConfigKey("fsync")]
+    public bool Fsync { get; set; } = true;
+
     /// <summary>How prompt and completion text is kept: none, redacted or hashed.</summary>
     [ConfigKey("content")]
     public AuditContentMode Content { get; set; } = AuditContentMode.None;

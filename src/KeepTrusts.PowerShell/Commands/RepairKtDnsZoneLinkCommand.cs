@@ -10,7 +10,7 @@ namespace KeepTrusts.PowerShell.Commands;
 /// </summary>
 [Cmdlet(VerbsDiagnostic.Repair, "KtDnsZoneLink", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(KtDnsZoneLinkAction))]
-public sealed class RepairKtDnsZoneLinkCommand : KtCmdlet
+public sealed class RepairKtDnsZoneLinkCommand : KtArmCmdlet
 {
     private const int ProgressId = 42;
 
@@ -30,15 +30,6 @@ public sealed class RepairKtDnsZoneLinkCommand : KtCmdlet
     [Parameter]
     [ValidateNotNullOrEmpty]
     public string ZoneName { get; set; } = "privatelink.openai.azure.com";
-
-    [Parameter]
-    public SecureString? AccessToken { get; set; }
-
-    [Parameter]
-    public Uri? ArmEndpoint { get; set; }
-
-    [Parameter]
-    public SwitchParameter SkipCertificateCheck { get; set; }
 
     /// <summary>Do not ask for confirmation (runbooks). -WhatIf still wins.</summary>
     [Parameter]

@@ -10,7 +10,7 @@ namespace KeepTrusts.PowerShell.Commands;
 /// </summary>
 [Cmdlet(VerbsDiagnostic.Test, "KtPrivateEndpoint")]
 [OutputType(typeof(KtPrivateEndpointCheck), typeof(KtPrivateEndpointSummary))]
-public sealed class TestKtPrivateEndpointCommand : KtCmdlet
+public sealed class TestKtPrivateEndpointCommand : KtArmCmdlet
 {
     private const int ProgressId = 41;
 
@@ -39,15 +39,6 @@ public sealed class TestKtPrivateEndpointCommand : KtCmdlet
     [Parameter]
     [ValidateRange(1, 65535)]
     public int Port { get; set; } = 443;
-
-    [Parameter]
-    public SecureString? AccessToken { get; set; }
-
-    [Parameter]
-    public Uri? ArmEndpoint { get; set; }
-
-    [Parameter]
-    public SwitchParameter SkipCertificateCheck { get; set; }
 
     /// <summary>Return one object: the first failing link and its fix.</summary>
     [Parameter]

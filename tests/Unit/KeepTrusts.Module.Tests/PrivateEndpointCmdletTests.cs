@@ -30,9 +30,9 @@ public sealed class PrivateEndpointCmdletTests(ModuleFixture module)
     [InlineData(PrivateEndpointScenario.ConnectionPending, "PrivateEndpoint.Connection")]
     public async Task Each_scenario_yields_exactly_its_failing_checks_with_the_right_gotcha(PrivateEndpointScenario scenario, string expected)
     {
-        await using var lab = await PrivateEndpointLab.StartAsync(scenario);
+        await using var lab = await PrivateEndpointLab.StartAsync(scenario, pollsBeforeSuccess: 1);
 
-        var (output, errors) = module.Invoke(PrivateEndpointLab.TestScript, lab.TestArgs());
+        var (output, errors) = module.Invoke(PrivateEndpointScripts.TestScript, lab.TestArgs());
 
         Assert.Empty(errors);
         Assert.Equal(14, output.Count);
@@ -41,15 +41,15 @@ public sealed class PrivateEndpointCmdletTests(ModuleFixture module)
         Assert.Equal(expected.Split(',', StringSplitOptions.RemoveEmptyEntries), failing.Select(o => Prop(o, "Check")));
         Assert.All(failing, o => Assert.Equal(ExpectedGotcha(Prop(o, "Check")), Gotcha(o)));
         Assert.All(failing, o => Assert.False(string.IsNullOrWhiteSpace(Prop(o, "Remediation"))));
-        Assert.DoesNotContain(output, o => o.Properties.Any(p => p.Value?.ToString()?.Contains(PrivateEndpointLab.TokenText, StringComparison.Ordinal) == true));
+        Assert.DoesNotContain(output, o => o.Properties.Any(p => p.Value?.ToString()?.Contains(PrivateEndpointScripts.TokenText, StringComparison.Ordinal) == true));
     }
 
     [RequiresDnsmasqFact]
     public async Task Summary_names_the_first_broken_link_and_its_fix()
     {
-        await using var lab = await PrivateEndpointLab.StartAsync(PrivateEndpointScenario.ZoneLinkedToHubOnly);
+        await using var lab = await PrivateEndpointLab.StartAsync(PrivateEndpointScenario.ZoneLinkedToHubOnly, pollsBeforeSuccess: 1);
 
-        var (output, errors) = module.Invoke(PrivateEndpointLab.TestScript + " -Summary", lab.TestArgs());
+        var (output, errors) = module.Invoke(PrivateEndpointScripts.TestScript + " -Summary", lab.TestArgs());
 
         Assert.Empty(errors);
         var summary = Assert.Single(output);
@@ -66,13 +66,13 @@ public sealed class PrivateEndpointCmdletTests(ModuleFixture module)
     [InlineData(PrivateEndpointScenario.PublicAccessNoDns)]
     public async Task Repair_fixes_the_dns_scenario_and_a_following_test_passes(PrivateEndpointScenario scenario)
     {
-        await using var lab = await PrivateEndpointLab.StartAsync(scenario);
+        await using var lab = await PrivateEndpointLab.StartAsync(scenario, pollsBeforeSuccess: 1);
 
-        var (actions, repairErrors) = module.Invoke(PrivateEndpointLab.RepairScript + " -Force", lab.RepairArgs());
+        var (actions, repairErrors) = module.Invoke(PrivateEndpointScripts.RepairScript + " -Force", lab.RepairArgs());
         lab.ReloadDnsFromArm();
-        var (checks, testErrors) = module.Invoke(PrivateEndpointLab.TestScript, lab.TestArgs());
+        var (checks, testErrors) = module.Invoke(PrivateEndpointScripts.TestScript, lab.TestArgs());
         lab.Arm.ClearRequests();
-        var (again, _) = module.Invoke(PrivateEndpointLab.RepairScript + " -Force", lab.RepairArgs());
+        var (again, _) = module.Invoke(PrivateEndpointScripts.RepairScript + " -Force", lab.RepairArgs());
 
         Assert.Empty(repairErrors);
         Assert.Empty(testErrors);
@@ -93,7 +93,7 @@ public sealed class PrivateEndpointCmdletTests(ModuleFixture module)
 
         var (output, errors) = module.Invoke(
             "Repair-KtDnsZoneLink -PrivateEndpointId $args[0] -VirtualNetworkId $args[1] -AccessToken $args[2] -ArmEndpoint $args[3] -SkipCertificateCheck -WhatIf",
-            topology.PrivateEndpointId, new[] { topology.SpokeVnetId }, PrivateEndpointLab.Token(), arm.Endpoint);
+            topology.PrivateEndpointId, new[] { topology.SpokeVnetId }, PrivateEndpointScripts.Token(), arm.Endpoint);
 
         Assert.Empty(errors);
         Assert.Equal(["WouldCreate", "WouldCreate", "WouldCreate", "WouldCreate"], output.Select(o => Prop(o, "Result")));
@@ -114,7 +114,7 @@ public sealed class PrivateEndpointCmdletTests(ModuleFixture module)
 
         var (_, errors) = module.Invoke(
             "Repair-KtDnsZoneLink -PrivateEndpointId $args[0] -VirtualNetworkId $args[1] -AccessToken $args[2] -ArmEndpoint $args[3] -SkipCertificateCheck -Force",
-            topology.PrivateEndpointId, new[] { topology.SpokeVnetId }, PrivateEndpointLab.Token(), arm.Endpoint);
+            topology.PrivateEndpointId, new[] { topology.SpokeVnetId }, PrivateEndpointScripts.Token(), arm.Endpoint);
 
         var error = Assert.Single(errors);
         Assert.StartsWith(errorId + ",", error.FullyQualifiedErrorId);
@@ -122,7 +122,7 @@ public sealed class PrivateEndpointCmdletTests(ModuleFixture module)
         Assert.Contains(text, error.Exception.Message);
         Assert.Contains("privatelink.openai.azure.com", (string)error.TargetObject);
         Assert.Equal("KeepTrusts.PowerShell.KtException", error.Exception.GetType().FullName);
-        Assert.DoesNotContain(PrivateEndpointLab.TokenText, error.ToString());
+        Assert.DoesNotContain(PrivateEndpointScripts.TokenText, error.ToString());
     }
 
     [Fact]
@@ -134,7 +134,7 @@ public sealed class PrivateEndpointCmdletTests(ModuleFixture module)
 
         var (output, errors) = module.Invoke(
             "Repair-KtDnsZoneLink -PrivateEndpointId $args[0] -VirtualNetworkId $args[1] -AccessToken $args[2] -ArmEndpoint $args[3] -SkipCertificateCheck -Force",
-            wrong, new[] { topology.SpokeVnetId }, PrivateEndpointLab.Token(), arm.Endpoint);
+            wrong, new[] { topology.SpokeVnetId }, PrivateEndpointScripts.Token(), arm.Endpoint);
 
         Assert.Empty(output);
         var error = Assert.Single(errors);
@@ -147,10 +147,10 @@ public sealed class PrivateEndpointCmdletTests(ModuleFixture module)
     [RequiresDnsmasqFact]
     public async Task Forbidden_read_in_test_is_an_error_record_and_the_checks_say_skipped()
     {
-        await using var lab = await PrivateEndpointLab.StartAsync(PrivateEndpointScenario.Healthy);
+        await using var lab = await PrivateEndpointLab.StartAsync(PrivateEndpointScenario.Healthy, pollsBeforeSuccess: 1);
         lab.Arm.AddFault(new ArmFault("GET", "Microsoft.CognitiveServices/accounts", 403));
 
-        var (output, errors) = module.Invoke(PrivateEndpointLab.TestScript, lab.TestArgs());
+        var (output, errors) = module.Invoke(PrivateEndpointScripts.TestScript, lab.TestArgs());
 
         var error = Assert.Single(errors);
         Assert.StartsWith("KtArmForbidden,", error.FullyQualifiedErrorId);
@@ -166,7 +166,7 @@ public sealed class PrivateEndpointCmdletTests(ModuleFixture module)
     [RequiresDnsmasqFact]
     public async Task Endpoint_comes_from_the_environment_and_properties_bind_from_the_pipeline()
     {
-        await using var lab = await PrivateEndpointLab.StartAsync(PrivateEndpointScenario.AppServiceWithoutRouteAll);
+        await using var lab = await PrivateEndpointLab.StartAsync(PrivateEndpointScenario.AppServiceWithoutRouteAll, pollsBeforeSuccess: 1);
         var args = lab.TestArgs();
 
         var (fromEnv, envErrors) = module.Invoke(
@@ -186,15 +186,15 @@ public sealed class PrivateEndpointCmdletTests(ModuleFixture module)
     [RequiresDnsmasqFact]
     public async Task Verbose_says_what_is_called_and_never_the_token()
     {
-        await using var lab = await PrivateEndpointLab.StartAsync(PrivateEndpointScenario.Healthy);
+        await using var lab = await PrivateEndpointLab.StartAsync(PrivateEndpointScenario.Healthy, pollsBeforeSuccess: 1);
 
-        var (output, _) = module.Invoke(PrivateEndpointLab.TestScript + " -Summary -Verbose 4>&1", lab.TestArgs());
+        var (output, _) = module.Invoke(PrivateEndpointScripts.TestScript + " -Summary -Verbose 4>&1", lab.TestArgs());
 
         var verbose = output.Select(o => o.BaseObject).OfType<VerboseRecord>().Select(v => v.Message).ToList();
         Assert.Contains(verbose, v => v.StartsWith("GET " + lab.Topology.AccountId + "?api-version=2024-10-01", StringComparison.Ordinal));
         Assert.Contains(verbose, v => v.Contains("privateDnsZones/privatelink.openai.azure.com/virtualNetworkLinks?api-version=2024-06-01", StringComparison.Ordinal));
         Assert.Contains(verbose, v => v.StartsWith("TLS handshake with " + lab.Topology.PrivateIp, StringComparison.Ordinal));
-        Assert.DoesNotContain(verbose, v => v.Contains(PrivateEndpointLab.TokenText, StringComparison.Ordinal));
+        Assert.DoesNotContain(verbose, v => v.Contains(PrivateEndpointScripts.TokenText, StringComparison.Ordinal));
     }
 
     [Fact]
@@ -215,7 +215,7 @@ public sealed class PrivateEndpointCmdletTests(ModuleFixture module)
         var vnet = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/v";
         var (repairOutput, repairErrors) = module.Invoke(
             "Repair-KtDnsZoneLink -PrivateEndpointId $args[0] -VirtualNetworkId $args[0] -AccessToken $args[1] -ArmEndpoint https://127.0.0.1:1/ -WhatIf",
-            vnet, PrivateEndpointLab.Token());
+            vnet, PrivateEndpointScripts.Token());
 
         Assert.Empty(ipOutput);
         var ipError = Assert.Single(ipErrors);
@@ -235,7 +235,7 @@ public sealed class PrivateEndpointCmdletTests(ModuleFixture module)
 
         var (output, errors) = module.Invoke(
             "Repair-KtDnsZoneLink -PrivateEndpointId $args[0] -VirtualNetworkId $args[1] -AccessToken $args[2] -ArmEndpoint $args[3] -SkipCertificateCheck",
-            topology.PrivateEndpointId, new[] { topology.SpokeVnetId }, PrivateEndpointLab.Token(), arm.Endpoint);
+            topology.PrivateEndpointId, new[] { topology.SpokeVnetId }, PrivateEndpointScripts.Token(), arm.Endpoint);
 
         Assert.Empty(output);
         var error = Assert.Single(errors);
@@ -251,7 +251,7 @@ public sealed class PrivateEndpointCmdletTests(ModuleFixture module)
         await using var arm = await FakeArmServer.StartAsync(topology.BuildStore(PrivateEndpointScenario.NoZoneGroup));
         using var shell = System.Management.Automation.PowerShell.Create(module.Runspace);
         shell.AddScript("Repair-KtDnsZoneLink -PrivateEndpointId $args[0] -VirtualNetworkId $args[1] -AccessToken $args[2] -ArmEndpoint $args[3] -SkipCertificateCheck -Force")
-            .AddArgument(topology.PrivateEndpointId).AddArgument(new[] { topology.SpokeVnetId }).AddArgument(PrivateEndpointLab.Token()).AddArgument(arm.Endpoint);
+            .AddArgument(topology.PrivateEndpointId).AddArgument(new[] { topology.SpokeVnetId }).AddArgument(PrivateEndpointScripts.Token()).AddArgument(arm.Endpoint);
 
         var output = shell.Invoke();
 
@@ -278,10 +278,10 @@ public sealed class PrivateEndpointCmdletTests(ModuleFixture module)
     [RequiresDnsmasqFact]
     public async Task Summary_pipes_into_Repair_which_links_the_missing_spoke()
     {
-        await using var lab = await PrivateEndpointLab.StartAsync(PrivateEndpointScenario.ZoneLinkedToHubOnly);
+        await using var lab = await PrivateEndpointLab.StartAsync(PrivateEndpointScenario.ZoneLinkedToHubOnly, pollsBeforeSuccess: 1);
 
         var (output, errors) = module.Invoke(
-            PrivateEndpointLab.TestScript + " -Summary | Repair-KtDnsZoneLink -AccessToken $args[5] -ArmEndpoint $args[6] -SkipCertificateCheck -Force",
+            PrivateEndpointScripts.TestScript + " -Summary | Repair-KtDnsZoneLink -AccessToken $args[5] -ArmEndpoint $args[6] -SkipCertificateCheck -Force",
             lab.TestArgs());
 
         Assert.Empty(errors);

@@ -57,7 +57,7 @@ internal static class InjectionSignals
         new(PromptLeak, 0.5, new Regex(@"\b(hidden|secret|internal)\s+(instructions|prompt)\b|\b(reveal|dump|print|output)\s+(all\s+)?(the\s+)?(stored\s+|saved\s+)?(secrets|passwords|api\s+keys|credentials)\b", Options), "hidden", "secret", "internal", "reveal", "dump", "print", "output"),
 
         // Jailbreak personas.
-        new(Persona, 0.6, new Regex(@"\bDAN\b|\bSTAN\b|\bDUDE\b", CaseSensitive)),
+        new(Persona, 0.6, new Regex(@"\bDAN\b|\bSTAN\b|\bDUDE\b", CaseSensitive), "dan", "stan", "dude"),
         new(Persona, 0.6, new Regex(@"\bdo\s+anything\s+now\b|\bjailbr(ea|o)k(en|ed)?\b|\bdeveloper\s+mode\s+(enabled|on|activated)\b|\bopposite\s+mode\b|\bAIM\b.{0,40}\bmachiavellian\b|\bevil\s+(ai|assistant|confidant|twin)\b", Options), "anything", "jailbr", "developer mode", "opposite", "machiavellian", "evil"),
         new(Persona, 0.6, new Regex(@"\b(act|behave|respond)\s+as\s+(an?\s+)?(unfiltered|uncensored|unrestricted|unaligned|evil)\b|\b(an?\s+)?(ai|assistant|model|chatbot)\s+(without|with\s+no)\s+(any\s+)?(rules|restrictions|limits|filters)\b", Options), "act as", "behave as", "respond as", "without", "with no"),
         new(Persona, 0.5, new Regex(

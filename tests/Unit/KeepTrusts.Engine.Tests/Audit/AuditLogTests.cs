@@ -54,6 +54,17 @@ public sealed class AuditLogTests : IDisposable
     }
 
     [Fact]
+    public async Task Without_fsync_a_record_still_reaches_the_file_before_the_write_completes()
+    {
+        await using var writer = new AuditLogWriter(new AuditLoggerOptions { Fsync = false }, _directory);
+        await writer.WriteAsync(Record(7));
+
+        var file = Assert.Single(AuditChain.Files(_directory));
+        using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        Assert.Contains("\"request_id\":\"req-7\"", new StreamReader(stream).ReadToEnd());
+    }
+
+    [Fact]
     public async Task Records_hold_no_matched_text()
     {
         await using (var writer = new AuditLogWriter(new AuditLoggerOptions(), _directory))

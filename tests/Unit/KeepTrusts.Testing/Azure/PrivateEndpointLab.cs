@@ -1,14 +1,11 @@
 using System.Net;
-using KeepTrusts.Engine.Azure;
-using KeepTrusts.Engine.Diagnostics;
-using KeepTrusts.Testing.Azure;
 using KeepTrusts.Testing.Dns;
 using KeepTrusts.Testing.Tls;
 
-namespace KeepTrusts.Engine.Tests.Diagnostics;
+namespace KeepTrusts.Testing.Azure;
 
 /// <summary>One scenario's real local parts: fake ARM over HTTPS, dnsmasq, and a TLS server on the "private" address.</summary>
-internal sealed class PrivateEndpointLab : IAsyncDisposable
+public sealed class PrivateEndpointLab : IAsyncDisposable
 {
     private PrivateEndpointLab(PrivateEndpointTopology topology, FakeArmServer arm, DnsmasqServer dns, LocalTlsServer tls)
     {
@@ -19,14 +16,23 @@ internal sealed class PrivateEndpointLab : IAsyncDisposable
     }
 
     public PrivateEndpointTopology Topology { get; }
+
     public FakeArmServer Arm { get; }
+
     public DnsmasqServer Dns { get; private set; }
+
     public LocalTlsServer Tls { get; }
 
-    public static async Task<PrivateEndpointLab> StartAsync(PrivateEndpointScenario scenario)
+    /// <param name="pollsBeforeSuccess">How many polls a long-running write answers "InProgress" first (progress tests).</param>
+    public static async Task<PrivateEndpointLab> StartAsync(PrivateEndpointScenario scenario, int? pollsBeforeSuccess = null)
     {
         var topology = new PrivateEndpointTopology();
         var arm = await FakeArmServer.StartAsync(topology.BuildStore(scenario));
+        if (pollsBeforeSuccess is { } polls)
+        {
+            arm.PollsBeforeSuccess = polls;
+        }
+
         var dns = DnsmasqServer.Start(topology.BuildDns(scenario));
         var tls = LocalTlsServer.Start(IPAddress.Parse(topology.PrivateIp), topology.Fqdn);
         return new PrivateEndpointLab(topology, arm, dns, tls);
@@ -38,20 +44,6 @@ internal sealed class PrivateEndpointLab : IAsyncDisposable
         Dns.Dispose();
         Dns = DnsmasqServer.Start(Topology.BuildDns(Arm.Store));
     }
-
-    public PrivateEndpointDiagnosticRequest Request(IReadOnlyDictionary<string, string?>? environment = null) => new()
-    {
-        Endpoint = Topology.EndpointUrl,
-        AccountResourceId = Topology.AccountId,
-        AppServiceResourceId = Topology.AppId,
-        DnsServer = Dns.Endpoint,
-        Port = Tls.Port,
-        Arm = ArmResourcesTests.Options(Arm),
-        Environment = environment ?? new Dictionary<string, string?>(),
-    };
-
-    public Task<PrivateEndpointReport> RunAsync(IReadOnlyDictionary<string, string?>? environment = null) =>
-        new PrivateEndpointDiagnostics().RunAsync(Request(environment), CancellationToken.None);
 
     public async ValueTask DisposeAsync()
     {
