@@ -21,6 +21,38 @@ public sealed class ModuleManifestTests(ModuleFixture module, ITestOutputHelper 
     }
 
     [Fact]
+    public void Every_cmdlet_class_is_exported_and_the_list_stays_sorted()
+    {
+        module.Invoke("Get-Command -Module KeepTrusts | Out-Null");
+        var cmdletAssembly = AppDomain.CurrentDomain.GetAssemblies().Single(a => a.GetName().Name == "KeepTrusts.PowerShell");
+        var declared = cmdletAssembly.GetTypes()
+            .Select(t => t.GetCustomAttributes(typeof(CmdletAttribute), false).OfType<CmdletAttribute>().SingleOrDefault())
+            .Where(a => a is not null)
+            .Select(a => $"{a!.VerbName}-{a.NounName}")
+            .Order(StringComparer.OrdinalIgnoreCase)
+            .ToArray();
+        var listed = ModuleFixture.ManifestCmdlets(Path.Combine(RepoPaths.Root, "KeepTrusts.psd1"));
+
+        Assert.Equal(declared, listed.Order(StringComparer.OrdinalIgnoreCase).ToArray());
+        // Sorted, one per line: engineers adding cmdlets in parallel add lines that merge cleanly.
+        Assert.Equal(listed.Order(StringComparer.OrdinalIgnoreCase).ToArray(), listed);
+    }
+
+    [Fact]
+    public void Exported_cmdlets_use_approved_verbs_and_the_Kt_prefix()
+    {
+        var approved = new[] { typeof(VerbsCommon), typeof(VerbsCommunications), typeof(VerbsData), typeof(VerbsDiagnostic), typeof(VerbsLifecycle), typeof(VerbsOther), typeof(VerbsSecurity) }
+            .SelectMany(t => t.GetFields()).Select(f => (string)f.GetValue(null)!).ToHashSet();
+
+        Assert.All(ModuleFixture.ManifestCmdlets(RepoPaths.ModuleManifest), name =>
+        {
+            var (verb, noun) = (name.Split('-')[0], name.Split('-')[1]);
+            Assert.Contains(verb, approved);
+            Assert.StartsWith("Kt", noun, StringComparison.Ordinal);
+        });
+    }
+
+    [Fact]
     public void Test_ModuleManifest_passes_on_the_built_manifest()
     {
         var (output, errors) = module.Invoke("Test-ModuleManifest -Path $args[0]", RepoPaths.ModuleManifest);
