@@ -3,17 +3,17 @@ namespace KeepTrusts.Bench.Load;
 /// <summary>The two gateway configs under test: no policies, and the seed's full chain with the audit log on.</summary>
 internal static class Configs
 {
-    public static string Write(string directory, string upstreamUrl, bool fullChain)
+    public static string Write(string directory, string upstreamUrl, bool fullChain, bool fsync = true)
     {
-        var path = Path.Combine(directory, fullChain ? "full-chain.yaml" : "no-policies.yaml");
-        var chain = fullChain ? """
+        var path = Path.Combine(directory, !fullChain ? "no-policies.yaml" : fsync ? "full-chain.yaml" : "full-chain-no-fsync.yaml");
+        var chain = fullChain ? $$"""
             policies:
               chain: [prompt-injection, pii-detector, safety-filter, audit-logger]
             policy:
               prompt-injection: { threshold: 0.8, action: block }
               pii-detector: { action: redact }
               safety-filter: { mode: strict, action: block }
-              audit-logger: { retention_days: 1, immutable: true, path: audit }
+              audit-logger: { retention_days: 1, immutable: true, path: {{(fsync ? "audit" : "audit-os")}}, fsync: {{(fsync ? "true" : "false")}} }
             """ : string.Empty;
         File.WriteAllText(path, $$"""
             pack: { name: bench-{{(fullChain ? "full" : "none")}} }

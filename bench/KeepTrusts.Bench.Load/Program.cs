@@ -13,12 +13,14 @@ await using var upstream = await FastUpstream.StartAsync(options.StreamChunks, T
 var work = Directory.CreateTempSubdirectory("kt-bench-");
 var noChain = await GatewayUnderTest.StartAsync("no-policies", Configs.Write(work.FullName, upstream.Url, fullChain: false));
 var fullChain = await GatewayUnderTest.StartAsync("full-chain", Configs.Write(work.FullName, upstream.Url, fullChain: true));
+var fullChainOs = await GatewayUnderTest.StartAsync("full-chain-no-fsync", Configs.Write(work.FullName, upstream.Url, fullChain: true, fsync: false));
 var directUrl = upstream.Url + "/openai/deployments/gpt-4o/chat/completions?api-version=2024-10-21";
 var targets = new (string Name, string Url, GatewayUnderTest? Gateway)[]
 {
     ("direct", directUrl, null),
     ("gateway, no policies", noChain.Url + "/v1/chat/completions", noChain),
-    ("gateway, full chain + audit", fullChain.Url + "/v1/chat/completions", fullChain),
+    ("gateway, full chain + audit (fsync per batch)", fullChain.Url + "/v1/chat/completions", fullChain),
+    ("gateway, full chain + audit (fsync: false)", fullChainOs.Url + "/v1/chat/completions", fullChainOs),
 };
 
 var rows = new List<ResultRow>();
@@ -57,6 +59,7 @@ var audited = fullChain.AuditRecordCount(Path.Combine(work.FullName, "audit"));
 Console.WriteLine($"audit records written by the full-chain gateway: {audited}");
 await noChain.DisposeAsync();
 await fullChain.DisposeAsync();
+await fullChainOs.DisposeAsync();
 try
 {
     work.Delete(recursive: true);

@@ -52,7 +52,15 @@ public sealed class HealthProber(HttpClient http, UpstreamCredentials credential
         try
         {
             using var request = new HttpRequestMessage(HttpMethod.Get, UpstreamUrl.ProbeFor(target.Options));
-            await credentials.ApplyAsync(target.Options, request, timeout.Token).ConfigureAwait(false);
+            try
+            {
+                await credentials.ApplyAsync(target.Options, request, timeout.Token).ConfigureAwait(false);
+            }
+            catch (UpstreamCredentialException)
+            {
+                // Without a credential the probe still shows whether the endpoint answers (401 is an answer).
+            }
+
             using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
             if ((int)response.StatusCode >= 500)
             {
@@ -62,7 +70,7 @@ public sealed class HealthProber(HttpClient http, UpstreamCredentials credential
 
             return true;
         }
-        catch (Exception ex) when (ex is HttpRequestException or IOException or OperationCanceledException or UpstreamCredentialException)
+        catch (Exception ex) when (ex is HttpRequestException or IOException or OperationCanceledException)
         {
             if (!cancellationToken.IsCancellationRequested)
             {

@@ -69,11 +69,12 @@ public static class GatewayServer
             Metrics = metrics,
             Logger = sp.GetRequiredService<ILoggerFactory>().CreateLogger("KeepTrusts.Gateway"),
             Handler = options.UpstreamHandler,
-            Credentials = options.Credentials ?? new UpstreamCredentials(options.ReadEnvironment ?? Environment.GetEnvironmentVariable),
+            Credentials = sp.GetRequiredService<UpstreamCredentials>(),
         }));
+        builder.Services.AddSingleton(options.Credentials ?? new UpstreamCredentials(options.ReadEnvironment ?? Environment.GetEnvironmentVariable));
         builder.Services.AddSingleton(new ClientKeyAuthenticator(config.Gateway, options.ReadEnvironment ?? Environment.GetEnvironmentVariable));
         builder.Services.AddHostedService(sp => new HealthProbeService(sp.GetRequiredService<ChatGateway>(), options.UpstreamHandler,
-            sp.GetRequiredService<ILoggerFactory>().CreateLogger("KeepTrusts.Gateway.HealthProbe")));
+            sp.GetRequiredService<UpstreamCredentials>(), sp.GetRequiredService<ILoggerFactory>().CreateLogger("KeepTrusts.Gateway.HealthProbe")));
 
         var app = builder.Build();
         MapRoutes(app, metrics);

@@ -5,7 +5,7 @@ using KeepTrusts.Engine.Upstreams;
 namespace KeepTrusts.Gateway.Server;
 
 /// <summary>Runs the active health probes of the targets that configure <c>health_probe</c>.</summary>
-internal sealed class HealthProbeService(ChatGateway gateway, HttpMessageHandler? handler, ILogger logger) : BackgroundService
+internal sealed class HealthProbeService(ChatGateway gateway, HttpMessageHandler? handler, UpstreamCredentials credentials, ILogger logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -16,7 +16,7 @@ internal sealed class HealthProbeService(ChatGateway gateway, HttpMessageHandler
         }
 
         using var http = new HttpClient(handler ?? new UpstreamHandler(), disposeHandler: handler is null) { Timeout = Timeout.InfiniteTimeSpan };
-        var prober = new HealthProber(http, new UpstreamCredentials(), logger);
+        var prober = new HealthProber(http, credentials, logger);
         await Task.WhenAll(probed.Select(t => prober.RunAsync(t, stoppingToken))).ConfigureAwait(false);
     }
 }

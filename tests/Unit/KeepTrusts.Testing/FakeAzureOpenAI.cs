@@ -44,6 +44,9 @@ public sealed class FakeAzureOpenAI : IAsyncDisposable
     /// <summary>Requests whose caller closed the connection before the fake finished answering.</summary>
     public int AbortedByClient => Volatile.Read(ref _abortedByClient);
 
+    /// <summary>Status of GET /openai/models, the URL active health probes use (tests make a region "go down").</summary>
+    public int ModelsStatus { get; set; } = 200;
+
     /// <summary>Number of requests that reached a deployment (any outcome).</summary>
     public int CountFor(string deployment) => Requests.Count(r => r.Deployment == deployment);
 
@@ -102,7 +105,7 @@ public sealed class FakeAzureOpenAI : IAsyncDisposable
 
         if (context.Request.Method == "GET" && path == "/openai/models")
         {
-            await WriteJsonAsync(context, 200, """{"data":[],"object":"list"}""").ConfigureAwait(false);
+            await WriteJsonAsync(context, ModelsStatus, ModelsStatus == 200 ? """{"data":[],"object":"list"}""" : """{"error":{"code":"ServiceUnavailable","message":"down"}}""").ConfigureAwait(false);
             return;
         }
 
