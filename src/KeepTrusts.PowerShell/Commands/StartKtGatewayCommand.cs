@@ -65,17 +65,29 @@ public sealed class StartKtGatewayCommand : KtCmdlet
             return;
         }
 
-        WriteProgress(new ProgressRecord(1, "Start-KtGateway", "Ready") { RecordType = ProgressRecordType.Completed });
         if (PassThru)
         {
+            WriteProgress(new ProgressRecord(1, "Start-KtGateway", "Ready") { RecordType = ProgressRecordType.Completed });
             WriteObject(gateway);
             return;
         }
 
-        Host.UI.WriteLine($"KeepTrusts gateway {gateway.Id} listening on {gateway.Url} (Ctrl+C stops it)");
-        RunOnPipeline(token => GatewayStarter.FollowAsync(gateway, line => Post(() => Host.UI.WriteLine(line)), token));
-        // Ctrl+C ends FollowAsync; then the gateway is stopped gracefully (in-flight requests drain).
-        var stopped = GatewayMapping.StopAsync(gateway, TimeSpan.FromSeconds(30)).GetAwaiter().GetResult();
-        Host.UI.WriteLine($"KeepTrusts gateway {stopped.Id} stopped");
+        // In the foreground the gateway lives only as long as this cmdlet: a Ctrl+C that lands between readiness and
+        // following (WriteProgress throws, or the follow is cancelled before it starts) must still stop it.
+        try
+        {
+            WriteProgress(new ProgressRecord(1, "Start-KtGateway", "Ready") { RecordType = ProgressRecordType.Completed });
+            Host.UI.WriteLine($"KeepTrusts gateway {gateway.Id} listening on {gateway.Url} (Ctrl+C stops it)");
+            RunOnPipeline(token => GatewayStarter.FollowAsync(gateway, line => Post(() => Host.UI.WriteLine(line)), token));
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        finally
+        {
+            // Graceful: in-flight requests drain.
+            var stopped = GatewayMapping.StopAsync(gateway, TimeSpan.FromSeconds(30)).GetAwaiter().GetResult();
+            Host.UI.WriteLine($"KeepTrusts gateway {stopped.Id} stopped");
+        }
     }
 }

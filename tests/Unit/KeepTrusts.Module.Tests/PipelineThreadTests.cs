@@ -12,11 +12,12 @@ public sealed class PipelineThreadTests
 {
     private static readonly string EchoConfig = Path.Combine(RepoPaths.Examples, "quickstart-echo.yaml");
 
-    private static HashSet<string> GatewayIds()
+    /// <summary>Ids of running gateways started with <paramref name="config"/> (other tests and engineers start gateways too).</summary>
+    private static List<string> GatewaysStartedWith(string config)
     {
         using var runspace = ModuleFixture.OpenRunspace();
-        var (output, _) = ModuleFixture.Invoke(runspace, "Get-KtGateway | ForEach-Object Id");
-        return output.Select(o => o.BaseObject.ToString()!).ToHashSet();
+        var (output, _) = ModuleFixture.Invoke(runspace, "Get-KtGateway | Where-Object PolicyConfig -eq $args[0] | ForEach-Object Id", config);
+        return output.Select(o => o.BaseObject.ToString()!).ToList();
     }
 
     [Fact]
@@ -47,21 +48,23 @@ public sealed class PipelineThreadTests
     [Fact]
     public void Ctrl_C_ends_a_foreground_Start_KtGateway_and_stops_its_gateway()
     {
-        var before = GatewayIds();
+        // A config file of its own identifies this test's gateway among any others running on the machine.
+        var config = Path.Combine(Directory.CreateTempSubdirectory("kt-module-").FullName, "ctrl-c.yaml");
+        File.Copy(EchoConfig, config);
         using var runspace = ModuleFixture.OpenRunspace();
         using var shell = PowerShell.Create(runspace);
-        shell.AddScript("Start-KtGateway -PolicyConfig $args[0] -Listen 127.0.0.1:0").AddArgument(EchoConfig);
+        shell.AddScript("Start-KtGateway -PolicyConfig $args[0] -Listen 127.0.0.1:0").AddArgument(config);
         var running = shell.BeginInvoke();
 
-        string? ours = null;
+        List<string> ours = [];
         var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (ours is null && DateTime.UtcNow < deadline && !running.IsCompleted)
+        while (ours.Count == 0 && DateTime.UtcNow < deadline && !running.IsCompleted)
         {
             Thread.Sleep(200);
-            ours = GatewayIds().Except(before).FirstOrDefault();
+            ours = GatewaysStartedWith(config);
         }
 
-        Assert.NotNull(ours);
+        Assert.Single(ours);
         Assert.False(running.IsCompleted, "Start-KtGateway without -PassThru should keep running in the foreground");
 
         var stopping = shell.BeginStop(null, null);
@@ -69,6 +72,6 @@ public sealed class PipelineThreadTests
         shell.EndStop(stopping);
 
         Assert.Equal(PSInvocationState.Stopped, shell.InvocationStateInfo.State);
-        Assert.DoesNotContain(ours, GatewayIds());
+        Assert.Empty(GatewaysStartedWith(config));
     }
 }
