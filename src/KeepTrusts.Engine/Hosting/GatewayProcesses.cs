@@ -44,6 +44,10 @@ public static partial class GatewayProcesses
         }
 
         using var process = Process.Start(info) ?? throw new GatewayStartException($"could not start '{info.FileName}'");
+        process.OutputDataReceived += static (_, _) => { };
+        process.ErrorDataReceived += static (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
         var started = DateTimeOffset.Now;
         var deadline = DateTime.UtcNow + options.ReadyTimeout;
         using var tail = new LogTail(logPath);
@@ -174,12 +178,14 @@ public static partial class GatewayProcesses
         }
 
         var dotnet = FindDotnet() ?? throw new GatewayStartException("the 'dotnet' host was not found (set DOTNET_ROOT or put dotnet on PATH); kt needs the ASP.NET Core runtime 8.0 or later");
+        // kt logs to its own file; its standard streams are redirected (and drained) so it never holds the caller's
+        // console or pipes open — a test runner or a CI step waiting for EOF would otherwise wait for the gateway.
         var info = new ProcessStartInfo(dotnet)
         {
             UseShellExecute = false,
-            RedirectStandardInput = false,
-            RedirectStandardOutput = false,
-            RedirectStandardError = false,
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
             CreateNoWindow = true,
             WorkingDirectory = Path.GetDirectoryName(ktPath)!,
         };
