@@ -60,6 +60,29 @@ internal static class Checksums
     public static bool SpanishDni(string value) =>
         value.Length == 9 && long.TryParse(value.AsSpan(0, 8), out var number) && "TRWAGMYFPDXBNJZSQVHLCKE"[(int)(number % 23)] == char.ToUpperInvariant(value[8]);
 
+    /// <summary>Brazilian CPF: two check digits, mod 11.</summary>
+    public static bool BrazilianCpf(char[] digits)
+    {
+        if (digits.Length != 11 || digits.All(d => d == digits[0]))
+        {
+            return false;
+        }
+
+        int Check(int length)
+        {
+            var sum = 0;
+            for (var i = 0; i < length; i++)
+            {
+                sum += (digits[i] - '0') * (length + 1 - i);
+            }
+
+            var rest = sum * 10 % 11;
+            return rest == 10 ? 0 : rest;
+        }
+
+        return Check(9) == digits[9] - '0' && Check(10) == digits[10] - '0';
+    }
+
     /// <summary>Dutch BSN: the 11-proof.</summary>
     public static bool DutchBsn(string digits)
     {

@@ -24,6 +24,7 @@ internal static class PiiRecognizers
     private static readonly string[] PassportContext = ["passport", "pasaporte", "passeport", "reisepass", "passaporto", "passaporte", "paspoort"];
     private static readonly string[] NationalIdContext = ["bsn", "burgerservicenummer", "social security", "national id", "national insurance", "nino", "dni", "nif", "id number", "identity number"];
     private static readonly string[] SsnContext = ["ssn", "social security", "social-security"];
+    private static readonly string[] VersionContext = ["version", "build", "release", "v."];
     private static readonly string[] PhoneContext = ["phone", "call", "tel", "mobile", "cell", "fax", "whatsapp", "telefon", "téléphone", "teléfono", "telefone", "telefono", "contact", "reach", "number"];
 
     public static readonly IReadOnlyList<PiiRecognizer> All =
@@ -49,7 +50,7 @@ internal static class PiiRecognizers
         new(PiiEntityNames.CreditCard, "CREDIT_CARD", (t, _) => HasDigit(t),
             new Regex(@"\b[2-6][0-9]{3}(?:[ \-]?[0-9]){9,15}\b", Bounded), (_, m) => IsCard(m.Value)),
         new(PiiEntityNames.UsSsn, "US_SSN", (t, _) => HasDigit(t),
-            new Regex(@"\b[0-9]{3}-[0-9]{2}-[0-9]{4}\b|\b[0-9]{9}\b", Bounded), IsSsn),
+            new Regex(@"\b[0-9]{3}-[0-9]{2}-[0-9]{4}\b|\b[0-9]{3} [0-9]{2} [0-9]{4}\b|\b[0-9]{9}\b", Bounded), IsSsn),
         new(PiiEntityNames.DateOfBirth, "DATE_OF_BIRTH", (t, l) => HasDigit(t) && HasAny(l, BirthContext),
             new Regex(@"\b(?:[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}|[0-9]{1,2}[./\-][0-9]{1,2}[./\-][0-9]{2,4}|[0-9]{1,2}\.? (?:de )?[A-Za-zéû]{3,10}\.? (?:de )?[0-9]{4}|[A-Za-z]{3,9}\.? [0-9]{1,2},? [0-9]{4})\b", LinearIgnoreCase),
             (text, m) => HasContext(text, m.Index, 50, BirthContext)),
@@ -57,10 +58,10 @@ internal static class PiiRecognizers
             new Regex(@"\b[A-Z0-9]{6,9}\b", RegexOptions.NonBacktracking | RegexOptions.CultureInvariant),
             (text, m) => m.Value.Any(char.IsDigit) && HasContext(text, m.Index, 40, PassportContext)),
         new(PiiEntityNames.NationalId, "NATIONAL_ID", (t, _) => HasDigit(t),
-            new Regex(@"\b[0-9]{8}[A-Za-z]\b|\b[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z] ?[0-9]{2} ?[0-9]{2} ?[0-9]{2} ?[A-D]\b|\b[0-9]{9}\b", Bounded),
+            new Regex(@"\b[0-9]{8}[A-Za-z]\b|\b[XYZ][0-9]{7}[A-Z]\b|\b[0-9]{3}\.[0-9]{3}\.[0-9]{3}-[0-9]{2}\b|\b[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z] ?[0-9]{2} ?[0-9]{2} ?[0-9]{2} ?[A-D]\b|\b[0-9]{9}\b", Bounded),
             IsNationalId),
         new(PiiEntityNames.Phone, "PHONE", (t, _) => HasDigit(t),
-            new Regex(@"(?:\+|\b00)[1-9][0-9]{0,3}(?:[ .\-]?\(?[0-9]{1,4}\)?){2,6}\b|\(?\b[2-9][0-9]{2}\)?[ .\-][0-9]{3}[ .\-][0-9]{4}\b|\b0[1-9][0-9]{1,3}[ \-]?[0-9]{3,4}[ \-]?[0-9]{3,4}\b", Bounded),
+            new Regex(@"(?:\+|\b00)[1-9][0-9]{0,3}(?:[ .\-]?\(?[0-9]{1,4}\)?){2,6}\b|\(?\b[2-9][0-9]{2}\)?[ .\-][0-9]{3}[ .\-][0-9]{4}\b|\b0[1-9][0-9]{1,3}[ \-]?[0-9]{3,4}[ \-]?[0-9]{3,4}\b|\b0[1-9](?:[ .\-][0-9]{2}){4}\b", Bounded),
             IsPhone),
         new(PiiEntityNames.IpAddress, "IP_ADDRESS", (t, l) => t.Contains('.') && HasDigit(t),
             new Regex(@"\b(?:[0-9]{1,3}\.){3}[0-9]{1,3}\b", Bounded), IsIp),
@@ -138,15 +139,27 @@ internal static class PiiRecognizers
             return HasContext(text, m.Index, 40, SsnContext) && Checksums.UsSsn(value[..3], value[3..5], value[5..]);
         }
 
-        return Checksums.UsSsn(value[..3], value[4..6], value[7..]);
+        // The spaced form is common for other numbers: only with "SSN" context.
+        return (value[3] == '-' || HasContext(text, m.Index, 40, SsnContext)) && Checksums.UsSsn(value[..3], value[4..6], value[7..]);
     }
 
     private static bool IsNationalId(string text, Match m)
     {
         var value = m.Value;
+        if (value.Length == 9 && value[0] is 'X' or 'Y' or 'Z' && char.IsLetter(value[8]))
+        {
+            // Spanish NIE: the leading letter stands for 0, 1 or 2, then the DNI letter check.
+            return Checksums.SpanishDni((value[0] - 'X').ToString(System.Globalization.CultureInfo.InvariantCulture) + value[1..]);
+        }
+
         if (value.Length == 9 && char.IsLetter(value[8]))
         {
             return Checksums.SpanishDni(value);
+        }
+
+        if (value.Length == 14 && value[3] == '.')
+        {
+            return Checksums.BrazilianCpf(value.Where(char.IsAsciiDigit).ToArray());
         }
 
         if (value.Length == 9 && value.All(char.IsAsciiDigit))
@@ -178,8 +191,11 @@ internal static class PiiRecognizers
             return digits >= 8 && HasContext(text, m.Index, 40, PhoneContext);
         }
 
-        // National formats collide with other numbers: require a separator layout or a context word.
-        return HasContext(text, m.Index, 40, PhoneContext) || value.Contains('(') || (value.Contains('-') && digits == 10);
+        // National formats collide with other numbers: require a separator layout or a context word. Five pairs
+        // ("01 42 68 53 00") is how France and Belgium write numbers and little else looks like it.
+        var pairs = value.Split([' ', '.', '-']);
+        return HasContext(text, m.Index, 40, PhoneContext) || value.Contains('(') || (value.Contains('-') && digits == 10)
+            || (pairs.Length == 5 && pairs.All(p => p.Length == 2));
     }
 
     private static bool IsIp(string text, Match m)
@@ -187,11 +203,21 @@ internal static class PiiRecognizers
         var value = m.Value;
         if (value.Contains(':'))
         {
+            // "std::map" has the shape but no digits and one group: an address has hex groups on both sides of "::".
             return value.Count(c => c == ':') >= 2 && (value.Contains("::", StringComparison.Ordinal) || value.Count(c => c == ':') == 7)
+                && value.Any(char.IsAsciiDigit) && value.Split(':', StringSplitOptions.RemoveEmptyEntries).Length >= 2
                 && value.Any(char.IsAsciiHexDigit) && IPAddress.TryParse(value, out var v6) && v6.AddressFamily == AddressFamily.InterNetworkV6;
         }
 
-        // Version numbers like 1.2.3.4 are IPs too by shape; refuse only impossible octets.
+        // A dotted quad inside a longer dotted run (10.2.3.4.5) or after "version"/"build"/"release" is a version number.
+        var end = m.Index + m.Length;
+        if ((end + 1 < text.Length && text[end] == '.' && char.IsAsciiDigit(text[end + 1])) ||
+            (m.Index >= 2 && text[m.Index - 1] == '.' && char.IsAsciiDigit(text[m.Index - 2])) ||
+            HasContext(text, m.Index, 16, VersionContext))
+        {
+            return false;
+        }
+
         return value.Split('.').All(part => int.TryParse(part, out var octet) && octet <= 255 && (part.Length == 1 || part[0] != '0'));
     }
 

@@ -40,6 +40,19 @@ internal static class InjectionSignals
             @"|忽略(之前|以上|先前)的(所有)?(指令|指示|说明)|игнорируй\s+(все\s+)?(предыдущие|прошлые)\s+(инструкции|указания)|(前の|以前の)指示を無視", Options), "ignor", "disregard", "forget", "overrid", "bypass", "skip", "drop", "abandon", "discard", "olvida", "oubli", "vergiss", "missacht", "esque", "dimentica", "negeer", "忽略", "игнор", "無視"),
         new(Override, 0.5, new Regex(@"\bignore\s+(all\s+)?(the\s+)?previous\b|\bignore\s+(the\s+)?(safety|guardrails|filters|content\s+policy)\b", Options), "ignore"),
 
+        // Other common override phrasings (found missing on an independent evaluation set).
+        new(Override, 0.85, new Regex(
+            @"\bset\s+aside\s+(all\s+|any\s+|the\s+|your\s+)*(prior|previous|earlier|original)\s+(directives|instructions|rules)|\b(previous|prior|original|old)\s+(rules|instructions)\s+(no\s+longer|don'?t|do\s+not)\s+apply" +
+            @"|\bstop\s+following\s+(your\s+|the\s+)?(original\s+|previous\s+|system\s+)?(instructions|rules|guidelines)|\bignore\s+the\s+instructions\s+you\s+(received|were\s+given|got)\b" +
+            @"|\bdisregard\s+(the\s+|everything\s+)?above\b|\b(all\s+)?(prior|previous)\s+rules\s+are\s+(suspended|void|lifted)|\b(forget|ignore|drop|disregard)\s+(all\s+)?your\s+(rules|instructions|guidelines|restrictions|programming)" +
+            @"|\byou\s+are\s+no\s+longer\s+bound\s+by\b|\b(disable|turn\s+off|drop|remove)\s+(every\s+|all\s+|your\s+)*(safety\s+|content\s+)?(filters?|guardrails|restrictions)\b" +
+            @"|\byour\s+new\s+(task|instructions|role|goal)\s+(is|are)\b|\bignore\s+the\s+user'?s\s+(question|request|restrictions)" +
+            @"|\bignora\s+las\s+reglas\s+anteriores|\bolvida\s+tus\s+reglas|\boubliez\s+(toutes\s+)?vos\s+consignes|\bignore\s+la\s+question\s+de\s+l'utilisateur" +
+            @"|\besque[çc]a\s+(todas\s+as\s+|suas\s+)regras|\bignora\s+le\s+regole\s+precedenti|\bdimentica\s+le\s+tue\s+regole|\bvergeet\s+(alle\s+)?(eerdere|vorige)\s+instructies" +
+            @"|\bnegeer\s+de\s+vraag\s+van\s+de\s+gebruiker|\bvergiss\s+deine\s+regeln", Options),
+            "aside", "longer", "stop following", "instructions you", "disregard", "suspended", "void", "lifted", "forget", "ignor", "drop", "disable", "turn off", "remove",
+            "new task", "new instructions", "new role", "new goal", "olvida", "oubliez", "esque", "dimentica", "vergeet", "negeer", "vergiss"),
+
         // Role and system impersonation.
         new(Impersonation, 0.6, new Regex(@"(^|\n)\s*(system|developer)\s*(message|prompt)?\s*:|\[\s*system\s*\]|#{2,}\s*system\b", Options), "system", "developer"),
         new(Impersonation, 0.75, new Regex(@"<\|im_start\|>\s*system", Options), "im_start"),
@@ -56,6 +69,12 @@ internal static class InjectionSignals
         new(PromptLeak, 0.6, new Regex(@"\brepeat\s+(everything|all|the\s+(text|words|content))\s+(above|before)|\bwhat\s+were\s+you\s+told\s+(before|above|initially)|\b(print|output)\s+it\s+verbatim\b", Options), "repeat", "told", "verbatim"),
         new(PromptLeak, 0.5, new Regex(@"\b(hidden|secret|internal)\s+(instructions|prompt)\b|\b(reveal|dump|print|output)\s+(all\s+)?(the\s+)?(stored\s+|saved\s+)?(secrets|passwords|api\s+keys|credentials)\b", Options), "hidden", "secret", "internal", "reveal", "dump", "print", "output"),
 
+        new(PromptLeak, 0.85, new Regex(
+            @"\b(print|output|show|reveal|dump|display|tell\s+me|give\s+me|write)\s+(out\s+)?(me\s+)?(your|the)\s+(full\s+|entire\s+|exact\s+)?(system\s+message|pre-?prompt|secret\s+instructions|hidden\s+instructions|initial\s+instructions|original\s+instructions|instructions\s+verbatim)" +
+            @"|\bfull\s+contents\s+of\s+your\s+(context|prompt|instructions)|\b(muestra|ense[ñn]a)\s+tus\s+instrucciones\s+ocultas|\baffiche[sz]?\s+(tes|vos)\s+instructions\s+initiales" +
+            @"|\bmostre\s+suas\s+instru[çc][õo]es\s+ocultas|\bmostrami\s+il\s+tuo\s+prompt", Options),
+            "system message", "prompt", "instructions", "context", "instrucciones", "instruções", "instrucoes"),
+
         // Jailbreak personas.
         new(Persona, 0.6, new Regex(@"\bDAN\b|\bSTAN\b|\bDUDE\b", CaseSensitive), "dan", "stan", "dude"),
         new(Persona, 0.6, new Regex(@"\bdo\s+anything\s+now\b|\bjailbr(ea|o)k(en|ed)?\b|\bdeveloper\s+mode\s+(enabled|on|activated)\b|\bopposite\s+mode\b|\bAIM\b.{0,40}\bmachiavellian\b|\bevil\s+(ai|assistant|confidant|twin)\b", Options), "anything", "jailbr", "developer mode", "opposite", "machiavellian", "evil"),
@@ -65,6 +84,11 @@ internal static class InjectionSignals
             @"|\b(sin|sans|ohne|sem|senza|zonder)\s+(restricciones|restrictions|einschränkungen|restrições|restrizioni|beperkingen)\b", Options), "without", "no ", "sin ", "sans ", "ohne ", "sem ", "senza ", "zonder "),
         new(Persona, 0.5, new Regex(@"\bstay\s+in\s+character\b|\bbroken\s+free\b", Options), "character", "broken free"),
 
+        new(Persona, 0.85, new Regex(@"\bgod\s+mode\b|\b(unrestricted|unfiltered|uncensored)\s+(ai|assistant|model|chatbot)\b|\bignores?\s+all\s+ethical\s+guidelines\b|\bdeveloper\s+mode\b.{0,60}\b(any|without|no)\b|\b(sin|sem|senza|sans|zonder|ohne)\s+(filtros|filtri|filtres|filters|filter)\b|\bki\s+ohne\s+einschr[äa]nkungen", Options),
+            "god mode", "unrestricted", "unfiltered", "uncensored", "ethical", "developer mode", "filtr", "filter", "einschr"),
+        new(Impersonation, 0.85, new Regex(@"<\|system\|>|</user>\s*<system>|\bsystem\s+override\b|\bdeveloper\s+override\b|\bi\s+am\s+your\s+(developer|creator|administrator|admin)\b|\bmessage\s+from\s+the\s+(administrator|admin|developer|system)\s*:", Options),
+            "system", "override", "i am your", "message from"),
+
         // Delimiter and chat-template tricks.
         new(Delimiter, 0.35, new Regex(
             @"```\s*(system|instructions?)\b|</?\s*(system|instructions?|sys)\s*>|\[/?INST\]|<<\s*/?SYS\s*>>|\bend\s+of\s+(the\s+)?(user\s+input|system\s+prompt|prompt|instructions|document)\b" +
@@ -73,13 +97,19 @@ internal static class InjectionSignals
         // Payload splitting: the attack phrase assembled from parts.
         new(Splitting, 0.7, new Regex(
             @"\b(concatenate|combine|join|merge)\s+(the\s+)?(strings?|parts|variables|pieces|a\s+and\s+b|x\s+and\s+y)\b.{0,80}\b(execute|follow|run|do|answer|obey|respond)" +
-            @"|\b[a-z]\s*=\s*[""'][^""'\n]{1,80}[""']\s*[;,]?\s*[a-z]\s*=\s*[""'][^""'\n]{1,80}[""'].{0,80}\b[a-z]\s*\+\s*[a-z]\b", Options), "concat", "combine", "join", "merge", "+"),
+            @"|\b[a-z]\w{0,8}\s*=\s*[""'][^""'\n]{1,80}[""']\s*([;,]|\s+and)?\s*[a-z]\w{0,8}\s*=\s*[""'][^""'\n]{1,80}[""'].{0,80}\b[a-z]\w{0,8}\s*\+\s*[a-z]\w{0,8}\b", Options), "concat", "combine", "join", "merge", "+"),
 
         // Indirect injection: instructions aimed at the model inside documents or tool results.
         new(Indirect, 0.85, new Regex(@"\bif\s+you\s+are\s+(an?\s+)?(ai|llm|assistant|language\s+model)\b.{0,100}\b(instead|ignore|must|do\s+not\s+tell|tell\s+the\s+user)\b", Options), "if you are"),
         new(Indirect, 0.55, new Regex(
             @"\b(note|message|instructions?)\s+(to|for)\s+(the\s+)?(ai|assistant|llm|language\s+model|chatbot|model)\b|\b(ai|assistant|llm|model)s?\s+(reading|processing|summari[sz]ing|analy[sz]ing)\s+this\b" +
             @"|\bwhen\s+(you\s+)?summari[sz]e\s+this\b.{0,80}\b(instead|also|must|should)\b|\bimportant\s*:\s*(ai|assistant|llm)s?\b", Options), "note", "message", "instruction", "reading", "processing", "summari", "analy", "important"),
+
+        new(Indirect, 0.85, new Regex(
+            @"\bhidden\s+text\s+for\s+(ai|llm|language\s+model|the\s+assistant)|\b(dear|hey)\s+(ai|assistant|llm)\b.{0,60}\b(must|instead|ignore|do\s+not\s+tell)\b|\bdo\s+not\s+(tell|inform|mention\s+this\s+(note|instruction)\s+to)\s*(the\s+)?user\b" +
+            @"|\bdo\s+not\s+mention\s+this\s+(note|instruction)|\bif\s+you\s+are\s+(an?\s+)?(ai|llm|language\s+model|assistant)\b.{0,120}\b(rate|recommend|say|reply|respond|include)\b" +
+            @"|\bnote\s+pour\s+l'assistant|\binstructies\s+voor\s+de\s+assistent|\bwenn\s+du\s+eine\s+ki\s+bist", Options),
+            "hidden text", "dear", "hey", "do not", "if you are", "note pour", "instructies", "wenn du"),
 
         // Exfiltration of the conversation or secrets to an outside address.
         new(Exfiltration, 0.85, new Regex(
@@ -89,5 +119,5 @@ internal static class InjectionSignals
 
     /// <summary>Phrases that show a question is about injection rather than doing it (asking, explaining, defending).</summary>
     public static readonly Regex Discussion = new(
-        @"\b(what\s+(is|are|does)|how\s+(do|does|can|to|would|should)|why\s+(do|does|is)|explain|example\s+of|examples\s+of|defen[cd]|protect|prevent|detect|mitigat|classif|research|paper|article|training\s+data|red[\s\-]?team|security\s+review|quote|phrase|string|means?)\b", Options);
+        @"\b(write|blog|article|essay|post|talk|presentation|report|summary)\b.{0,40}\babout\b|\b(what\s+(is|are|does)|how\s+(do|does|can|to|would|should)|why\s+(do|does|is)|explain|example\s+of|examples\s+of|defen[cd]|protect|prevent|detect|mitigat|classif|research|paper|article|training\s+data|red[\s\-]?team|security\s+review|quote|phrase|string|means?)\b", Options);
 }

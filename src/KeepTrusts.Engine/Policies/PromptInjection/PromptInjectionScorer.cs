@@ -107,14 +107,15 @@ public static class PromptInjectionScorer
         return before % 2 == 1 && (after.IndexOfAny(quotes) >= 0 || inside.IndexOfAny(quotes) >= 0);
     }
 
+    /// <summary>A question about the topic, or a request to write about it, that comes before the first hit.</summary>
     private static bool IsQuestionAbout(string text, int firstHit)
     {
-        if (!text.Contains('?'))
+        var match = InjectionSignals.Discussion.Match(text);
+        if (!match.Success || match.Index >= firstHit)
         {
             return false;
         }
 
-        var match = InjectionSignals.Discussion.Match(text);
-        return match.Success && match.Index < firstHit;
+        return text.Contains('?') || match.Value.Contains("about", StringComparison.OrdinalIgnoreCase);
     }
 }

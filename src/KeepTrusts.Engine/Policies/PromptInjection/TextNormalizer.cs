@@ -22,7 +22,9 @@ internal static class TextNormalizer
         // Plain ASCII has nothing to fold: no look-alikes, no zero-width characters, no compatibility forms.
         if (System.Text.Ascii.IsValid(input))
         {
-            return (input, false, DecodeRuns(input));
+            var unspaced = Unspaced(input);
+            var unleeted = Unleeted(input);
+            return (input, unspaced is not null || unleeted is not null, Join(DecodeRuns(input), unspaced, unleeted));
         }
 
         var obfuscated = false;
@@ -48,8 +50,60 @@ internal static class TextNormalizer
         // a Latin word with a Cyrillic 'о' in it is a disguise.
         obfuscated |= FoldMixedScriptWords(builder);
         var text = builder.ToString();
-        var decoded = DecodeRuns(text);
-        return (text, obfuscated, decoded);
+        var decoded = Join(DecodeRuns(text), Unspaced(text), Unleeted(text));
+        return (text, obfuscated || decoded is not null && (Unspaced(text) is not null || Unleeted(text) is not null), decoded);
+    }
+
+    private static string? Join(params string?[] parts)
+    {
+        var present = parts.Where(p => p is not null).ToList();
+        return present.Count == 0 ? null : string.Join(" ", present);
+    }
+
+    /// <summary>"i g n o r e   a l l" written letter by letter, joined back into words; null when the text has no such run.</summary>
+    private static string? Unspaced(string text)
+    {
+        var singles = 0;
+        for (var i = 0; i + 2 < text.Length && singles < 6; i++)
+        {
+            singles = char.IsLetter(text[i]) && text[i + 1] == ' ' && (i == 0 || text[i - 1] == ' ') ? singles + 1 : singles;
+        }
+
+        if (singles < 6)
+        {
+            return null;
+        }
+
+        // Letters separated by one space are one word; two or more spaces separate words.
+        var joined = System.Text.RegularExpressions.Regex.Replace(text, "(?<=\\S) (?=\\S)", string.Empty);
+        return System.Text.RegularExpressions.Regex.Replace(joined, " {2,}", " ");
+    }
+
+    /// <summary>Leetspeak digits inside words read as letters ("1gn0re a11 prev10us"); null when there are none.</summary>
+    private static string? Unleeted(string text)
+    {
+        var leet = 0;
+        for (var i = 1; i < text.Length - 1; i++)
+        {
+            if (char.IsAsciiDigit(text[i]) && (char.IsLetter(text[i - 1]) || char.IsLetter(text[i + 1])))
+            {
+                leet++;
+            }
+        }
+
+        if (leet < 3)
+        {
+            return null;
+        }
+
+        var chars = text.ToCharArray();
+        for (var i = 0; i < chars.Length; i++)
+        {
+            chars[i] = chars[i] switch { '0' => 'o', '1' => 'i', '3' => 'e', '4' => 'a', '5' => 's', '7' => 't', '@' => 'a', '$' => 's', _ => chars[i] };
+        }
+
+        // "a11" reads as "aii"; the override pattern also accepts "all" written "a11" through this second variant.
+        return new string(chars) + " " + new string(chars).Replace("ii", "ll", StringComparison.Ordinal);
     }
 
     private static bool FoldMixedScriptWords(StringBuilder text)
