@@ -30,7 +30,7 @@ public static class PromptInjectionScorer
         {
             var signal = InjectionSignals.All[i];
             var key = $"{signal.Family}#{i}";
-            var match = signal.MayMatch(lowered) ? signal.Pattern.Match(normalized) : System.Text.RegularExpressions.Match.Empty;
+            var match = signal.MayMatch(lowered) ? PolicyPatterns.Find(signal.Pattern, normalized) : default;
             if (match.Success)
             {
                 Add(weights, key, signal.Weight);
@@ -40,7 +40,7 @@ public static class PromptInjectionScorer
                 quoted &= IsQuoted(normalized, match.Index, match.Length);
             }
 
-            if (decoded is not null && signal.MayMatch(loweredDecoded!) && signal.Pattern.IsMatch(decoded))
+            if (decoded is not null && signal.MayMatch(loweredDecoded!) && PolicyPatterns.Find(signal.Pattern, decoded).Success)
             {
                 Add(weights, key, signal.Weight);
                 Add(weights, "encoded-payload", EncodedPayloadWeight);
@@ -110,12 +110,12 @@ public static class PromptInjectionScorer
     /// <summary>A question about the topic, or a request to write about it, that comes before the first hit.</summary>
     private static bool IsQuestionAbout(string text, int firstHit)
     {
-        var match = InjectionSignals.Discussion.Match(text);
-        if (!match.Success || match.Index >= firstHit)
+        var match = PolicyPatterns.Find(InjectionSignals.Discussion, text);
+        if (!match.Success || match.Length == 0 || match.Index >= firstHit)
         {
             return false;
         }
 
-        return text.Contains('?') || match.Value.Contains("about", StringComparison.OrdinalIgnoreCase);
+        return text.Contains('?') || text.AsSpan(match.Index, match.Length).Contains("about", StringComparison.OrdinalIgnoreCase);
     }
 }
