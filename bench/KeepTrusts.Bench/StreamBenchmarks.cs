@@ -9,12 +9,19 @@ public class StreamBenchmarks
 {
     private PolicyChain _chain = null!;
     private string[] _chunks = [];
+    private string[] _tokens = [];
 
     [GlobalSetup]
     public void Setup()
     {
         _chain = SeedChain.Create();
         _chunks = SeedChain.BenignText(2048).Split(' ').Select(w => w + " ").ToArray();
+
+        // Token-sized deltas the way Azure streams them: a leading space, and long words cut mid-word (" deploy", "ments"),
+        // so the filters hold a partial word on most pushes.
+        _tokens = SeedChain.BenignText(2048).Split(' ')
+            .SelectMany(w => w.Length <= 5 ? [" " + w] : new[] { " " + w[..4], w[4..] })
+            .ToArray();
     }
 
     /// <summary>One whole streamed answer of ~2 KB; divide by ChunkCount for the per-chunk cost.</summary>
@@ -31,6 +38,20 @@ public class StreamBenchmarks
         return last + stream.Flush();
     }
 
+    /// <summary>The same answer as token-sized deltas that split words; divide by TokenCount for the per-delta cost.</summary>
+    [Benchmark]
+    public string StreamAnswerTokens()
+    {
+        var stream = _chain.CreateStream();
+        var last = string.Empty;
+        foreach (var token in _tokens)
+        {
+            last = stream.Push(token);
+        }
+
+        return last + stream.Flush();
+    }
+
     [Benchmark]
     public string SingleChunk()
     {
@@ -39,4 +60,6 @@ public class StreamBenchmarks
     }
 
     public int ChunkCount => _chunks.Length;
+
+    public int TokenCount => _tokens.Length;
 }

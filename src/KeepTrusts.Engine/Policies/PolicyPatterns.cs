@@ -29,4 +29,22 @@ internal static class PolicyPatterns
             return (true, 0, 0);
         }
     }
+
+    /// <summary>The span form of <see cref="Find(Regex, string)"/>: no string is made of the text.</summary>
+    public static (bool Success, int Index, int Length) Find(Regex pattern, ReadOnlySpan<char> text)
+    {
+        try
+        {
+            foreach (var match in pattern.EnumerateMatches(text))
+            {
+                return (true, match.Index, match.Length);
+            }
+
+            return default;
+        }
+        catch (RegexMatchTimeoutException)
+        {
+            return (true, 0, 0);
+        }
+    }
 }

@@ -6,7 +6,7 @@ namespace KeepTrusts.Engine.Policies.Pii;
 /// One entity type: a cheap trigger that must occur before the pattern is run at all, a linear-time pattern, and an
 /// optional validator (checksum, ranges, context) that turns candidates into matches.
 /// </summary>
-internal sealed class PiiRecognizer(string entity, string kind, Func<string, string, bool> trigger, Regex pattern, Func<string, Match, bool>? validate = null)
+internal sealed class PiiRecognizer(string entity, string kind, PiiTrigger trigger, Regex pattern, Func<string, Match, bool>? validate = null)
 {
     /// <summary>The config name (pii-detector.entities).</summary>
     public string Entity { get; } = entity;
@@ -15,7 +15,8 @@ internal sealed class PiiRecognizer(string entity, string kind, Func<string, str
     public string Kind { get; } = kind;
 
     /// <param name="lowered">The same text in lower case, for cheap ordinal trigger checks.</param>
-    public void Find(string text, string lowered, List<PiiMatch> matches)
+    /// <param name="matches">Created on the first match: text with none allocates nothing here.</param>
+    public void Find(string text, ReadOnlySpan<char> lowered, ref List<PiiMatch>? matches)
     {
         if (!trigger(text, lowered))
         {
@@ -26,7 +27,7 @@ internal sealed class PiiRecognizer(string entity, string kind, Func<string, str
         {
             if (validate is null || validate(text, match))
             {
-                matches.Add(new PiiMatch(match.Index, match.Length, Kind));
+                (matches ??= []).Add(new PiiMatch(match.Index, match.Length, Kind));
             }
         }
     }

@@ -69,9 +69,9 @@ internal static class PiiRecognizers
             new Regex(@"(?<![0-9A-Fa-f:])[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}(?![0-9A-Fa-f:])", Bounded), IsIp),
     ];
 
-    private static bool HasDigit(string text) => text.AsSpan().IndexOfAnyInRange('0', '9') >= 0;
+    private static bool HasDigit(ReadOnlySpan<char> text) => text.IndexOfAnyInRange('0', '9') >= 0;
 
-    private static bool HasHexRun(string text)
+    private static bool HasHexRun(ReadOnlySpan<char> text)
     {
         var run = 0;
         foreach (var c in text)
@@ -86,14 +86,14 @@ internal static class PiiRecognizers
         return false;
     }
 
-    private static bool HasTwoColons(string text)
+    private static bool HasTwoColons(ReadOnlySpan<char> text)
     {
         var first = text.IndexOf(':');
-        return first >= 0 && text.IndexOf(':', first + 1) >= 0;
+        return first >= 0 && text[(first + 1)..].Contains(':');
     }
 
     /// <summary>Whether the lower-cased text contains one of the (lower-case) words.</summary>
-    private static bool HasAny(string text, string[] words)
+    private static bool HasAny(ReadOnlySpan<char> text, string[] words)
     {
         foreach (var word in words)
         {

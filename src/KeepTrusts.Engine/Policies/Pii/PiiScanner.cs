@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using KeepTrusts.Engine.Configuration;
 
@@ -14,13 +15,26 @@ public sealed class PiiScanner
     }
 
     /// <summary>All matches, overlaps resolved (the earlier one wins, then the longer), in text order.</summary>
-    public List<PiiMatch> Find(string text)
+    public IReadOnlyList<PiiMatch> Find(string text)
     {
-        var found = new List<PiiMatch>();
-        var lowered = text.ToLowerInvariant();
-        foreach (var recognizer in _recognizers)
+        List<PiiMatch>? found = null;
+        var buffer = ArrayPool<char>.Shared.Rent(Math.Max(1, text.Length));
+        try
         {
-            recognizer.Find(text, lowered, found);
+            var lowered = buffer.AsSpan(0, text.AsSpan().ToLowerInvariant(buffer));
+            foreach (var recognizer in _recognizers)
+            {
+                recognizer.Find(text, lowered, ref found);
+            }
+        }
+        finally
+        {
+            ArrayPool<char>.Shared.Return(buffer);
+        }
+
+        if (found is null)
+        {
+            return [];
         }
 
         if (found.Count <= 1)

@@ -42,19 +42,19 @@ internal sealed class PiiStreamFilter(PiiScanner scanner, PolicyActionOption act
         return text.Length == 0 ? text : Release(text, scanner.Find(text), text.Length);
     }
 
-    private string Release(string text, List<PiiMatch> matches, int hold)
+    private string Release(string text, IReadOnlyList<PiiMatch> matches, int hold)
     {
         _held = text[hold..];
-        var released = new List<PiiMatch>();
+        List<PiiMatch>? released = null;
         foreach (var match in matches)
         {
             if (match.End <= hold)
             {
-                released.Add(match);
+                (released ??= []).Add(match);
             }
         }
 
-        if (released.Count == 0)
+        if (released is null)
         {
             _released += hold;
             return hold == text.Length ? text : text[..hold];

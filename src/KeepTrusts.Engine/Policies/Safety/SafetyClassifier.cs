@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.RegularExpressions;
 
 namespace KeepTrusts.Engine.Policies.Safety;
@@ -19,7 +20,24 @@ public sealed class SafetyClassifier
 
     public SafetyFinding Classify(string text, string source = "text")
     {
-        var lowered = text.ToLowerInvariant();
+        var buffer = ArrayPool<char>.Shared.Rent(Math.Max(1, text.Length));
+        try
+        {
+            return Classify(text, source, buffer);
+        }
+        finally
+        {
+            ArrayPool<char>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>
+    /// Classifies <paramref name="text"/> using <paramref name="lowerBuffer"/> (at least as long as the text) for its
+    /// lower-case copy. Text with no finding allocates nothing: streams call this on every chunk.
+    /// </summary>
+    internal SafetyFinding Classify(ReadOnlySpan<char> text, string source, char[] lowerBuffer)
+    {
+        var lowered = lowerBuffer.AsSpan(0, text.ToLowerInvariant(lowerBuffer));
         Dictionary<string, SafetySeverity>? categories = null;
         List<MatchedSpan>? spans = null;
         foreach (var rule in SafetyLexicon.Rules)
@@ -48,6 +66,6 @@ public sealed class SafetyClassifier
             (spans ??= []).Add(new MatchedSpan(source, blocked.Index, blocked.Length, "blocklist:high"));
         }
 
-        return new SafetyFinding(categories ?? (IReadOnlyDictionary<string, SafetySeverity>)new Dictionary<string, SafetySeverity>(), spans ?? (IReadOnlyList<MatchedSpan>)[]);
+        return categories is null ? SafetyFinding.None : new SafetyFinding(categories, spans!);
     }
 }

@@ -9,6 +9,7 @@ namespace KeepTrusts.Engine.Policies.Safety;
 public sealed class SafetyFilterPolicy(SafetyFilterOptions options) : IPolicy
 {
     private readonly SafetyClassifier _classifier = new(options.Blocklist);
+    private readonly PolicyDecision _allowedStream = PolicyDecision.Allowed(PolicyNames.SafetyFilter, PolicyPhase.Stream);
 
     public string Name => PolicyNames.SafetyFilter;
 
@@ -24,7 +25,7 @@ public sealed class SafetyFilterPolicy(SafetyFilterOptions options) : IPolicy
     {
         if (finding.Worst == SafetySeverity.Safe)
         {
-            return PolicyDecision.Allowed(Name, phase);
+            return phase == PolicyPhase.Stream ? _allowedStream : PolicyDecision.Allowed(Name, phase);
         }
 
         var categories = string.Join(", ", finding.Categories.Select(c => $"{c.Key} ({c.Value.ToString().ToLowerInvariant()})"));
@@ -38,7 +39,7 @@ public sealed class SafetyFilterPolicy(SafetyFilterOptions options) : IPolicy
         return new PolicyDecision(Name, phase, action, $"unsafe content: {categories}", score, finding.Spans);
     }
 
-    internal SafetyFinding Classify(string text, string source) => _classifier.Classify(text, source);
+    internal SafetyFinding Classify(ReadOnlySpan<char> text, string source, char[] lowerBuffer) => _classifier.Classify(text, source, lowerBuffer);
 
     private PolicyDecision Evaluate(IReadOnlyList<TextSegment> segments, PolicyPhase phase)
     {

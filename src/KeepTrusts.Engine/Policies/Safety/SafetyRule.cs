@@ -9,7 +9,7 @@ namespace KeepTrusts.Engine.Policies.Safety;
 internal sealed record SafetyRule(string Category, SafetySeverity Severity, Regex Pattern, params string[] Triggers)
 {
     /// <param name="lowered">The text in lower case: triggers are lower case and compared ordinally (vectorized).</param>
-    public bool MayMatch(string lowered)
+    public bool MayMatch(ReadOnlySpan<char> lowered)
     {
         foreach (var trigger in Triggers)
         {
