@@ -29,10 +29,11 @@ internal sealed class LoadDriver : IDisposable
     })
     { Timeout = TimeSpan.FromSeconds(30) };
 
-    public async Task<LoadResult> RunFixedRateAsync(string url, int rate, TimeSpan duration)
+    public async Task<LoadResult> RunFixedRateAsync(string url, int rate, TimeSpan duration, bool stream = false)
     {
         var total = (int)(rate * duration.TotalSeconds);
         var latencies = new double[total];
+        var firstBytes = new double[total];
         var errors = 0;
         var tasks = new Task[total];
         var clock = Stopwatch.StartNew();
@@ -46,9 +47,11 @@ internal sealed class LoadDriver : IDisposable
                 var scheduled = TimeSpan.FromSeconds((double)index / rate);
                 tasks[index] = Task.Run(async () =>
                 {
-                    var ok = await SendAsync(url, stream: false).ConfigureAwait(false);
+                    var lag = (clock.Elapsed - scheduled).TotalMilliseconds;
+                    var ok = await SendAsync(url, stream).ConfigureAwait(false);
                     // Measured from when the request should have started, not when it did.
                     latencies[index] = (clock.Elapsed - scheduled).TotalMilliseconds;
+                    firstBytes[index] = lag + (ok.FirstByteMs ?? 0);
                     if (!ok.Success)
                     {
                         Interlocked.Increment(ref errors);
@@ -60,7 +63,7 @@ internal sealed class LoadDriver : IDisposable
         }
 
         await Task.WhenAll(tasks).ConfigureAwait(false);
-        return new LoadResult(latencies, null, errors, total / clock.Elapsed.TotalSeconds);
+        return new LoadResult(latencies, stream ? firstBytes : null, errors, total / clock.Elapsed.TotalSeconds);
     }
 
     public async Task<LoadResult> RunConcurrentAsync(string url, bool stream, int concurrency, TimeSpan duration)

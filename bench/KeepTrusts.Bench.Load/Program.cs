@@ -7,7 +7,7 @@ using KeepTrusts.Bench.Load;
 // direct and through kt, in one run; the gateway's added latency is gateway minus direct.
 var options = BenchOptions.Parse(args);
 Console.WriteLine($"KeepTrusts gateway load benchmark — {Environment.ProcessorCount} cores, {RuntimeInfo()}");
-Console.WriteLine($"rate {options.Rate}/s and concurrency {options.Concurrency} for {options.Seconds} s each (+{options.Warmup} s warm-up), stream {options.StreamChunks} chunks");
+Console.WriteLine($"rate {options.Rate}/s and concurrency {options.Concurrency} for {options.Seconds} s each (+{options.Warmup} s warm-up), streams of {options.StreamChunks} chunks at {options.StreamRate}/s and x{options.StreamConcurrency}");
 
 await using var upstream = await FastUpstream.StartAsync(options.StreamChunks, TimeSpan.Zero);
 var work = Directory.CreateTempSubdirectory("kt-bench-");
@@ -49,6 +49,13 @@ foreach (var (name, url, gateway) in streamTargets)
 {
     await driver.RunConcurrentAsync(url, stream: true, 4, TimeSpan.FromSeconds(Math.Min(2, options.Warmup)));
     var cpu = gateway?.Cpu();
+    var result = await driver.RunFixedRateAsync(url, options.StreamRate, TimeSpan.FromSeconds(options.Seconds), stream: true);
+    rows.Add(ResultRow.From($"stream {options.StreamRate}/s fixed rate", name, result, gateway, cpu));
+}
+
+foreach (var (name, url, gateway) in streamTargets)
+{
+    var cpu = gateway?.Cpu();
     var result = await driver.RunConcurrentAsync(url, stream: true, options.StreamConcurrency, TimeSpan.FromSeconds(options.Seconds));
     rows.Add(ResultRow.From($"stream x{options.StreamConcurrency}", name, result, gateway, cpu));
 }
@@ -70,7 +77,7 @@ catch (IOException)
 
 static string RuntimeInfo() => $".NET {Environment.Version}, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}";
 
-internal sealed record BenchOptions(int Rate, int Seconds, int Warmup, int Concurrency, int StreamChunks, int StreamConcurrency)
+internal sealed record BenchOptions(int Rate, int Seconds, int Warmup, int Concurrency, int StreamChunks, int StreamConcurrency, int StreamRate)
 {
     public static BenchOptions Parse(string[] args)
     {
@@ -81,7 +88,7 @@ internal sealed record BenchOptions(int Rate, int Seconds, int Warmup, int Concu
         }
 
         return args.Contains("--quick")
-            ? new BenchOptions(Get("--rate", 500), Get("--seconds", 3), Get("--warmup", 1), Get("--concurrency", 16), Get("--stream-chunks", 20), Get("--stream-concurrency", 8))
-            : new BenchOptions(Get("--rate", 1000), Get("--seconds", 15), Get("--warmup", 5), Get("--concurrency", 32), Get("--stream-chunks", 20), Get("--stream-concurrency", 8));
+            ? new BenchOptions(Get("--rate", 500), Get("--seconds", 3), Get("--warmup", 1), Get("--concurrency", 16), Get("--stream-chunks", 20), Get("--stream-concurrency", 8), Get("--stream-rate", 100))
+            : new BenchOptions(Get("--rate", 1000), Get("--seconds", 15), Get("--warmup", 5), Get("--concurrency", 32), Get("--stream-chunks", 20), Get("--stream-concurrency", 8), Get("--stream-rate", 200));
     }
 }

@@ -16,6 +16,8 @@ internal static class TextNormalizer
         ['α'] = 'a', ['ο'] = 'o', ['ν'] = 'v', ['ι'] = 'i', ['κ'] = 'k', ['τ'] = 't', ['ρ'] = 'p', ['Α'] = 'A', ['Β'] = 'B', ['Ε'] = 'E', ['Ι'] = 'I', ['Ο'] = 'O', ['Τ'] = 'T',
     };
 
+    private static readonly System.Buffers.SearchValues<char> LeetDigits = System.Buffers.SearchValues.Create("013457");
+
     /// <summary>The text as the patterns should see it, and whether disguises were found.</summary>
     public static (string Text, bool Obfuscated, string? Decoded) Normalize(string input)
     {
@@ -63,13 +65,23 @@ internal static class TextNormalizer
     /// <summary>"i g n o r e   a l l" written letter by letter, joined back into words; null when the text has no such run.</summary>
     private static string? Unspaced(string text)
     {
-        var singles = 0;
-        for (var i = 0; i + 2 < text.Length && singles < 6; i++)
+        // Six single letters in a row (empty tokens from double spaces between words do not break the run); prose with
+        // many a's and I's has them apart, and must not pay for a second scan of the whole text.
+        var run = 0;
+        var tokenStart = 0;
+        for (var i = 0; i <= text.Length && run < 6; i++)
         {
-            singles = char.IsLetter(text[i]) && text[i + 1] == ' ' && (i == 0 || text[i - 1] == ' ') ? singles + 1 : singles;
+            if (i < text.Length && text[i] != ' ')
+            {
+                continue;
+            }
+
+            var length = i - tokenStart;
+            run = length == 0 ? run : length == 1 && char.IsLetter(text[tokenStart]) ? run + 1 : 0;
+            tokenStart = i + 1;
         }
 
-        if (singles < 6)
+        if (run < 6)
         {
             return null;
         }
@@ -82,16 +94,30 @@ internal static class TextNormalizer
     /// <summary>Leetspeak digits inside words read as letters ("1gn0re a11 prev10us"); null when there are none.</summary>
     private static string? Unleeted(string text)
     {
-        var leet = 0;
-        for (var i = 1; i < text.Length - 1; i++)
+        // Two different words of four or more characters that mix letters with digits read as letters. Product and
+        // model names ("gpt-4o", "ipv6") are short or repeat one word; a leet-spelled instruction has several.
+        string? first = null;
+        var leetWords = 0;
+        var start = 0;
+        for (var i = 0; i <= text.Length && leetWords < 2; i++)
         {
-            if (char.IsAsciiDigit(text[i]) && (char.IsLetter(text[i - 1]) || char.IsLetter(text[i + 1])))
+            if (i < text.Length && char.IsAsciiLetterOrDigit(text[i]))
             {
-                leet++;
+                continue;
             }
+
+            var word = text.AsSpan(start, i - start);
+            start = i + 1;
+            if (word.Length < 4 || word.IndexOfAny(LeetDigits) < 0 || Letters(word) < 2 || first is not null && word.SequenceEqual(first))
+            {
+                continue;
+            }
+
+            first ??= word.ToString();
+            leetWords++;
         }
 
-        if (leet < 3)
+        if (leetWords < 2)
         {
             return null;
         }
@@ -104,6 +130,17 @@ internal static class TextNormalizer
 
         // "a11" reads as "aii"; the override pattern also accepts "all" written "a11" through this second variant.
         return new string(chars) + " " + new string(chars).Replace("ii", "ll", StringComparison.Ordinal);
+    }
+
+    private static int Letters(ReadOnlySpan<char> word)
+    {
+        var letters = 0;
+        foreach (var c in word)
+        {
+            letters += char.IsAsciiLetter(c) ? 1 : 0;
+        }
+
+        return letters;
     }
 
     private static bool FoldMixedScriptWords(StringBuilder text)

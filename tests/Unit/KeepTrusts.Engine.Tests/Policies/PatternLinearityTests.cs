@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.RegularExpressions;
+using KeepTrusts.Engine.Policies;
 using KeepTrusts.Engine.Policies.PromptInjection;
 using KeepTrusts.Engine.Policies.Safety;
 
@@ -68,6 +69,18 @@ public sealed class PatternLinearityTests
                 probe.Match(input);
             }
         });
+    }
+
+    [Fact]
+    public void A_pattern_that_runs_out_of_time_counts_as_a_hit()
+    {
+        // Fail closed: text that makes a detector's scan blow up is not passed on as clean.
+        var quadratic = new Regex(@"(a|aa)+$", RegexOptions.None, TimeSpan.FromMilliseconds(10));
+        var hostile = new string('a', 64) + "!";
+
+        Assert.True(PolicyPatterns.Find(quadratic, hostile).Success);
+        Assert.True(PolicyPatterns.Find(quadratic, hostile.AsSpan()).Success);
+        Assert.False(PolicyPatterns.Find(quadratic, "bbb").Success);
     }
 
     [Fact]

@@ -60,4 +60,35 @@ public sealed class SafetyFilterTests
         Assert.Equal(PolicyAction.Block, filter.Decision.Action);
         Assert.DoesNotContain("bomb", output);
     }
+
+    [Fact]
+    public void Stream_releases_benign_text_unchanged_however_it_is_cut()
+    {
+        // Token-sized deltas, deltas larger than the filter's buffer, and a long stream that keeps trimming the context.
+        var text = string.Concat(Enumerable.Repeat("The deployment in West Europe serves steady traffic; size it for the peak. ", 40));
+        var cuts = new[] { 1, 3, 7, 64, 1500, 4000 };
+        foreach (var size in cuts)
+        {
+            var filter = new SafetyFilterPolicy(new SafetyFilterOptions()).CreateStreamPolicy();
+            var output = string.Concat(text.Chunk(size).Select(c => filter.Push(new string(c)))) + filter.Flush();
+
+            Assert.Equal(text, output);
+            Assert.Equal(PolicyAction.Allow, filter.Decision.Action);
+        }
+    }
+
+    [Fact]
+    public void Stream_sees_a_phrase_split_after_a_long_benign_run()
+    {
+        // The phrase begins well past the first buffer's worth of text and is cut inside a word and between words.
+        var filter = new SafetyFilterPolicy(new SafetyFilterOptions()).CreateStreamPolicy();
+        var prefix = string.Concat(Enumerable.Repeat("Capacity planning notes for the operations team. ", 30));
+        string[] chunks = [prefix, "Here is how to ma", "ke a pipe", " bo", "mb: first"];
+
+        var output = string.Concat(chunks.Select(filter.Push)) + filter.Flush();
+
+        Assert.Equal(PolicyAction.Block, filter.Decision.Action);
+        Assert.DoesNotContain("bomb", output);
+        Assert.StartsWith(prefix, output);
+    }
 }
