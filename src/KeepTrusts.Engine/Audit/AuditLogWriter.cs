@@ -16,11 +16,13 @@ public sealed class AuditLogWriter : IAuditSink
     private readonly string _directory;
     private readonly int _retentionDays;
     private readonly bool _fsync;
-    private long _lastDiskFlush;
     private readonly TimeProvider _time;
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly Task _diskFlushLoop;
     private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task _loop;
     private FileStream? _file;
+    private Microsoft.Win32.SafeHandles.SafeFileHandle? _handle;
     private DateOnly _fileDate;
     private long _seq;
     private string _prev = AuditChain.Genesis;
@@ -34,6 +36,7 @@ public sealed class AuditLogWriter : IAuditSink
         System.IO.Directory.CreateDirectory(directory);
         Resume();
         _loop = Task.Run(WriteLoopAsync);
+        _diskFlushLoop = _fsync ? Task.CompletedTask : Task.Run(DiskFlushLoopAsync);
     }
 
     public string Directory => _directory;
@@ -77,13 +80,9 @@ public sealed class AuditLogWriter : IAuditSink
 
                 _file!.Write(buffer.GetBuffer(), 0, (int)buffer.Length);
                 // One fsync for the whole batch: every record in it is durable before any caller is released. Without
-                // fsync the write above already reached the kernel (a killed process loses nothing); disk once a second.
-                var toDisk = _fsync || _time.GetElapsedTime(_lastDiskFlush) >= TimeSpan.FromSeconds(1);
-                _file.Flush(flushToDisk: toDisk);
-                if (toDisk)
-                {
-                    _lastDiskFlush = _time.GetTimestamp();
-                }
+                // fsync the write above already reached the kernel (a killed process loses nothing); the disk flush
+                // loop syncs once a second beside the writes, so no request waits for it.
+                _file.Flush(flushToDisk: _fsync);
                 foreach (var pending in batch)
                 {
                     pending.Done.TrySetResult();
@@ -99,27 +98,33 @@ public sealed class AuditLogWriter : IAuditSink
         }
     }
 
-    /// <summary>Waits for records; without per-batch fsync, also wakes once a second to flush what an idle gateway wrote.</summary>
-    private async Task<bool> WaitForRecordsAsync()
-    {
-        if (_fsync)
-        {
-            return await _queue.Reader.WaitToReadAsync().ConfigureAwait(false);
-        }
+    private async Task<bool> WaitForRecordsAsync() => await _queue.Reader.WaitToReadAsync().ConfigureAwait(false);
 
-        // One outstanding wait at a time (the channel has a single reader); the timer only interleaves flushes.
-        var waiting = _queue.Reader.WaitToReadAsync().AsTask();
-        while (true)
+    /// <summary>Without per-batch fsync: flushes the current file to disk once a second, concurrently with the writer.</summary>
+    private async Task DiskFlushLoopAsync()
+    {
+        while (!_stopping.IsCancellationRequested)
         {
-            if (await Task.WhenAny(waiting, Task.Delay(TimeSpan.FromSeconds(1))).ConfigureAwait(false) == waiting)
+            try
             {
-                return await waiting.ConfigureAwait(false);
+                await Task.Delay(TimeSpan.FromSeconds(1), _time, _stopping.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
             }
 
-            if (_file is not null && _time.GetElapsedTime(_lastDiskFlush) >= TimeSpan.FromSeconds(1))
+            try
             {
-                _file.Flush(flushToDisk: true);
-                _lastDiskFlush = _time.GetTimestamp();
+                // fsync on the handle while the writer appends through it is safe: the kernel orders both.
+                if (Volatile.Read(ref _handle) is { IsClosed: false } handle)
+                {
+                    RandomAccess.FlushToDisk(handle);
+                }
+            }
+            catch (Exception ex) when (ex is ObjectDisposedException or IOException)
+            {
+                // The file rolled or closed under us: Roll and DisposeAsync sync it themselves.
             }
         }
     }
@@ -178,11 +183,14 @@ public sealed class AuditLogWriter : IAuditSink
 
     private void Roll(DateOnly date)
     {
+        _file?.Flush(flushToDisk: true);
         _file?.Dispose();
         _fileDate = date;
         var path = Path.Combine(_directory, AuditChain.FileName(date));
         // Append only: the writer can add to a file but never seeks back into it.
         _file = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read, 1, FileOptions.None);
+        // Taken here, on the writer's thread and before any write, for the disk flush loop to sync.
+        Volatile.Write(ref _handle, _file.SafeFileHandle);
         ApplyRetention(date);
     }
 
@@ -217,6 +225,8 @@ public sealed class AuditLogWriter : IAuditSink
     {
         _queue.Writer.TryComplete();
         await _loop.ConfigureAwait(false);
+        _stopping.Cancel();
+        await _diskFlushLoop.ConfigureAwait(false);
         // Disposal may come twice (the gateway and its composition both own the sink): only the first closes the file.
         var file = Interlocked.Exchange(ref _file, null);
         file?.Flush(flushToDisk: true);
