@@ -26,31 +26,11 @@ public class StreamBenchmarks
 
     /// <summary>One whole streamed answer of ~2 KB; divide by ChunkCount for the per-chunk cost.</summary>
     [Benchmark(OperationsPerInvoke = 1)]
-    public string StreamAnswer()
-    {
-        var stream = _chain.CreateStream();
-        var last = string.Empty;
-        foreach (var chunk in _chunks)
-        {
-            last = stream.Push(chunk);
-        }
-
-        return last + stream.Flush();
-    }
+    public string StreamAnswer() => Stream(_chunks);
 
     /// <summary>The same answer as token-sized deltas that split words; divide by TokenCount for the per-delta cost.</summary>
     [Benchmark]
-    public string StreamAnswerTokens()
-    {
-        var stream = _chain.CreateStream();
-        var last = string.Empty;
-        foreach (var token in _tokens)
-        {
-            last = stream.Push(token);
-        }
-
-        return last + stream.Flush();
-    }
+    public string StreamAnswerTokens() => Stream(_tokens);
 
     [Benchmark]
     public string SingleChunk()
@@ -62,4 +42,16 @@ public class StreamBenchmarks
     public int ChunkCount => _chunks.Length;
 
     public int TokenCount => _tokens.Length;
+
+    private string Stream(string[] deltas)
+    {
+        var stream = _chain.CreateStream();
+        var last = string.Empty;
+        foreach (var delta in deltas)
+        {
+            last = stream.Push(delta);
+        }
+
+        return last + stream.Flush();
+    }
 }
