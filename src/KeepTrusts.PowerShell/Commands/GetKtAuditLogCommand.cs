@@ -5,7 +5,7 @@ namespace KeepTrusts.PowerShell.Commands;
 /// <summary>Reads audit records back as objects, filtered by time, target and policy action.</summary>
 [Cmdlet(VerbsCommon.Get, "KtAuditLog")]
 [OutputType(typeof(KtAuditRecord))]
-public sealed class GetKtAuditLogCommand : KtCmdlet
+public sealed class GetKtAuditLogCommand : KtAuditLogCmdlet
 {
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [Alias("FullName")]
@@ -26,11 +26,8 @@ public sealed class GetKtAuditLogCommand : KtCmdlet
 
     protected override void ProcessRecord()
     {
-        var directory = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path);
-        if (!Directory.Exists(directory))
+        if (ResolveAuditDirectory(Path) is not { } directory)
         {
-            WriteError("AuditDirectoryNotFound", ErrorCategory.ObjectNotFound, Path, $"Cannot find audit directory '{Path}'.",
-                "Give the audit-logger directory (policy.audit-logger.path, relative to the policy config).");
             return;
         }
 

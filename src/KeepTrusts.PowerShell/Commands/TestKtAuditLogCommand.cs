@@ -5,7 +5,7 @@ namespace KeepTrusts.PowerShell.Commands;
 /// <summary>Verifies an audit directory's hash chain and names the first record that breaks it.</summary>
 [Cmdlet(VerbsDiagnostic.Test, "KtAuditLog")]
 [OutputType(typeof(KtAuditLogTestResult), typeof(bool))]
-public sealed class TestKtAuditLogCommand : KtCmdlet
+public sealed class TestKtAuditLogCommand : KtAuditLogCmdlet
 {
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("FullName")]
@@ -17,11 +17,8 @@ public sealed class TestKtAuditLogCommand : KtCmdlet
 
     protected override void ProcessRecord()
     {
-        var directory = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path);
-        if (!Directory.Exists(directory))
+        if (ResolveAuditDirectory(Path) is not { } directory)
         {
-            WriteError("AuditDirectoryNotFound", ErrorCategory.ObjectNotFound, Path, $"Cannot find audit directory '{Path}'.",
-                "Give the audit-logger directory (policy.audit-logger.path, relative to the policy config).");
             return;
         }
 
