@@ -20,14 +20,7 @@ public sealed class PrivateEndpointCmdletTests(ModuleFixture module)
     };
 
     [RequiresDnsmasqTheory]
-    [InlineData(PrivateEndpointScenario.Healthy, "")]
-    [InlineData(PrivateEndpointScenario.ZoneLinkedToHubOnly, "Dns.PrivateIp,Dns.ZoneLinks")]
-    [InlineData(PrivateEndpointScenario.NoZoneGroup, "Dns.Resolution,Dns.ZoneGroup,Dns.ARecord")]
-    [InlineData(PrivateEndpointScenario.StaleARecord, "Dns.PrivateIp,Dns.ARecord")]
-    [InlineData(PrivateEndpointScenario.PublicAccessNoDns, "Dns.PrivateIp,Dns.Zone,Dns.ZoneGroup")]
-    [InlineData(PrivateEndpointScenario.AppServiceWithoutRouteAll, "AppService.RouteAll")]
-    [InlineData(PrivateEndpointScenario.NsgDeniesHttps, "Subnet.NetworkPolicies,Nsg.Allow443")]
-    [InlineData(PrivateEndpointScenario.ConnectionPending, "PrivateEndpoint.Connection")]
+    [MemberData(nameof(PrivateEndpointScenarioFailures.Rows), MemberType = typeof(PrivateEndpointScenarioFailures))]
     public async Task Each_scenario_yields_exactly_its_failing_checks_with_the_right_gotcha(PrivateEndpointScenario scenario, string expected)
     {
         await using var lab = await PrivateEndpointLab.StartAsync(scenario, pollsBeforeSuccess: 1);

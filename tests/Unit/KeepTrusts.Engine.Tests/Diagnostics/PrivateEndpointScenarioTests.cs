@@ -6,14 +6,7 @@ namespace KeepTrusts.Engine.Tests.Diagnostics;
 public sealed class PrivateEndpointScenarioTests
 {
     [RequiresDnsmasqTheory]
-    [InlineData(PrivateEndpointScenario.Healthy, "")]
-    [InlineData(PrivateEndpointScenario.ZoneLinkedToHubOnly, "Dns.PrivateIp,Dns.ZoneLinks")]
-    [InlineData(PrivateEndpointScenario.NoZoneGroup, "Dns.Resolution,Dns.ZoneGroup,Dns.ARecord")]
-    [InlineData(PrivateEndpointScenario.StaleARecord, "Dns.PrivateIp,Dns.ARecord")]
-    [InlineData(PrivateEndpointScenario.PublicAccessNoDns, "Dns.PrivateIp,Dns.Zone,Dns.ZoneGroup")]
-    [InlineData(PrivateEndpointScenario.AppServiceWithoutRouteAll, "AppService.RouteAll")]
-    [InlineData(PrivateEndpointScenario.NsgDeniesHttps, "Subnet.NetworkPolicies,Nsg.Allow443")]
-    [InlineData(PrivateEndpointScenario.ConnectionPending, "PrivateEndpoint.Connection")]
+    [MemberData(nameof(PrivateEndpointScenarioFailures.Rows), MemberType = typeof(PrivateEndpointScenarioFailures))]
     public async Task Each_scenario_fails_exactly_its_broken_links(PrivateEndpointScenario scenario, string expectedFailures)
     {
         await using var lab = await PrivateEndpointLab.StartAsync(scenario);
