@@ -17,20 +17,9 @@ internal static class PolicyPatterns
     /// The first match of <paramref name="pattern"/>, or — when the pattern runs out of time — a hit with an empty span:
     /// text that makes a detector's scan blow up is itself hostile, and passing it on unscanned is what its author wants.
     /// </summary>
-    public static (bool Success, int Index, int Length) Find(Regex pattern, string text)
-    {
-        try
-        {
-            var match = pattern.Match(text);
-            return (match.Success, match.Index, match.Length);
-        }
-        catch (RegexMatchTimeoutException)
-        {
-            return (true, 0, 0);
-        }
-    }
+    public static (bool Success, int Index, int Length) Find(Regex pattern, string text) => Find(pattern, text.AsSpan());
 
-    /// <summary>The span form of <see cref="Find(Regex, string)"/>: no string is made of the text.</summary>
+    /// <summary>The span form of <see cref="Find(Regex, string)"/>: no string is made of the text, nor a Match.</summary>
     public static (bool Success, int Index, int Length) Find(Regex pattern, ReadOnlySpan<char> text)
     {
         try
@@ -46,5 +35,22 @@ internal static class PolicyPatterns
         {
             return (true, 0, 0);
         }
+    }
+
+    /// <summary>
+    /// Whether the lower-cased text contains one of the lower-case <paramref name="words"/>: the cheap trigger check every
+    /// detector runs before its patterns (ordinal, so vectorized).
+    /// </summary>
+    public static bool ContainsAny(ReadOnlySpan<char> lowered, string[] words)
+    {
+        foreach (var word in words)
+        {
+            if (lowered.Contains(word, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 }

@@ -51,7 +51,7 @@ internal static class PiiRecognizers
             new Regex(@"\b[2-6][0-9]{3}(?:[ \-]?[0-9]){9,15}\b", Bounded), (_, m) => IsCard(m.Value)),
         new(PiiEntityNames.UsSsn, "US_SSN", (t, _) => HasDigit(t),
             new Regex(@"\b[0-9]{3}-[0-9]{2}-[0-9]{4}\b|\b[0-9]{3} [0-9]{2} [0-9]{4}\b|\b[0-9]{9}\b", Bounded), IsSsn),
-        new(PiiEntityNames.DateOfBirth, "DATE_OF_BIRTH", (t, l) => HasDigit(t) && HasAny(l, BirthContext),
+        new(PiiEntityNames.DateOfBirth, "DATE_OF_BIRTH", (t, l) => HasDigit(t) && PolicyPatterns.ContainsAny(l, BirthContext),
             new Regex(@"\b(?:[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}|[0-9]{1,2}[./\-][0-9]{1,2}[./\-][0-9]{2,4}|[0-9]{1,2}\.? (?:de )?[A-Za-zéû]{3,10}\.? (?:de )?[0-9]{4}|[A-Za-z]{3,9}\.? [0-9]{1,2},? [0-9]{4})\b", LinearIgnoreCase),
             (text, m) => HasContext(text, m.Index, 50, BirthContext)),
         new(PiiEntityNames.Passport, "PASSPORT", (t, l) => l.Contains("pass", StringComparison.Ordinal) || l.Contains("pasap", StringComparison.Ordinal) || l.Contains("pasp", StringComparison.Ordinal),
@@ -90,20 +90,6 @@ internal static class PiiRecognizers
     {
         var first = text.IndexOf(':');
         return first >= 0 && text[(first + 1)..].Contains(':');
-    }
-
-    /// <summary>Whether the lower-cased text contains one of the (lower-case) words.</summary>
-    private static bool HasAny(ReadOnlySpan<char> text, string[] words)
-    {
-        foreach (var word in words)
-        {
-            if (text.Contains(word, StringComparison.Ordinal))
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 
     // How issuers print card numbers: 4-4-4-4, 4-4-4-4-3, 4-6-5 (Amex), 4-6-4 (Diners), 4-4-4-3.

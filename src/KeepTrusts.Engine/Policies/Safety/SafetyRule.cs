@@ -9,16 +9,5 @@ namespace KeepTrusts.Engine.Policies.Safety;
 internal sealed record SafetyRule(string Category, SafetySeverity Severity, Regex Pattern, params string[] Triggers)
 {
     /// <param name="lowered">The text in lower case: triggers are lower case and compared ordinally (vectorized).</param>
-    public bool MayMatch(ReadOnlySpan<char> lowered)
-    {
-        foreach (var trigger in Triggers)
-        {
-            if (lowered.Contains(trigger, StringComparison.Ordinal))
-            {
-                return true;
-            }
-        }
-
-        return Triggers.Length == 0;
-    }
+    public bool MayMatch(ReadOnlySpan<char> lowered) => Triggers.Length == 0 || PolicyPatterns.ContainsAny(lowered, Triggers);
 }
