@@ -1,54 +1,63 @@
 using System.Diagnostics;
-using System.IO.Pipelines;
 using System.Net.Http.Headers;
+using System.Net.ServerSentEvents;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using KeepTrusts.Engine.Audit;
 using KeepTrusts.Engine.Configuration;
 using KeepTrusts.Engine.Gateway;
+using KeepTrusts.Engine.Gateway.Wire;
 using KeepTrusts.Engine.Policies;
 using KeepTrusts.Engine.Upstreams;
 
 namespace KeepTrusts.Engine.Chat;
 
 /// <summary>
-/// Invoke-KtChat's engine: the same <see cref="ChatGateway"/> the kt server runs, in-process (policy chain, routing,
-/// retries, audit), or a call to a running gateway's URL. Streamed text is handed to a callback as it arrives.
+/// Invoke-KtChat's engine: the same <see cref="GatewayPipeline"/> the kt server runs, in-process (policy chain, routing,
+/// retries, audit) with the answer's <see cref="ChatEvent"/>s read directly, or a call to a running gateway's URL whose
+/// Server-Sent Events are read with System.Net.ServerSentEvents. Streamed text is handed to a callback as it arrives.
 /// </summary>
 public static class ChatInvoker
 {
-    /// <summary>Runs the chat in-process against a validated config.</summary>
+    /// <summary>Runs the chat in-process against a validated config, with a chain and audit sink the caller owns.</summary>
     public static async Task<ChatInvocationResult> InvokeAsync(
         PolicyConfig config, PolicyChain chain, IAuditSink? audit, ChatInvocationRequest request, Action<string>? onText, CancellationToken cancellationToken)
+    {
+        await using var composition = GatewayComposition.Borrowing(chain, audit);
+        return await InvokeAsync(config, composition, request, onText, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Runs the chat in-process through <paramref name="composition"/>'s chain, audit sink and upstream client.</summary>
+    public static async Task<ChatInvocationResult> InvokeAsync(
+        PolicyConfig config, GatewayComposition composition, ChatInvocationRequest request, Action<string>? onText, CancellationToken cancellationToken)
     {
         var model = request.Model
             ?? (request.Target is { } id ? config.Providers.Targets.FirstOrDefault(t => t.Id == id)?.Model : null)
             ?? config.Providers.Targets.First().Model;
-        await using var gateway = new ChatGateway(new ChatGatewayOptions { Config = config, Chain = chain, Audit = audit });
+        var pipeline = new GatewayPipeline(config, composition);
         var started = Stopwatch.GetTimestamp();
-        var response = await gateway.HandleAsync(new GatewayRequest
+        var response = await pipeline.HandleAsync(new GatewayRequest
         {
             Operation = UpstreamOperation.ChatCompletions,
-            Body = BuildBody(request, model),
+            Chat = BuildRequest(request, model),
             TargetId = request.Target,
             Path = "Invoke-KtChat",
         }, cancellationToken).ConfigureAwait(false);
 
-        if (response.StreamTo is null)
+        if (response.Events is null)
         {
             return FromBody(response.Status, response.Body.ToArray(), response, null, onText, started, request.Stream);
         }
 
-        var pipe = new Pipe();
-        var writing = Task.Run(async () =>
+        var answer = new StreamedAnswer();
+        await foreach (var item in response.Events.WithCancellation(cancellationToken).ConfigureAwait(false))
         {
-            await using var output = pipe.Writer.AsStream();
-            await response.StreamTo(output, cancellationToken).ConfigureAwait(false);
-        }, cancellationToken);
-        var parsed = await ReadStreamAsync(pipe.Reader.AsStream(), onText, cancellationToken).ConfigureAwait(false);
-        await writing.ConfigureAwait(false);
-        return parsed.ToResult(response.TargetId, response.Decisions, null, started, response.Cost);
+            answer.Add(item, onText);
+        }
+
+        var outcome = response.Outcome!;
+        return answer.ToResult(response.TargetId, outcome.Decisions ?? [], null, started, outcome.Cost);
     }
 
     /// <summary>Calls a running KeepTrusts gateway (or any OpenAI-compatible endpoint) at <paramref name="gatewayUrl"/>.</summary>
@@ -77,45 +86,43 @@ public static class ChatInvoker
         if (response.Content.Headers.ContentType?.MediaType == "text/event-stream")
         {
             await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-            var parsed = await ReadStreamAsync(stream, onText, cancellationToken).ConfigureAwait(false);
-            return parsed.ToResult(target, [], summary, started, 0);
+            var answer = new StreamedAnswer();
+            await foreach (var item in SseParser.Create(stream, static (_, data) => data.ToArray()).EnumerateAsync(cancellationToken).ConfigureAwait(false))
+            {
+                answer.Add(RemoteEvent.From(item.Data), onText);
+            }
+
+            return answer.ToResult(target, [], summary, started, 0);
         }
 
         var bytes = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
         return FromBody((int)response.StatusCode, bytes, null, summary, onText, started, request.Stream, target);
     }
 
-    internal static byte[] BuildBody(ChatInvocationRequest request, string model)
+    internal static byte[] BuildBody(ChatInvocationRequest request, string model) =>
+        JsonSerializer.SerializeToUtf8Bytes(BuildRequest(request, model), GatewayJson.Default.ChatRequest);
+
+    internal static ChatRequest BuildRequest(ChatInvocationRequest request, string model)
     {
-        var messages = new JsonArray();
+        var messages = new List<ChatMessage>();
         if (!string.IsNullOrEmpty(request.SystemMessage))
         {
-            messages.Add(new JsonObject { ["role"] = "system", ["content"] = request.SystemMessage });
+            messages.Add(new ChatMessage { Role = "system", Content = new MessageContent { Text = request.SystemMessage } });
         }
 
-        foreach (var text in request.Messages)
-        {
-            messages.Add(new JsonObject { ["role"] = "user", ["content"] = text });
-        }
-
-        var body = new JsonObject { ["model"] = model, ["messages"] = messages };
+        messages.AddRange(request.Messages.Select(text => new ChatMessage { Role = "user", Content = new MessageContent { Text = text } }));
+        var chat = new ChatRequest { Model = model, Messages = messages, MaxTokens = request.MaxTokens, Stream = request.Stream ? true : null, Extra = [] };
         if (request.Temperature is { } temperature)
         {
-            body["temperature"] = temperature;
-        }
-
-        if (request.MaxTokens is { } maxTokens)
-        {
-            body["max_tokens"] = maxTokens;
+            chat.Extra["temperature"] = JsonSerializer.SerializeToElement(temperature, GatewayJson.Default.Double);
         }
 
         if (request.Stream)
         {
-            body["stream"] = true;
-            body["stream_options"] = new JsonObject { ["include_usage"] = true };
+            chat.Extra["stream_options"] = JsonDocument.Parse("""{"include_usage":true}""").RootElement;
         }
 
-        return JsonSerializer.SerializeToUtf8Bytes(body);
+        return chat;
     }
 
     private static ChatInvocationResult FromBody(
@@ -142,15 +149,15 @@ public static class ChatInvoker
             onText?.Invoke(content);
         }
 
-        var (prompt, completion) = ChatGateway.Usage(json?["usage"]);
+        var usage = json?["usage"];
         return new ChatInvocationResult
         {
             Content = content,
             Model = json?["model"]?.ToString(),
             Target = local?.TargetId ?? target,
             FinishReason = json?["choices"]?[0]?["finish_reason"]?.ToString(),
-            PromptTokens = prompt,
-            CompletionTokens = completion,
+            PromptTokens = usage?["prompt_tokens"]?.GetValue<long>() ?? 0,
+            CompletionTokens = usage?["completion_tokens"]?.GetValue<long>() ?? 0,
             Cost = local?.Cost ?? 0,
             Decisions = local?.Decisions ?? [],
             PolicySummary = summary,
@@ -158,78 +165,10 @@ public static class ChatInvoker
         };
     }
 
-    private static ChatInvocationException ToException(int status, JsonNode? error) => new(
+    internal static ChatInvocationException ToException(int status, JsonNode? error) => new(
         status,
         error?["type"]?.ToString() ?? "error",
         error?["code"]?.ToString() ?? status.ToString(System.Globalization.CultureInfo.InvariantCulture),
         error?["message"]?.ToString() ?? $"HTTP {status}",
         error?["type"]?.ToString() == OpenAIError.PolicyViolation ? error?["code"]?.ToString() : null);
-
-    private static async Task<StreamedAnswer> ReadStreamAsync(Stream stream, Action<string>? onText, CancellationToken cancellationToken)
-    {
-        var answer = new StreamedAnswer();
-        using var reader = new StreamReader(stream, Encoding.UTF8);
-        while (await reader.ReadLineAsync(cancellationToken).ConfigureAwait(false) is { } line)
-        {
-            if (!line.StartsWith("data: ", StringComparison.Ordinal) || line == "data: [DONE]")
-            {
-                continue;
-            }
-
-            var chunk = JsonNode.Parse(line[6..]);
-            if (chunk?["error"] is JsonObject error)
-            {
-                throw ToException(error["type"]?.ToString() == OpenAIError.PolicyViolation ? 400 : 502, error);
-            }
-
-            answer.Model ??= chunk?["model"]?.ToString() is { Length: > 0 } m ? m : null;
-            if (chunk?["usage"] is JsonObject usage)
-            {
-                (answer.PromptTokens, answer.CompletionTokens) = ChatGateway.Usage(usage);
-            }
-
-            if (chunk?["choices"] is JsonArray { Count: > 0 } choices && choices[0] is JsonObject choice)
-            {
-                if (choice["delta"]?["content"]?.ToString() is { Length: > 0 } text)
-                {
-                    answer.Content.Append(text);
-                    onText?.Invoke(text);
-                }
-
-                if (choice["finish_reason"] is JsonValue finish && finish.GetValueKind() == JsonValueKind.String)
-                {
-                    answer.FinishReason = finish.ToString();
-                }
-            }
-        }
-
-        return answer;
-    }
-
-    private sealed class StreamedAnswer
-    {
-        public StringBuilder Content { get; } = new();
-
-        public string? Model { get; set; }
-
-        public string? FinishReason { get; set; }
-
-        public long PromptTokens { get; set; }
-
-        public long CompletionTokens { get; set; }
-
-        public ChatInvocationResult ToResult(string? target, IReadOnlyList<PolicyDecision> decisions, string? summary, long started, decimal cost) => new()
-        {
-            Content = Content.ToString(),
-            Model = Model,
-            Target = target,
-            FinishReason = FinishReason,
-            PromptTokens = PromptTokens,
-            CompletionTokens = CompletionTokens,
-            Cost = cost,
-            Decisions = decisions,
-            PolicySummary = summary,
-            LatencyMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds,
-        };
-    }
 }

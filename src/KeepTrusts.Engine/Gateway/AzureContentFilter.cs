@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using KeepTrusts.Engine.Gateway.Wire;
 
 namespace KeepTrusts.Engine.Gateway;
 
@@ -47,31 +48,40 @@ public static class AzureContentFilter
     }
 
     /// <summary>prompt_filter_results and choices[].content_filter_results of an answer or chunk, as one JSON text (null when none).</summary>
-    public static string? Collect(JsonObject answer)
+    internal static string? Collect(Dictionary<string, JsonElement>? extra, List<ChatChoice>? choices)
     {
-        var collected = new JsonObject();
-        if (answer["prompt_filter_results"] is { } prompt)
+        JsonElement prompt = default;
+        var hasPrompt = extra?.TryGetValue("prompt_filter_results", out prompt) == true;
+        var hasChoice = choices?.Exists(c => c.ContentFilterResults is not null) == true;
+        if (!hasPrompt && !hasChoice)
         {
-            collected["prompt_filter_results"] = prompt.DeepClone();
+            return null;
         }
 
-        if (answer["choices"] is JsonArray choices)
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer))
         {
-            var perChoice = new JsonArray();
-            foreach (var choice in choices)
+            writer.WriteStartObject();
+            if (hasPrompt)
             {
-                if (choice?["content_filter_results"] is { } results)
+                writer.WritePropertyName("prompt_filter_results");
+                prompt.WriteTo(writer);
+            }
+
+            if (hasChoice)
+            {
+                writer.WriteStartArray("content_filter_results");
+                foreach (var choice in choices!)
                 {
-                    perChoice.Add(results.DeepClone());
+                    choice.ContentFilterResults?.WriteTo(writer);
                 }
+
+                writer.WriteEndArray();
             }
 
-            if (perChoice.Count > 0)
-            {
-                collected["content_filter_results"] = perChoice;
-            }
+            writer.WriteEndObject();
         }
 
-        return collected.Count == 0 ? null : collected.ToJsonString();
+        return System.Text.Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
     }
 }

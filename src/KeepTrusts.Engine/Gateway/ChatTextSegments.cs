@@ -1,13 +1,13 @@
-using System.Text.Json.Nodes;
+using System.Text.Json;
+using KeepTrusts.Engine.Gateway.Wire;
 using KeepTrusts.Engine.Policies;
-using KeepTrusts.Engine.Upstreams;
 
 namespace KeepTrusts.Engine.Gateway;
 
 /// <summary>
-/// The text a policy must see in an OpenAI request or response: message content (plain or text parts),
-/// tool/function call arguments, tool results and embeddings input; and the way back into the JSON
-/// when a policy redacted something.
+/// The text a policy must see in a typed request or answer — message content (plain or text parts), tool/function call
+/// arguments, tool results, embeddings input, Responses input and output items — and the way back into the typed
+/// record when a policy redacted something.
 /// </summary>
 internal sealed class ChatTextSegments
 {
@@ -16,39 +16,44 @@ internal sealed class ChatTextSegments
 
     public IReadOnlyList<TextSegment> Segments => _segments;
 
-    public static ChatTextSegments FromRequest(JsonObject body, UpstreamOperation operation)
+    public static ChatTextSegments FromChat(ChatRequest request)
     {
         var result = new ChatTextSegments();
-        if (operation == UpstreamOperation.Embeddings)
+        var messages = request.Messages ?? [];
+        for (var i = 0; i < messages.Count; i++)
         {
-            switch (body["input"])
-            {
-                case JsonValue value when value.TryGetValue<string>(out var text):
-                    result.Add("input", "user", text, TextSegmentKind.Content, v => body["input"] = v);
-                    break;
-                case JsonArray items:
-                    for (var i = 0; i < items.Count; i++)
-                    {
-                        var index = i;
-                        if (items[i] is JsonValue item && item.TryGetValue<string>(out var itemText))
-                        {
-                            result.Add($"input[{i}]", "user", itemText, TextSegmentKind.Content, v => items[index] = v);
-                        }
-                    }
+            result.AddMessage(messages[i], $"messages[{i}]", messages[i].Role ?? "user");
+        }
 
-                    break;
-            }
+        return result;
+    }
 
+    public static ChatTextSegments FromEmbeddings(EmbeddingsRequest request)
+    {
+        var result = new ChatTextSegments();
+        if (request.Input is not { } input)
+        {
             return result;
         }
 
-        if (body["messages"] is JsonArray messages)
+        if (input.ValueKind == JsonValueKind.String)
         {
-            for (var i = 0; i < messages.Count; i++)
+            result.Add("input", "user", input.GetString()!, TextSegmentKind.Content, v => request.Input = JsonSerializer.SerializeToElement(v, GatewayJson.Default.String));
+        }
+        else if (input.ValueKind == JsonValueKind.Array)
+        {
+            // Strings in the array are policy text; token arrays are not. Redacted strings are written back as one new array.
+            var items = input.EnumerateArray().ToArray();
+            for (var i = 0; i < items.Length; i++)
             {
-                if (messages[i] is JsonObject message)
+                var index = i;
+                if (items[i].ValueKind == JsonValueKind.String)
                 {
-                    result.AddMessage(message, $"messages[{i}]", message["role"]?.GetValue<string>() ?? "user");
+                    result.Add($"input[{i}]", "user", items[i].GetString()!, TextSegmentKind.Content, v =>
+                    {
+                        items[index] = JsonSerializer.SerializeToElement(v, GatewayJson.Default.String);
+                        request.Input = JsonSerializer.SerializeToElement(items, GatewayJson.Default.JsonElementArray);
+                    });
                 }
             }
         }
@@ -56,24 +61,46 @@ internal sealed class ChatTextSegments
         return result;
     }
 
-    public static ChatTextSegments FromResponse(JsonObject body)
+    public static ChatTextSegments FromResponsesRequest(ResponsesRequest request)
     {
         var result = new ChatTextSegments();
-        if (body["choices"] is JsonArray choices)
+        if (request.Instructions is { } instructions)
         {
-            for (var i = 0; i < choices.Count; i++)
+            result.Add("instructions", "system", instructions, TextSegmentKind.Content, v => request.Instructions = v);
+        }
+
+        if (request.Input is { Text: { } text })
+        {
+            result.Add("input", "user", text, TextSegmentKind.Content, v => request.Input.Text = v);
+        }
+
+        result.AddItems(request.Input?.Items, "input", "user");
+        return result;
+    }
+
+    public static ChatTextSegments FromCompletion(ChatCompletion answer)
+    {
+        var result = new ChatTextSegments();
+        var choices = answer.Choices ?? [];
+        for (var i = 0; i < choices.Count; i++)
+        {
+            if (choices[i].Message is { } message)
             {
-                if (choices[i] is JsonObject choice && choice["message"] is JsonObject message)
-                {
-                    result.AddMessage(message, $"choices[{i}].message", "assistant");
-                }
+                result.AddMessage(message, $"choices[{i}].message", "assistant");
             }
         }
 
         return result;
     }
 
-    /// <summary>Writes every modified segment back into the JSON it came from; true when anything changed.</summary>
+    public static ChatTextSegments FromResponse(ResponsesResponse answer)
+    {
+        var result = new ChatTextSegments();
+        result.AddItems(answer.Output, "output", "assistant");
+        return result;
+    }
+
+    /// <summary>Writes every modified segment back into the record it came from; true when anything changed.</summary>
     public bool WriteBack()
     {
         var changed = false;
@@ -94,48 +121,77 @@ internal sealed class ChatTextSegments
 
     public int TotalLength => _segments.Sum(s => s.Text.Length);
 
-    private void AddMessage(JsonObject message, string path, string role)
+    private void AddItems(List<ResponsesItem>? items, string path, string defaultRole)
+    {
+        for (var i = 0; i < (items?.Count ?? 0); i++)
+        {
+            var item = items![i];
+            var at = $"{path}[{i}]";
+            switch (item.Type)
+            {
+                case "function_call":
+                    if (item.Arguments is { } arguments)
+                    {
+                        Add($"{at}.arguments", defaultRole, arguments, TextSegmentKind.ToolArguments, v => item.Arguments = v);
+                    }
+
+                    break;
+                case "function_call_output":
+                    if (item.Output is { } output)
+                    {
+                        Add($"{at}.output", "tool", output, TextSegmentKind.ToolResult, v => item.Output = v);
+                    }
+
+                    break;
+                default:
+                    AddContent(item.Content, $"{at}.content", item.Role ?? defaultRole, TextSegmentKind.Content);
+                    break;
+            }
+        }
+    }
+
+    private void AddMessage(ChatMessage message, string path, string role)
     {
         var kind = role == "tool" || role == "function" ? TextSegmentKind.ToolResult : TextSegmentKind.Content;
-        switch (message["content"])
+        AddContent(message.Content, $"{path}.content", role, kind);
+        var calls = message.ToolCalls ?? [];
+        for (var k = 0; k < calls.Count; k++)
         {
-            case JsonValue value when value.TryGetValue<string>(out var text):
-                Add($"{path}.content", role, text, kind, v => message["content"] = v);
-                break;
-            case JsonArray parts:
-                for (var j = 0; j < parts.Count; j++)
-                {
-                    if (parts[j] is JsonObject part && part["text"] is JsonValue partValue && partValue.TryGetValue<string>(out var partText))
-                    {
-                        Add($"{path}.content[{j}].text", role, partText, kind, v => part["text"] = v);
-                    }
-                }
-
-                break;
-        }
-
-        if (message["tool_calls"] is JsonArray calls)
-        {
-            for (var k = 0; k < calls.Count; k++)
+            if (calls[k].Function is { } function)
             {
-                if (calls[k] is JsonObject call && call["function"] is JsonObject function)
-                {
-                    AddArguments(function, $"{path}.tool_calls[{k}].function.arguments", role);
-                }
+                AddArguments(function, $"{path}.tool_calls[{k}].function.arguments", role);
             }
         }
 
-        if (message["function_call"] is JsonObject legacy)
+        if (message.FunctionCall is { } legacy)
         {
             AddArguments(legacy, $"{path}.function_call.arguments", role);
         }
     }
 
-    private void AddArguments(JsonObject function, string path, string role)
+    private void AddContent(MessageContent? content, string path, string role, TextSegmentKind kind)
     {
-        if (function["arguments"] is JsonValue value && value.TryGetValue<string>(out var arguments))
+        if (content is { Text: { } text })
         {
-            Add(path, role, arguments, TextSegmentKind.ToolArguments, v => function["arguments"] = v);
+            Add(path, role, text, kind, v => content.Text = v);
+        }
+
+        var parts = content?.Parts ?? [];
+        for (var j = 0; j < parts.Count; j++)
+        {
+            var part = parts[j];
+            if (part.Text is { } partText)
+            {
+                Add($"{path}[{j}].text", role, partText, kind, v => part.Text = v);
+            }
+        }
+    }
+
+    private void AddArguments(FunctionCall function, string path, string role)
+    {
+        if (function.Arguments is { } arguments)
+        {
+            Add(path, role, arguments, TextSegmentKind.ToolArguments, v => function.Arguments = v);
         }
     }
 

@@ -7,13 +7,23 @@ public sealed class GatewayRequest
 {
     public required UpstreamOperation Operation { get; init; }
 
-    /// <summary>The JSON body exactly as the client sent it.</summary>
-    public required ReadOnlyMemory<byte> Body { get; init; }
+    /// <summary>The JSON body exactly as the client sent it (empty when an in-process caller gives <see cref="Chat"/>).</summary>
+    public ReadOnlyMemory<byte> Body { get; init; }
+
+    /// <summary>An in-process caller's request, already typed (Invoke-KtChat): nothing to serialize and parse again.</summary>
+    internal Wire.ChatRequest? Chat { get; init; }
+
+    public InboundDialect Dialect { get; init; } = InboundDialect.OpenAI;
+
+    /// <summary>The {deployment} of an Azure deployments path; it names the route (see <see cref="DeploymentResolver"/>).</summary>
+    public string? Deployment { get; init; }
 
     public string RequestId { get; init; } = Guid.NewGuid().ToString("N");
 
     /// <summary>The authenticated client key's id (never the key), or null.</summary>
     public string? ClientKeyId { get; init; }
+
+    public string Method { get; init; } = "POST";
 
     public string Path { get; init; } = "/v1/chat/completions";
 

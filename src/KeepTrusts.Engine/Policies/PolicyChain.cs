@@ -17,6 +17,16 @@ public sealed class PolicyChain
     public ChainResult RunRequest(IReadOnlyList<TextSegment> segments) =>
         Run(segments, static (policy, s) => policy.EvaluateRequest(s));
 
+    /// <summary>
+    /// The request-side run as the gateway calls it: async, so a policy that calls a service (an HTTP classifier) can be
+    /// awaited. Today every policy is synchronous and this completes at once.
+    /// </summary>
+    public ValueTask<ChainResult> EvaluateRequestAsync(IReadOnlyList<TextSegment> segments, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return ValueTask.FromResult(RunRequest(segments));
+    }
+
     public ChainResult RunResponse(IReadOnlyList<TextSegment> segments) =>
         Run(segments, static (policy, s) => policy.EvaluateResponse(s));
 

@@ -29,7 +29,7 @@ public sealed class HealthProber(HttpClient http, UpstreamCredentials credential
                 failures = 0;
                 if (++successes >= probe.HealthyThreshold)
                 {
-                    target.ProbeHealthy = true;
+                    target.Health.ProbeHealthy = true;
                 }
             }
             else
@@ -37,7 +37,7 @@ public sealed class HealthProber(HttpClient http, UpstreamCredentials credential
                 successes = 0;
                 if (++failures >= probe.UnhealthyThreshold)
                 {
-                    target.ProbeHealthy = false;
+                    target.Health.ProbeHealthy = false;
                 }
             }
         }

@@ -6,7 +6,7 @@ namespace KeepTrusts.Engine.Routing;
 /// Requests and tokens per minute over a sliding window of six 10-second buckets. Tokens are reserved up front
 /// from an estimate (as Azure's own TPM limiter does) and corrected with the real usage afterwards.
 /// </summary>
-public sealed class MinuteRateLimiter(RateLimitOptions options, TimeProvider time)
+public sealed class MinuteRateLimiter(RateLimitOptions options, TimeProvider time) : IRateLimiter
 {
     private const int Buckets = 6;
     private static readonly long BucketTicks = TimeSpan.FromSeconds(10).Ticks;

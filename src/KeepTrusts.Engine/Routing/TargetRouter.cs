@@ -48,7 +48,7 @@ public sealed class TargetRouter
             default:
                 var weighted = _weighted[model];
                 var ordered = new TargetState[targets.Length];
-                var first = weighted.Next(i => targets[i].Breaker.IsAvailable && targets[i].ProbeHealthy != false);
+                var first = weighted.Next(i => targets[i].Health.IsAvailable);
                 var n = 0;
                 if (first >= 0)
                 {
@@ -69,13 +69,13 @@ public sealed class TargetRouter
 
     private static TargetState[] AvailableFirst(TargetState[] targets)
     {
-        if (Array.TrueForAll(targets, t => t.Breaker.IsAvailable && t.ProbeHealthy != false))
+        if (Array.TrueForAll(targets, t => t.Health.IsAvailable))
         {
             return targets;
         }
 
-        return targets.Where(t => t.Breaker.IsAvailable && t.ProbeHealthy != false)
-            .Concat(targets.Where(t => !(t.Breaker.IsAvailable && t.ProbeHealthy != false)))
+        return targets.Where(t => t.Health.IsAvailable)
+            .Concat(targets.Where(t => !(t.Health.IsAvailable)))
             .ToArray();
     }
 }

@@ -9,7 +9,7 @@ public sealed class TargetState
     {
         Options = options;
         Retry = options.Retry ?? providers.Retry;
-        Breaker = new CircuitBreaker(options.CircuitBreaker ?? providers.CircuitBreaker, time);
+        Health = new TargetHealth(new CircuitBreaker(options.CircuitBreaker ?? providers.CircuitBreaker, time));
         RateLimiter = options.RateLimit is { } limit ? new MinuteRateLimiter(limit, time) : null;
     }
 
@@ -19,10 +19,9 @@ public sealed class TargetState
 
     public RetryOptions Retry { get; }
 
-    public CircuitBreaker Breaker { get; }
+    public TargetHealth Health { get; }
 
-    public MinuteRateLimiter? RateLimiter { get; }
+    public CircuitBreaker Breaker => Health.Breaker;
 
-    /// <summary>Last active health probe outcome; null when probes are off or none ran yet.</summary>
-    public bool? ProbeHealthy { get; internal set; }
+    public IRateLimiter? RateLimiter { get; }
 }

@@ -13,6 +13,7 @@ namespace KeepTrusts.Engine.Routing;
 /// and capped) and per-attempt timeout, and tells the breaker how it went. A non-streamed answer is read in full
 /// inside the attempt, so a body cut off mid-way is retried too; a streamed one is handed over at its headers, before
 /// any byte has reached the client, which is the last point a retry or fallback is still invisible to the client.
+/// It reports what happened; the attempt loop alone decides what that means for the target's health.
 /// </summary>
 internal sealed class UpstreamCaller
 {
@@ -37,10 +38,9 @@ internal sealed class UpstreamCaller
         _retry = BuildRetryPipeline(target.Retry, time);
     }
 
-    public async Task<UpstreamOutcome> SendAsync(UpstreamOperation operation, ReadOnlyMemory<byte> body, bool stream, CancellationToken cancellationToken)
+    public async Task<UpstreamOutcome> SendAsync(Uri url, ReadOnlyMemory<byte> body, bool stream, CancellationToken cancellationToken)
     {
         var attempts = 0;
-        var url = UpstreamUrl.For(_target.Options, operation);
         var timeout = TimeSpan.FromSeconds(_target.Options.TimeoutSeconds);
         try
         {
@@ -53,19 +53,6 @@ internal sealed class UpstreamCaller
                 cancellationToken).ConfigureAwait(false);
 
             var status = (int)response.StatusCode;
-            if (status >= 500)
-            {
-                _target.Breaker.RecordFailure();
-            }
-            else if (status == 429)
-            {
-                _target.Breaker.RecordCancelled();
-            }
-            else if (!(stream && status < 400))
-            {
-                _target.Breaker.RecordSuccess();
-            }
-
             return new UpstreamOutcome
             {
                 TargetId = _target.Id,
@@ -78,12 +65,10 @@ internal sealed class UpstreamCaller
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            _target.Breaker.RecordCancelled();
             return new UpstreamOutcome { TargetId = _target.Id, Kind = UpstreamFailureKind.ClientCancelled, Reason = "client closed the request", Attempts = attempts };
         }
         catch (UpstreamTimeoutException)
         {
-            _target.Breaker.RecordFailure();
             return new UpstreamOutcome { TargetId = _target.Id, Kind = UpstreamFailureKind.Timeout, Reason = $"no answer within {timeout.TotalSeconds:0} s", Attempts = attempts, MayFallBack = true };
         }
         catch (UpstreamCredentialException ex)
@@ -93,7 +78,6 @@ internal sealed class UpstreamCaller
         }
         catch (Exception ex) when (ex is HttpRequestException or IOException)
         {
-            _target.Breaker.RecordFailure();
             return new UpstreamOutcome { TargetId = _target.Id, Kind = UpstreamFailureKind.ConnectionFailed, Reason = Describe(ex), Attempts = attempts, MayFallBack = true };
         }
     }

@@ -5,4 +5,7 @@ public enum UpstreamOperation
 {
     ChatCompletions,
     Embeddings,
+
+    /// <summary>The Responses API (POST /v1/responses; Azure: /openai/v1/responses).</summary>
+    Responses,
 }

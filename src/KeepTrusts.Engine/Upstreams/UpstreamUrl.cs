@@ -9,6 +9,11 @@ public static class UpstreamUrl
 
     public static Uri For(TargetOptions target, UpstreamOperation operation)
     {
+        if (operation == UpstreamOperation.Responses)
+        {
+            return ResponsesFor(target) ?? throw new InvalidOperationException($"Target '{target.Id}' cannot serve the Responses API.");
+        }
+
         var suffix = operation == UpstreamOperation.ChatCompletions ? "chat/completions" : "embeddings";
         switch (target.Provider)
         {
@@ -28,6 +33,24 @@ public static class UpstreamUrl
             default:
                 return new Uri($"echo://{Uri.EscapeDataString(target.Id)}/{suffix}");
         }
+    }
+
+    /// <summary>
+    /// The Responses API URL of a target: Azure's v1 data plane (/openai/v1/responses, no api-version), OpenAI's
+    /// /v1/responses, the echo target; null for an Azure target behind a path_template (its gateway's v1 path is unknown).
+    /// </summary>
+    public static Uri? ResponsesFor(TargetOptions target) => target.Provider switch
+    {
+        ProviderKind.AzureOpenAI when target.PathTemplate is null => new Uri(target.BaseUrl!.TrimEnd('/') + "/openai/v1/responses"),
+        ProviderKind.AzureOpenAI => null,
+        ProviderKind.OpenAI => new Uri(OpenAIV1(target) + "/responses"),
+        _ => new Uri($"echo://{Uri.EscapeDataString(target.Id)}/responses"),
+    };
+
+    private static string OpenAIV1(TargetOptions target)
+    {
+        var openAiBase = (target.BaseUrl ?? OpenAIDefaultBaseUrl).TrimEnd('/');
+        return openAiBase.EndsWith("/v1", StringComparison.Ordinal) ? openAiBase : openAiBase + "/v1";
     }
 
     /// <summary>The URL an active health probe GETs: health_probe.path, else the provider's models listing.</summary>

@@ -91,8 +91,7 @@ public static class KtCommandLine
         {
             Config = config,
             Listen = listen,
-            Chain = composition.Chain,
-            Audit = composition.Audit,
+            Composition = composition,
             JsonLogs = options.LogFormat == "json",
             Quiet = options.Quiet,
         });

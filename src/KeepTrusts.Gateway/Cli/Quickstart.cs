@@ -34,8 +34,7 @@ internal static class Quickstart
         {
             Config = config,
             Listen = listen,
-            Chain = composition.Chain,
-            Audit = composition.Audit,
+            Composition = composition,
             Quiet = true,
         });
         try

@@ -16,7 +16,7 @@ namespace KeepTrusts.Gateway.Server;
 
 /// <summary>
 /// Builds the kt gateway: Kestrel with limits that keep slow or huge clients from hurting others, the
-/// OpenAI-compatible routes over <see cref="ChatGateway"/>, health, readiness and Prometheus metrics.
+/// OpenAI and Azure OpenAI routes over <see cref="GatewayPipeline"/>, health, readiness and Prometheus metrics.
 /// </summary>
 public static class GatewayServer
 {
@@ -61,19 +61,26 @@ public static class GatewayServer
         var metrics = new PrometheusGatewayMetrics();
         metrics.InitializeTargets(config.Providers.Targets.Select(t => t.Id));
         builder.Services.AddSingleton(metrics);
-        builder.Services.AddSingleton(sp => new ChatGateway(new ChatGatewayOptions
-        {
-            Config = config,
-            Chain = options.Chain ?? PolicyChain.Empty,
-            Audit = options.Audit,
-            Metrics = metrics,
-            Logger = sp.GetRequiredService<ILoggerFactory>().CreateLogger("KeepTrusts.Gateway"),
-            Handler = options.UpstreamHandler,
-            Credentials = sp.GetRequiredService<UpstreamCredentials>(),
-        }));
         builder.Services.AddSingleton(options.Credentials ?? new UpstreamCredentials(options.ReadEnvironment ?? Environment.GetEnvironmentVariable));
+        if (options.Composition is { } given)
+        {
+            // The caller (kt's command line) owns it and disposes it after the server stops.
+            builder.Services.AddSingleton(given);
+        }
+        else
+        {
+            // Built here from the parts given (tests): the container owns it and disposes it with the app.
+            builder.Services.AddSingleton(_ => GatewayComposition.Borrowing(options.Chain ?? PolicyChain.Empty, options.Audit, options.UpstreamHandler));
+        }
+
+        builder.Services.AddSingleton(sp => new GatewayPipeline(
+            config,
+            sp.GetRequiredService<GatewayComposition>(),
+            metrics,
+            sp.GetRequiredService<ILoggerFactory>().CreateLogger("KeepTrusts.Gateway"),
+            sp.GetRequiredService<UpstreamCredentials>()));
         builder.Services.AddSingleton(new ClientKeyAuthenticator(config.Gateway, options.ReadEnvironment ?? Environment.GetEnvironmentVariable));
-        builder.Services.AddHostedService(sp => new HealthProbeService(sp.GetRequiredService<ChatGateway>(), options.UpstreamHandler,
+        builder.Services.AddHostedService(sp => new HealthProbeService(sp.GetRequiredService<GatewayPipeline>(), sp.GetRequiredService<GatewayComposition>().Http,
             sp.GetRequiredService<UpstreamCredentials>(), sp.GetRequiredService<ILoggerFactory>().CreateLogger("KeepTrusts.Gateway.HealthProbe")));
 
         var app = builder.Build();
@@ -112,166 +119,27 @@ public static class GatewayServer
 
     private static void MapRoutes(WebApplication app, PrometheusGatewayMetrics metrics)
     {
-        app.MapPost("/v1/chat/completions", context => HandleAsync(context, UpstreamOperation.ChatCompletions));
-        app.MapPost("/v1/embeddings", context => HandleAsync(context, UpstreamOperation.Embeddings));
-        app.MapGet("/v1/models", context =>
-        {
-            if (!Authenticate(context, out _))
-            {
-                return WriteErrorAsync(context, 401, "Missing or unknown API key. Send it as 'Authorization: Bearer <key>' or 'api-key: <key>'.", OpenAIError.Authentication, "invalid_api_key");
-            }
-
-            var gateway = context.RequestServices.GetRequiredService<ChatGateway>();
-            var models = gateway.Config.Providers.Targets
-                .GroupBy(t => t.Model, StringComparer.Ordinal)
-                .Select(g => new { id = g.Key, @object = "model", created = 0, owned_by = "keeptrusts", targets = g.Select(t => t.Id).ToArray() });
-            return context.Response.WriteAsJsonAsync(new { @object = "list", data = models });
-        });
+        GatewayRoutes.Map(app);
         app.MapGet("/healthz", context => context.Response.WriteAsJsonAsync(new { status = "live" }));
         app.MapGet("/readyz", context =>
         {
-            var gateway = context.RequestServices.GetRequiredService<ChatGateway>();
-            var targets = gateway.Router.Targets.Select(t => new
+            var pipeline = context.RequestServices.GetRequiredService<GatewayPipeline>();
+            var targets = pipeline.Router.Targets.Select(t => new
             {
                 id = t.Id,
                 circuit = t.Breaker.State.ToString().ToLowerInvariant(),
-                available = t.Breaker.IsAvailable,
-                probe = t.ProbeHealthy switch { true => "healthy", false => "unhealthy", _ => "unknown" },
+                available = t.Health.IsAvailable,
+                probe = t.Health.ProbeHealthy switch { true => "healthy", false => "unhealthy", _ => "unknown" },
             }).ToArray();
-            context.Response.StatusCode = gateway.IsReady ? 200 : 503;
-            return context.Response.WriteAsJsonAsync(new { status = gateway.IsReady ? "ready" : "unavailable", pack = gateway.Config.Pack.Name, targets });
+            context.Response.StatusCode = pipeline.IsReady ? 200 : 503;
+            return context.Response.WriteAsJsonAsync(new { status = pipeline.IsReady ? "ready" : "unavailable", pack = pipeline.Config.Pack.Name, targets });
         });
         app.MapGet("/metrics", async context =>
         {
             context.Response.ContentType = "text/plain; version=0.0.4; charset=utf-8";
             await metrics.Registry.CollectAndExportAsTextAsync(context.Response.Body, context.RequestAborted).ConfigureAwait(false);
         });
-        app.MapFallback(context => WriteErrorAsync(context, 404,
-            $"Unknown route {context.Request.Method} {context.Request.Path}. Routes: POST /v1/chat/completions, POST /v1/embeddings, GET /v1/models, /healthz, /readyz, /metrics.",
-            OpenAIError.InvalidRequest, "unknown_route"));
-    }
-
-    private static async Task HandleAsync(HttpContext context, UpstreamOperation operation)
-    {
-        var requestId = RequestId(context);
-        context.Response.Headers["x-request-id"] = requestId;
-        if (!Authenticate(context, out var clientKeyId))
-        {
-            await WriteErrorAsync(context, 401, "Missing or unknown API key. Send it as 'Authorization: Bearer <key>' or 'api-key: <key>'.", OpenAIError.Authentication, "invalid_api_key").ConfigureAwait(false);
-            return;
-        }
-
-        var contentType = context.Request.ContentType;
-        if (contentType is null || !contentType.StartsWith("application/json", StringComparison.OrdinalIgnoreCase))
-        {
-            await WriteErrorAsync(context, 415, $"Content-Type must be application/json (got '{contentType ?? "none"}').", OpenAIError.InvalidRequest, "unsupported_media_type").ConfigureAwait(false);
-            return;
-        }
-
-        var gateway = context.RequestServices.GetRequiredService<ChatGateway>();
-        var limit = gateway.Config.Gateway.MaxRequestBodyBytes;
-        if (context.Request.ContentLength is { } length && length > limit)
-        {
-            await WriteErrorAsync(context, 413, $"The request body is {length} bytes; the limit is {limit} (gateway.max_request_body_bytes).", OpenAIError.InvalidRequest, "request_too_large").ConfigureAwait(false);
-            return;
-        }
-
-        byte[] body;
-        try
-        {
-            body = await ReadBodyAsync(context.Request, limit, context.RequestAborted).ConfigureAwait(false);
-        }
-        catch (BadHttpRequestException ex) when (ex.StatusCode == 413)
-        {
-            await WriteErrorAsync(context, 413, $"The request body is larger than the limit of {limit} bytes (gateway.max_request_body_bytes).", OpenAIError.InvalidRequest, "request_too_large").ConfigureAwait(false);
-            return;
-        }
-        catch (BadHttpRequestException ex)
-        {
-            await WriteErrorAsync(context, ex.StatusCode, "The request body could not be read: the client sent it too slowly or broke it off.", OpenAIError.InvalidRequest, "bad_request_body").ConfigureAwait(false);
-            return;
-        }
-        catch (Exception ex) when (ex is OperationCanceledException or IOException)
-        {
-            return;
-        }
-
-        var response = await gateway.HandleAsync(new GatewayRequest
-        {
-            Operation = operation,
-            Body = body,
-            RequestId = requestId,
-            ClientKeyId = clientKeyId,
-            Path = context.Request.Path.Value ?? string.Empty,
-        }, context.RequestAborted).ConfigureAwait(false);
-
-        context.Response.StatusCode = response.Status == 499 ? 400 : response.Status;
-        context.Response.ContentType = response.ContentType;
-        foreach (var (name, value) in response.Headers)
-        {
-            context.Response.Headers[name] = value;
-        }
-
-        if (response.StreamTo is { } streamTo)
-        {
-            context.Response.Headers.CacheControl = "no-cache";
-            context.Response.Headers["X-Accel-Buffering"] = "no";
-            context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
-            await context.Response.StartAsync(context.RequestAborted).ConfigureAwait(false);
-            await streamTo(context.Response.Body, context.RequestAborted).ConfigureAwait(false);
-            return;
-        }
-
-        try
-        {
-            await context.Response.Body.WriteAsync(response.Body, context.RequestAborted).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is OperationCanceledException or IOException)
-        {
-            // The client left before the answer was written; the audit record was already made.
-        }
-    }
-
-    private static async Task<byte[]> ReadBodyAsync(HttpRequest request, long limit, CancellationToken cancellationToken)
-    {
-        var initial = request.ContentLength is { } length ? (int)Math.Min(length, limit) : 16 * 1024;
-        using var buffer = new MemoryStream(initial);
-        await request.Body.CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
-        if (buffer.Length > limit)
-        {
-            throw new BadHttpRequestException("too large", 413);
-        }
-
-        return buffer.Length == buffer.Capacity ? buffer.GetBuffer() : buffer.ToArray();
-    }
-
-    private static bool Authenticate(HttpContext context, out string? clientKeyId)
-    {
-        var authenticator = context.RequestServices.GetRequiredService<ClientKeyAuthenticator>();
-        clientKeyId = null;
-        if (!authenticator.Enabled)
-        {
-            return true;
-        }
-
-        clientKeyId = authenticator.Authenticate(context.Request.Headers.Authorization.ToString(), context.Request.Headers["api-key"].ToString());
-        return clientKeyId is not null;
-    }
-
-    private static string RequestId(HttpContext context)
-    {
-        var given = context.Request.Headers["x-request-id"].ToString();
-        // Only a short token-like id is echoed back, so a client cannot inject text into headers or logs.
-        return given.Length is > 0 and <= 64 && given.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.')
-            ? given
-            : Guid.NewGuid().ToString("N");
-    }
-
-    private static Task WriteErrorAsync(HttpContext context, int status, string message, string type, string code)
-    {
-        context.Response.StatusCode = status;
-        context.Response.ContentType = "application/json";
-        return context.Response.Body.WriteAsync(OpenAIError.Body(message, type, code)).AsTask();
+        app.MapFallback(GatewayRoutes.UnknownRouteAsync);
     }
 
     internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);

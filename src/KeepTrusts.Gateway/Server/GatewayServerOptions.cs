@@ -11,6 +11,9 @@ public sealed class GatewayServerOptions
 
     public string Listen { get; init; } = GatewayServer.DefaultListen;
 
+    /// <summary>The chain, audit sink and upstream client, owned by the caller; when null, one is built from Chain, Audit and UpstreamHandler.</summary>
+    public KeepTrusts.Engine.Gateway.GatewayComposition? Composition { get; init; }
+
     public PolicyChain? Chain { get; init; }
 
     public IAuditSink? Audit { get; init; }

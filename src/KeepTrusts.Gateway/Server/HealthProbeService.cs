@@ -5,7 +5,7 @@ using KeepTrusts.Engine.Upstreams;
 namespace KeepTrusts.Gateway.Server;
 
 /// <summary>Runs the active health probes of the targets that configure <c>health_probe</c>.</summary>
-internal sealed class HealthProbeService(ChatGateway gateway, HttpMessageHandler? handler, UpstreamCredentials credentials, ILogger logger) : BackgroundService
+internal sealed class HealthProbeService(GatewayPipeline gateway, HttpClient http, UpstreamCredentials credentials, ILogger logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -15,7 +15,6 @@ internal sealed class HealthProbeService(ChatGateway gateway, HttpMessageHandler
             return;
         }
 
-        using var http = new HttpClient(handler ?? new UpstreamHandler(), disposeHandler: handler is null) { Timeout = Timeout.InfiniteTimeSpan };
         var prober = new HealthProber(http, credentials, logger);
         await Task.WhenAll(probed.Select(t => prober.RunAsync(t, stoppingToken))).ConfigureAwait(false);
     }

@@ -100,7 +100,7 @@ public sealed class GatewayPolicyHookTests
     }
 
     [Fact]
-    public async Task Stream_block_ends_the_stream_with_an_error_event()
+    public async Task Stream_block_ends_the_stream_with_a_content_filter_chunk_naming_the_policy_then_done()
     {
         await using var harness = await GatewayHarness.StartAsync(GatewayHarness.SingleTarget(), Chain());
         harness.Fake.Enqueue("gpt-4o", FakeBehavior.Ok("harmless words then forbidden words"));
@@ -108,10 +108,13 @@ public sealed class GatewayPolicyHookTests
         using var response = await harness.ChatAsync("tell me", stream: true);
         var text = await response.Content.ReadAsStringAsync();
 
-        Assert.Contains("\"type\":\"policy_violation\"", text);
-        Assert.Contains("\"code\":\"word-policy\"", text);
+        var events = text.Split("\n\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal("data: [DONE]", events[^1]);
+        var last = JsonNode.Parse(events[^2]["data: ".Length..])!["choices"]![0]!;
+        Assert.Equal("content_filter", last["finish_reason"]!.ToString());
+        Assert.Equal("word-policy", last["content_filter_results"]!["keeptrusts"]!["policy"]!.ToString());
+        Assert.True(last["content_filter_results"]!["keeptrusts"]!["filtered"]!.GetValue<bool>());
         Assert.DoesNotContain("forbidden", text);
-        Assert.DoesNotContain("[DONE]", text);
     }
 
     [Fact]

@@ -1,0 +1,215 @@
+using KeepTrusts.Engine.Configuration;
+using KeepTrusts.Engine.Gateway.Pipeline;
+using KeepTrusts.Engine.Policies;
+using KeepTrusts.Engine.Routing;
+using KeepTrusts.Engine.Upstreams;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace KeepTrusts.Engine.Gateway;
+
+/// <summary>
+/// The gateway core shared by the kt server and Invoke-KtChat, as a chain of small stages (like YARP's forwarder):
+/// parse once into a typed exchange (<see cref="ExchangeParser"/>, inbound dialect included) → request policies and
+/// client rate limit (<see cref="RequestPolicyStage"/>) → target selection and attempts (<see cref="AttemptLoop"/>,
+/// the only place a target's health is recorded) → upstream dialect (<see cref="UpstreamAdapter"/>) → the answer
+/// (<see cref="CompletionStage"/>, or <see cref="StreamStage"/> yielding <see cref="ChatEvent"/>s). Every request ends
+/// in one <see cref="RequestOutcome"/>, recorded once as metrics and audit. Uses, never disposes, the composition's parts.
+/// </summary>
+public sealed class GatewayPipeline
+{
+    private readonly PolicyConfig _config;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly OutcomeRecorder _recorder;
+    private readonly RequestPolicyStage _policies;
+    private readonly AttemptLoop _attempts;
+    private readonly CompletionStage _completion;
+    private readonly StreamStage _stream;
+
+    public GatewayPipeline(PolicyConfig config, GatewayComposition composition, IGatewayMetrics? metrics = null, ILogger? logger = null,
+        UpstreamCredentials? credentials = null, TimeProvider? time = null)
+    {
+        _config = config;
+        _time = time ?? TimeProvider.System;
+        var log = _logger = logger ?? NullLogger.Instance;
+        var meter = metrics ?? NullGatewayMetrics.Instance;
+        Router = new TargetRouter(config, _time);
+        var callers = Router.Targets.ToDictionary(
+            t => t.Id, t => new UpstreamCaller(t, composition.Http, credentials ?? new UpstreamCredentials(), meter, log, _time), StringComparer.Ordinal);
+        foreach (var target in Router.Targets)
+        {
+            var id = target.Id;
+            target.Breaker.StateChanged += state =>
+            {
+                meter.CircuitStateChanged(id, state);
+                GatewayLog.CircuitChanged(log, id, state);
+            };
+        }
+
+        _recorder = new OutcomeRecorder(config, composition.Audit, meter, log, _time);
+        _policies = new RequestPolicyStage(config, composition.Chain, _recorder, meter, _time);
+        _attempts = new AttemptLoop(callers, meter, log);
+        _completion = new CompletionStage(_policies, _recorder);
+        _stream = new StreamStage(_policies, _recorder, meter, _time);
+    }
+
+    public TargetRouter Router { get; }
+
+    public PolicyConfig Config => _config;
+
+    /// <summary>Ready when at least one target can take traffic.</summary>
+    public bool IsReady => Router.Targets.Any(t => t.Health.IsAvailable);
+
+    public async Task<GatewayResponse> HandleAsync(GatewayRequest request, CancellationToken cancellationToken)
+    {
+        var outcome = new RequestOutcome(request, _time.GetTimestamp());
+        var (exchange, invalid) = ExchangeParser.Parse(request, Router);
+        if (exchange is null)
+        {
+            return await FailAsync(outcome, invalid!).ConfigureAwait(false);
+        }
+
+        outcome.Model = exchange.Model;
+        outcome.EstimatedTokens = exchange.EstimatedTokens;
+        outcome.Stream = exchange.Stream;
+        var (candidates, unroutable) = SelectTargets(exchange);
+        if (unroutable is not null)
+        {
+            return await FailAsync(outcome, unroutable).ConfigureAwait(false);
+        }
+
+        if (await _policies.RunAsync(exchange, outcome, cancellationToken).ConfigureAwait(false) is { } refused)
+        {
+            return await FailAsync(outcome, refused).ConfigureAwait(false);
+        }
+
+        var attempt = await _attempts.RunAsync(exchange, candidates, outcome, CompletionStage.ReaderFor(exchange.Operation), cancellationToken).ConfigureAwait(false);
+        if (attempt.Target is { } target)
+        {
+            outcome.TargetId = target.Id;
+        }
+
+        if (attempt.Error is { } failed)
+        {
+            return await FailAsync(outcome, failed).ConfigureAwait(false);
+        }
+
+        if (!attempt.Succeeded)
+        {
+            var passed = await UpstreamErrorAnswer.PassThroughAsync(attempt, outcome, _recorder, Settle).ConfigureAwait(false);
+            return WithHeaders(passed, outcome, withTarget: true);
+        }
+
+        if (exchange.Stream)
+        {
+            var streamed = new GatewayResponse
+            {
+                Status = 200,
+                ContentType = "text/event-stream",
+                TargetId = attempt.Target!.Id,
+                Events = _stream.EventsAsync(exchange, attempt.Target, attempt.Response!, outcome, Settle, cancellationToken),
+                Outcome = outcome,
+            };
+            return WithHeaders(streamed, outcome, withTarget: true);
+        }
+
+        attempt.Response!.Dispose();
+        var (body, blocked) = _completion.Finish(exchange, attempt, outcome);
+        if (blocked is not null)
+        {
+            return await FailAsync(outcome, blocked).ConfigureAwait(false);
+        }
+
+        outcome.Status = 200;
+        await Settle(outcome).ConfigureAwait(false);
+        return WithHeaders(new GatewayResponse { Status = 200, Body = body, TargetId = outcome.TargetId, Outcome = outcome }, outcome, withTarget: true);
+    }
+
+    private (IReadOnlyList<TargetState> Candidates, GatewayError? Error) SelectTargets(CanonicalExchange exchange)
+    {
+        if (exchange.Request.TargetId is { } pinned)
+        {
+            return Router.Find(pinned) is { } target
+                ? ([target], null)
+                : ([], new GatewayError(404, OpenAIError.InvalidRequest, "target_not_found",
+                    $"No target has id '{pinned}'. Configured targets: {string.Join(", ", Router.Targets.Select(t => t.Id))}.", "target"));
+        }
+
+        var candidates = Router.Candidates(exchange.Model);
+        return candidates.Count > 0
+            ? (candidates, null)
+            : ([], new GatewayError(404, OpenAIError.InvalidRequest, "model_not_found",
+                $"The model '{exchange.Model}' is not served by this gateway. Configured models: {string.Join(", ", Router.Models)}.", "model"));
+    }
+
+    /// <summary>Our own answer instead of the upstream's, in the client's dialect; recorded like every other outcome.</summary>
+    private async Task<GatewayResponse> FailAsync(RequestOutcome outcome, GatewayError error)
+    {
+        outcome.ClientClosed = error.Status == 0;
+        outcome.Status = error.Status;
+        outcome.ErrorCode = error.Code;
+        if (error.Block is { } block && block.Phase == PolicyPhase.Response)
+        {
+            outcome.CompletionText = null;
+        }
+
+        await Settle(outcome).ConfigureAwait(false);
+        var response = new GatewayResponse
+        {
+            Status = error.Status,
+            ClientClosed = outcome.ClientClosed,
+            Body = GatewayErrors.Body(outcome.Request.Dialect, error),
+            ErrorCode = error.Code,
+            TargetId = outcome.TargetId,
+        };
+        if (error.RetryAfter is { } wait)
+        {
+            response.Headers.Add(new("retry-after", Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        }
+
+        GatewayLog.RequestRejected(_logger, outcome.Request.RequestId, error.Status, error.Code);
+        return WithHeaders(response, outcome, withTarget: false);
+    }
+
+    /// <summary>Cost and the target's token budget from the real usage, then the one record of the request.</summary>
+    private Task Settle(RequestOutcome outcome)
+    {
+        if (outcome.TargetId is { } id && Router.Find(id) is { } target)
+        {
+            outcome.Cost = target.Options.Pricing?.CostOf(outcome.PromptTokens, outcome.CompletionTokens) ?? 0m;
+            if (outcome.PromptTokens + outcome.CompletionTokens > 0)
+            {
+                target.RateLimiter?.Correct(outcome.EstimatedTokens, outcome.PromptTokens + outcome.CompletionTokens);
+            }
+        }
+
+        return _recorder.RecordAsync(outcome, OperationName(outcome.Request.Operation));
+    }
+
+    private static GatewayResponse WithHeaders(GatewayResponse response, RequestOutcome outcome, bool withTarget)
+    {
+        if (outcome.TargetId is { } target && withTarget)
+        {
+            response.Headers.Add(new("x-keeptrusts-target", target));
+        }
+
+        if (outcome.Decisions is { Count: > 0 } decisions)
+        {
+            response.Decisions.AddRange(decisions);
+            response.Headers.Add(new("x-keeptrusts-policy", PolicySummary.Of(decisions)));
+        }
+
+        response.PromptTokens = outcome.PromptTokens;
+        response.CompletionTokens = outcome.CompletionTokens;
+        response.Cost = outcome.Cost;
+        return response;
+    }
+
+    private static string OperationName(UpstreamOperation operation) => operation switch
+    {
+        UpstreamOperation.ChatCompletions => "chat",
+        UpstreamOperation.Embeddings => "embeddings",
+        _ => "responses",
+    };
+}

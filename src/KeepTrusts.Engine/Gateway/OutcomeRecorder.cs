@@ -1,0 +1,85 @@
+using System.Security.Cryptography;
+using System.Text;
+using KeepTrusts.Engine.Audit;
+using KeepTrusts.Engine.Configuration;
+using KeepTrusts.Engine.Policies;
+using Microsoft.Extensions.Logging;
+
+namespace KeepTrusts.Engine.Gateway;
+
+/// <summary>The one place a finished request becomes metrics and an audit record, from its <see cref="RequestOutcome"/>.</summary>
+internal sealed class OutcomeRecorder(PolicyConfig config, IAuditSink? audit, IGatewayMetrics metrics, ILogger logger, TimeProvider time)
+{
+    public void Decisions(IEnumerable<PolicyDecision> decisions)
+    {
+        foreach (var decision in decisions)
+        {
+            metrics.PolicyDecision(decision.Policy, decision.Phase.ToString().ToLowerInvariant(), decision.Action.ToString().ToLowerInvariant());
+        }
+    }
+
+    public async Task RecordAsync(RequestOutcome outcome, string operation)
+    {
+        if (outcome.Recorded)
+        {
+            return;
+        }
+
+        outcome.Recorded = true;
+        var duration = time.GetElapsedTime(outcome.Started);
+        var status = outcome.ClientClosed && !outcome.Stream ? 0 : outcome.Status;
+        metrics.RequestCompleted(operation, outcome.Model ?? string.Empty, outcome.TargetId ?? string.Empty, status, duration);
+        if (outcome.PromptTokens + outcome.CompletionTokens > 0 && outcome.TargetId is { } target)
+        {
+            metrics.Usage(target, outcome.Model ?? string.Empty, outcome.PromptTokens, outcome.CompletionTokens, outcome.Cost);
+        }
+
+        if (audit is null || (outcome.Decisions is null && outcome.TargetId is null && !config.Policy.AuditLogger.LogAllAccess))
+        {
+            // Rejected before any policy or upstream saw it (bad JSON, unknown model): recorded only with log_all_access.
+            return;
+        }
+
+        var mode = config.Policy.AuditLogger.Content;
+        var record = new AuditRecord
+        {
+            Time = time.GetUtcNow(),
+            RequestId = outcome.Request.RequestId,
+            ClientKeyId = outcome.Request.ClientKeyId,
+            Method = outcome.Request.Method,
+            Path = outcome.Request.Path,
+            Model = outcome.Model,
+            Target = outcome.TargetId,
+            Stream = outcome.Stream,
+            Status = status,
+            ErrorCode = outcome.ErrorCode,
+            LatencyMs = Math.Round(duration.TotalMilliseconds, 3),
+            PromptTokens = outcome.PromptTokens,
+            CompletionTokens = outcome.CompletionTokens,
+            Cost = outcome.Cost,
+            Attempts = outcome.Attempts,
+            Decisions = outcome.Decisions?.ToArray() ?? [],
+            ContentFilterResults = outcome.ContentFilterResults,
+            // Blocked requests keep no content: the text was what a policy refused.
+            PromptContent = status == 400 && outcome.ErrorCode is not null ? null : Content(mode, outcome.PromptText),
+            CompletionContent = Content(mode, outcome.CompletionText),
+        };
+        try
+        {
+            await audit.WriteAsync(record, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            GatewayLog.AuditFailed(logger, outcome.Request.RequestId, ex.Message);
+            throw;
+        }
+    }
+
+    private static string? Content(AuditContentMode mode, string? text) => mode switch
+    {
+        _ when string.IsNullOrEmpty(text) => null,
+        AuditContentMode.Redacted => text,
+        AuditContentMode.Hashed => "sha256:" + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text!))).ToLowerInvariant(),
+        _ => null,
+    };
+}

@@ -1,0 +1,28 @@
+using KeepTrusts.Engine.Policies;
+
+namespace KeepTrusts.Engine.Gateway.Pipeline;
+
+/// <summary>The response policies on one stream dialect (chat chunks, Responses events): upstream event in, client event out.</summary>
+internal interface IStreamFilter
+{
+    PolicyDecision? Blocked { get; }
+
+    long PromptTokens { get; }
+
+    long CompletionTokens { get; }
+
+    string? ContentFilterResults { get; }
+
+    string ReleasedText { get; }
+
+    IEnumerable<PolicyDecision> Decisions { get; }
+
+    /// <summary>True for the upstream's last event ([DONE] on chat streams, response.completed and kin on Responses).</summary>
+    bool IsEnd(string eventType, byte[] data);
+
+    /// <summary>Adds the client events for one upstream event to <paramref name="output"/> (usually one).</summary>
+    void Process(string eventType, byte[] data, List<ChatEvent> output);
+
+    /// <summary>What policies held back, released at the end (or the stop event); null when nothing was held.</summary>
+    ChatEvent? Finish();
+}

@@ -1,0 +1,148 @@
+using System.Net.ServerSentEvents;
+using System.Runtime.CompilerServices;
+using KeepTrusts.Engine.Policies;
+using KeepTrusts.Engine.Routing;
+using KeepTrusts.Engine.Upstreams;
+
+namespace KeepTrusts.Engine.Gateway.Pipeline;
+
+/// <summary>
+/// Stage 5 for streams: reads the upstream's Server-Sent Events (System.Net.ServerSentEvents), passes each through the
+/// dialect's stream filter and yields <see cref="ChatEvent"/>s — which the kt host writes as SSE and Invoke-KtChat reads
+/// directly. An idle upstream (stream_timeout_seconds) or one that breaks off ends the stream with an error event;
+/// a policy stop ends it with the dialect's content_filter ending. When the stream ends — however it ends — its result
+/// goes to the attempt loop's health record and the request's outcome is recorded, once.
+/// </summary>
+internal sealed class StreamStage(RequestPolicyStage policies, OutcomeRecorder recorder, IGatewayMetrics metrics, TimeProvider time)
+{
+    public async IAsyncEnumerable<ChatEvent> EventsAsync(
+        CanonicalExchange exchange, TargetState target, HttpResponseMessage upstream, RequestOutcome outcome, Func<RequestOutcome, Task> finish,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var chain = policies.Enabled ? policies.Chain : PolicyChain.Empty;
+        IStreamFilter filter = exchange.Operation == UpstreamOperation.Responses ? new ResponsesStreamFilter(chain) : new ChatStreamFilter(chain);
+        var idle = TimeSpan.FromSeconds(target.Options.EffectiveStreamTimeoutSeconds);
+        using var idleCts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        GatewayError? error = null;
+        var ended = false;
+        var sentAny = false;
+        var output = new List<ChatEvent>(2);
+        try
+        {
+            await using var source = await upstream.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+            var parser = SseParser.Create(source, static (_, data) => data.ToArray());
+            await using var items = parser.EnumerateAsync(idleCts.Token).GetAsyncEnumerator(idleCts.Token);
+            while (true)
+            {
+                SseItem<byte[]> item;
+                try
+                {
+                    idleCts.CancelAfter(idle);
+                    if (!await items.MoveNextAsync().ConfigureAwait(false))
+                    {
+                        break;
+                    }
+
+                    item = items.Current;
+                }
+                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+                {
+                    break;
+                }
+                catch (OperationCanceledException)
+                {
+                    error = GatewayError.Upstream(502, "upstream_stream_timeout", $"The upstream (target '{target.Id}') sent nothing for {idle.TotalSeconds:0} seconds (stream_timeout_seconds).");
+                    break;
+                }
+                catch (Exception ex) when (ex is IOException or HttpRequestException)
+                {
+                    error = GatewayError.Upstream(502, "upstream_incomplete", $"The upstream (target '{target.Id}') broke off the stream.");
+                    break;
+                }
+
+                if (filter.IsEnd(item.EventType, item.Data))
+                {
+                    ended = true;
+                    if (filter.Finish() is { } tail)
+                    {
+                        yield return tail;
+                    }
+
+                    if (filter.Blocked is null && exchange.Operation != UpstreamOperation.Responses)
+                    {
+                        yield return ChatEvent.Done;
+                    }
+                    else if (filter.Blocked is null)
+                    {
+                        // The Responses end event carries the whole answer: the filter brings it in line with what was released.
+                        output.Clear();
+                        filter.Process(item.EventType, item.Data, output);
+                        foreach (var last in output)
+                        {
+                            yield return last;
+                        }
+                    }
+
+                    break;
+                }
+
+                output.Clear();
+                filter.Process(item.EventType, item.Data, output);
+                if (!sentAny)
+                {
+                    sentAny = true;
+                    metrics.TimeToFirstByte(target.Id, time.GetElapsedTime(outcome.Started));
+                }
+
+                foreach (var next in output)
+                {
+                    yield return next;
+                }
+
+                if (filter.Blocked is not null)
+                {
+                    ended = true;
+                    break;
+                }
+            }
+
+            if (!ended && error is null && !cancellationToken.IsCancellationRequested)
+            {
+                // The upstream closed without its end marker: release what policies held back, then say so.
+                if (filter.Finish() is { } tail)
+                {
+                    yield return tail;
+                }
+
+                error = GatewayError.Upstream(502, "upstream_incomplete", $"The upstream (target '{target.Id}') ended the stream early.");
+            }
+
+            if (filter.Blocked is not null && exchange.Operation != UpstreamOperation.Responses)
+            {
+                yield return ChatEvent.Done;
+            }
+
+            if (error is not null)
+            {
+                yield return new ChatEvent { Kind = ChatEventKind.Error, Data = OpenAIError.Body(error.Message, error.Type, error.Code), Error = error };
+            }
+        }
+        finally
+        {
+            upstream.Dispose();
+            var clientLeft = cancellationToken.IsCancellationRequested || (!ended && error is null);
+            AttemptLoop.RecordStreamEnd(target, clientLeft && error is null ? TargetCallResult.Neutral : error is null ? TargetCallResult.Success : TargetCallResult.Failure);
+            outcome.ClientClosed = clientLeft && error is null;
+            outcome.Status = filter.Blocked is not null ? 400 : error is not null ? 502 : 200;
+            outcome.ErrorCode = filter.Blocked?.Policy ?? error?.Code ?? (outcome.ClientClosed ? "client_closed_request" : null);
+            outcome.PromptTokens = filter.PromptTokens;
+            outcome.CompletionTokens = filter.CompletionTokens;
+            outcome.ContentFilterResults = filter.ContentFilterResults;
+            outcome.CompletionText = filter.ReleasedText;
+            var decisions = filter.Decisions.ToList();
+            outcome.AddDecisions(decisions);
+            recorder.Decisions(decisions);
+            await finish(outcome).ConfigureAwait(false);
+        }
+    }
+}

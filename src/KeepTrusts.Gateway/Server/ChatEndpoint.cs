@@ -1,0 +1,175 @@
+using System.Buffers;
+using System.Net.ServerSentEvents;
+using KeepTrusts.Engine.Gateway;
+using KeepTrusts.Engine.Upstreams;
+using Microsoft.AspNetCore.Http.Features;
+using BadHttpRequestException = Microsoft.AspNetCore.Http.BadHttpRequestException;
+
+namespace KeepTrusts.Gateway.Server;
+
+/// <summary>
+/// The HTTP side of one POST, whatever the dialect: client key, content type and body limits, then the pipeline; the
+/// answer is written as JSON or, for streams, as Server-Sent Events with System.Net.ServerSentEvents' formatter.
+/// </summary>
+internal static class ChatEndpoint
+{
+    public static async Task HandleAsync(HttpContext context, UpstreamOperation operation, InboundDialect dialect, string? deployment = null)
+    {
+        var requestId = RequestId(context);
+        context.Response.Headers["x-request-id"] = requestId;
+        if (!Authenticate(context, out var clientKeyId))
+        {
+            await WriteErrorAsync(context, dialect, Unauthorized).ConfigureAwait(false);
+            return;
+        }
+
+        var contentType = context.Request.ContentType;
+        if (contentType is null || !contentType.StartsWith("application/json", StringComparison.OrdinalIgnoreCase))
+        {
+            await WriteErrorAsync(context, dialect, new GatewayError(415, OpenAIError.InvalidRequest, "unsupported_media_type",
+                $"Content-Type must be application/json (got '{contentType ?? "none"}').")).ConfigureAwait(false);
+            return;
+        }
+
+        var pipeline = context.RequestServices.GetRequiredService<GatewayPipeline>();
+        var limit = pipeline.Config.Gateway.MaxRequestBodyBytes;
+        var tooLarge = new GatewayError(413, OpenAIError.InvalidRequest, "request_too_large",
+            $"The request body is larger than the limit of {limit} bytes (gateway.max_request_body_bytes).");
+        if (context.Request.ContentLength is { } length && length > limit)
+        {
+            await WriteErrorAsync(context, dialect, tooLarge with { Message = $"The request body is {length} bytes; the limit is {limit} (gateway.max_request_body_bytes)." }).ConfigureAwait(false);
+            return;
+        }
+
+        byte[] body;
+        try
+        {
+            body = await ReadBodyAsync(context.Request, limit, context.RequestAborted).ConfigureAwait(false);
+        }
+        catch (BadHttpRequestException ex) when (ex.StatusCode == 413)
+        {
+            await WriteErrorAsync(context, dialect, tooLarge).ConfigureAwait(false);
+            return;
+        }
+        catch (BadHttpRequestException ex)
+        {
+            await WriteErrorAsync(context, dialect, new GatewayError(ex.StatusCode, OpenAIError.InvalidRequest, "bad_request_body",
+                "The request body could not be read: the client sent it too slowly or broke it off.")).ConfigureAwait(false);
+            return;
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or IOException)
+        {
+            return;
+        }
+
+        var response = await pipeline.HandleAsync(new GatewayRequest
+        {
+            Operation = operation,
+            Dialect = dialect,
+            Deployment = deployment,
+            Body = body,
+            RequestId = requestId,
+            ClientKeyId = clientKeyId,
+            Path = context.Request.Path.Value ?? string.Empty,
+        }, context.RequestAborted).ConfigureAwait(false);
+        await WriteAsync(context, response).ConfigureAwait(false);
+    }
+
+    public static bool Authenticate(HttpContext context, out string? clientKeyId)
+    {
+        var authenticator = context.RequestServices.GetRequiredService<ClientKeyAuthenticator>();
+        clientKeyId = null;
+        if (!authenticator.Enabled)
+        {
+            return true;
+        }
+
+        clientKeyId = authenticator.Authenticate(context.Request.Headers.Authorization.ToString(), context.Request.Headers["api-key"].ToString());
+        return clientKeyId is not null;
+    }
+
+    public static readonly GatewayError Unauthorized = new(401, OpenAIError.Authentication, "invalid_api_key",
+        "Missing or unknown API key. Send it as 'Authorization: Bearer <key>' or 'api-key: <key>'.");
+
+    public static Task WriteErrorAsync(HttpContext context, InboundDialect dialect, GatewayError error)
+    {
+        context.Response.StatusCode = error.Status;
+        context.Response.ContentType = "application/json";
+        return context.Response.Body.WriteAsync(GatewayErrors.Body(dialect, error)).AsTask();
+    }
+
+    private static async Task WriteAsync(HttpContext context, GatewayResponse response)
+    {
+        if (response.ClientClosed)
+        {
+            // The client is gone: there is no one to answer (the outcome is already recorded).
+            return;
+        }
+
+        context.Response.StatusCode = response.Status;
+        context.Response.ContentType = response.ContentType;
+        foreach (var (name, value) in response.Headers)
+        {
+            context.Response.Headers[name] = value;
+        }
+
+        if (response.Events is { } events)
+        {
+            context.Response.Headers.CacheControl = "no-cache";
+            context.Response.Headers["X-Accel-Buffering"] = "no";
+            context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
+            await context.Response.StartAsync(context.RequestAborted).ConfigureAwait(false);
+            try
+            {
+                await SseFormatter.WriteAsync(AsSse(events, context.RequestAborted), context.Response.Body, WriteData, context.RequestAborted).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or IOException)
+            {
+                // The client left mid-stream; the stream stage recorded it.
+            }
+
+            return;
+        }
+
+        try
+        {
+            await context.Response.Body.WriteAsync(response.Body, context.RequestAborted).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or IOException)
+        {
+            // The client left before the answer was written; the audit record was already made.
+        }
+    }
+
+    private static async IAsyncEnumerable<SseItem<ChatEvent>> AsSse(IAsyncEnumerable<ChatEvent> events, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await foreach (var item in events.WithCancellation(cancellationToken).ConfigureAwait(false))
+        {
+            yield return new SseItem<ChatEvent>(item, item.EventType);
+        }
+    }
+
+    private static void WriteData(SseItem<ChatEvent> item, IBufferWriter<byte> writer) => writer.Write(item.Data.Data.Span);
+
+    private static async Task<byte[]> ReadBodyAsync(HttpRequest request, long limit, CancellationToken cancellationToken)
+    {
+        var initial = request.ContentLength is { } length ? (int)Math.Min(length, limit) : 16 * 1024;
+        using var buffer = new MemoryStream(initial);
+        await request.Body.CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
+        if (buffer.Length > limit)
+        {
+            throw new BadHttpRequestException("too large", 413);
+        }
+
+        return buffer.Length == buffer.Capacity ? buffer.GetBuffer() : buffer.ToArray();
+    }
+
+    private static string RequestId(HttpContext context)
+    {
+        var given = context.Request.Headers["x-request-id"].ToString();
+        // Only a short token-like id is echoed back, so a client cannot inject text into headers or logs.
+        return given.Length is > 0 and <= 64 && given.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.')
+            ? given
+            : Guid.NewGuid().ToString("N");
+    }
+}
