@@ -1,4 +1,6 @@
 using System.CommandLine;
+using System.Net.Sockets;
+using KeepTrusts.Engine.Hosting;
 using KeepTrusts.Engine.Gateway;
 using KeepTrusts.Gateway.Server;
 
@@ -15,23 +17,37 @@ internal static class GatewayRunCommand
         logFormat.AcceptOnlyFromAmong("text", "json");
         var logFile = new Option<string?>("--log-file") { Description = "Append everything kt prints to this file (Start-KtGateway runs kt detached with it).", HelpName = "path" };
         var quiet = new Option<bool>("--quiet") { Description = "Do not log each request." };
+        // Start-KtGateway's channel: kt writes the URL it bound and, at the end, its exit code into this record.
+        var instanceRecord = new Option<string?>("--instance-record") { Description = "Instance record (JSON) to write the bound URL and exit code into.", HelpName = "path", Hidden = true };
         var command = new Command("run", "Run the gateway in the foreground until SIGTERM or Ctrl+C.")
         {
-            listen, policyConfig, logFormat, logFile, quiet,
+            listen, policyConfig, logFormat, logFile, quiet, instanceRecord,
         };
-        command.SetAction((parseResult, cancellationToken) => RunAsync(
-            parseResult.GetValue(listen),
-            parseResult.GetValue(policyConfig),
-            parseResult.GetValue(logFormat) == "json",
-            parseResult.GetValue(logFile),
-            parseResult.GetValue(quiet),
-            parseResult.InvocationConfiguration.Output,
-            parseResult.InvocationConfiguration.Error,
-            cancellationToken));
+        command.SetAction(async (parseResult, cancellationToken) =>
+        {
+            var record = parseResult.GetValue(instanceRecord);
+            var (exitCode, reason) = await RunAsync(
+                parseResult.GetValue(listen),
+                parseResult.GetValue(policyConfig),
+                parseResult.GetValue(logFormat) == "json",
+                parseResult.GetValue(logFile),
+                parseResult.GetValue(quiet),
+                record,
+                parseResult.InvocationConfiguration.Output,
+                parseResult.InvocationConfiguration.Error,
+                cancellationToken).ConfigureAwait(false);
+            if (record is not null)
+            {
+                GatewayInstanceRecord.RecordExit(record, exitCode, reason);
+            }
+
+            return exitCode;
+        });
         return command;
     }
 
-    private static async Task<int> RunAsync(string? listenOption, string? configOption, bool jsonLogs, string? logFile, bool quiet, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+    /// <summary>Serves until shutdown; returns the exit code and, when kt could not serve, one sentence saying why.</summary>
+    private static async Task<(int ExitCode, string? Reason)> RunAsync(string? listenOption, string? configOption, bool jsonLogs, string? logFile, bool quiet, string? instanceRecord, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
     {
         if (logFile is not null)
         {
@@ -46,10 +62,16 @@ internal static class GatewayRunCommand
 
         var configPath = configOption ?? Environment.GetEnvironmentVariable("KT_POLICY_CONFIG") ?? "policy-config.yaml";
         var listen = listenOption ?? Environment.GetEnvironmentVariable("KT_LISTEN") ?? GatewayServer.DefaultListen;
+        if (!ListenAddress.TryParse(listen, out _, out var listenError))
+        {
+            await stderr.WriteLineAsync($"kt: {(listenOption is null ? "KT_LISTEN" : "--listen")} {listenError}").ConfigureAwait(false);
+            return (KtExitCodes.Usage, listenError);
+        }
+
         var config = KtCommandLine.LoadConfig(configPath, stderr);
         if (config is null)
         {
-            return 1;
+            return (KtExitCodes.InvalidInput, $"The policy config '{configPath}' has errors; the gateway did not start.");
         }
 
         await using var composition = GatewayComposition.Create(config);
@@ -69,15 +91,45 @@ internal static class GatewayRunCommand
         }
         catch (IOException ex)
         {
-            await stderr.WriteLineAsync($"kt: cannot listen on {listen}: {ex.Message}").ConfigureAwait(false);
-            return 1;
+            var reason = CannotListenReason(listen, ex);
+            await stderr.WriteLineAsync($"kt: {reason}").ConfigureAwait(false);
+            return (KtExitCodes.CannotListen, reason);
         }
 
         var address = GatewayServer.BoundAddress(app);
+        if (instanceRecord is not null)
+        {
+            GatewayInstanceRecord.RecordListening(instanceRecord, address);
+        }
+
         await stdout.WriteLineAsync($"kt gateway '{config.Pack.Name}' listening on {address} ({config.Providers.Targets.Count} target(s), chain: {KtCommandLine.ChainText(config)})").ConfigureAwait(false);
         await stdout.FlushAsync(cancellationToken).ConfigureAwait(false);
         await app.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
         await app.DisposeAsync().ConfigureAwait(false);
-        return 0;
+        return (KtExitCodes.Success, null);
+    }
+
+    internal static string CannotListenReason(string listen, IOException ex)
+    {
+        var address = ListenAddress.Parse(listen);
+        for (Exception? e = ex; e is not null; e = e.InnerException)
+        {
+            if (e is SocketException { SocketErrorCode: SocketError.AddressAlreadyInUse } || e.GetType().Name == "AddressInUseException")
+            {
+                return $"Port {address.Port} on {address.Host} is already in use; listen on another port (--listen / -Listen) or stop the process that holds it.";
+            }
+
+            if (e is SocketException { SocketErrorCode: SocketError.AccessDenied })
+            {
+                return $"Listening on {address} is not permitted for this user; use a port above 1024 or 127.0.0.1.";
+            }
+
+            if (e is SocketException { SocketErrorCode: SocketError.AddressNotAvailable })
+            {
+                return $"{address.Host} is not an address of this machine; listen on 127.0.0.1, 0.0.0.0 or one of its own addresses.";
+            }
+        }
+
+        return $"Cannot listen on {address}: {ex.Message}";
     }
 }

@@ -1,12 +1,12 @@
 using System.CommandLine;
-using KeepTrusts.Gateway.Server;
+using KeepTrusts.Engine.Hosting;
 
 namespace KeepTrusts.Gateway.Cli;
 
 /// <summary>Options more than one kt command takes; each call makes a new instance (a symbol has one parent).</summary>
 internal static class KtOptions
 {
-    public static Option<string?> Listen() 
+    public static Option<string?> Listen()
     {
         var option = new Option<string?>("--listen")
         {
@@ -15,16 +15,9 @@ internal static class KtOptions
         };
         option.Validators.Add(result =>
         {
-            if (result.GetValueOrDefault<string?>() is { } value)
+            if (result.GetValueOrDefault<string?>() is { } value && !ListenAddress.TryParse(value, out _, out var error))
             {
-                try
-                {
-                    GatewayServer.ParseListen(value);
-                }
-                catch (ArgumentException ex)
-                {
-                    result.AddError(ex.Message);
-                }
+                result.AddError("--listen " + error);
             }
         });
         return option;
