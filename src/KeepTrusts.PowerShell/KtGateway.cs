@@ -13,8 +13,17 @@ public sealed class KtGateway
 
     public DateTimeOffset StartTime { get; init; }
 
-    /// <summary>Running or Stopped.</summary>
+    /// <summary>Starting, Running, Exited (ended without Stop-KtGateway: see ExitCode, ExitReason, LastLogLines) or Stopped.</summary>
     public string Status { get; init; } = "Running";
+
+    /// <summary>kt's exit code for an Exited gateway (null when it was killed before it could record one).</summary>
+    public int? ExitCode { get; init; }
+
+    /// <summary>Why an Exited gateway ended, in kt's words (for example the port it could not listen on).</summary>
+    public string? ExitReason { get; init; }
+
+    /// <summary>The last lines of an Exited gateway's log.</summary>
+    public string[] LastLogLines { get; init; } = [];
 
     /// <summary>The gateway's log file (kt writes it; it outlives the session).</summary>
     public string LogPath { get; init; } = string.Empty;

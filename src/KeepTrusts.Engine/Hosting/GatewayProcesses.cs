@@ -1,8 +1,6 @@
 using System.Diagnostics;
 using System.Net.Http;
 using System.Runtime.InteropServices;
-using System.Text.Json;
-using System.Text.RegularExpressions;
 
 namespace KeepTrusts.Engine.Hosting;
 
@@ -13,8 +11,6 @@ namespace KeepTrusts.Engine.Hosting;
 /// </summary>
 public static partial class GatewayProcesses
 {
-    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
-
     public static string DefaultStateDirectory
     {
         get
@@ -26,14 +22,19 @@ public static partial class GatewayProcesses
         }
     }
 
+    /// <summary>How long the record of a gateway that exited on its own stays listed (as Exited) before it is removed.</summary>
+    public static readonly TimeSpan ExitedRecordRetention = TimeSpan.FromDays(7);
+
     public static async Task<GatewayInstance> StartAsync(GatewayStartOptions options, Action<string>? onLogLine, CancellationToken cancellationToken)
     {
+        var listen = ListenAddress.Parse(options.Listen);
         var stateDirectory = options.StateDirectory ?? DefaultStateDirectory;
         Directory.CreateDirectory(stateDirectory);
         var id = "kt-" + Guid.NewGuid().ToString("N")[..8];
         var logPath = Path.Combine(stateDirectory, id + ".log");
-        var info = CreateStartInfo(options.KtPath);
-        foreach (var arg in new[] { "gateway", "run", "--listen", options.Listen, "--policy-config", options.PolicyConfig, "--log-file", logPath })
+        var recordPath = RecordPath(stateDirectory, id);
+        var info = GatewayLauncher.CreateStartInfo(options.KtPath);
+        foreach (var arg in new[] { "gateway", "run", "--listen", listen.ToString(), "--policy-config", options.PolicyConfig, "--log-file", logPath, "--instance-record", recordPath })
         {
             info.ArgumentList.Add(arg);
         }
@@ -43,57 +44,73 @@ public static partial class GatewayProcesses
             info.Environment[name] = value;
         }
 
-        using var process = Process.Start(info) ?? throw new GatewayStartException($"could not start '{info.FileName}'");
+        var started = DateTimeOffset.Now;
+        // The record exists before kt does: kt fills in the URL it bound, and its exit code if it ends.
+        GatewayInstanceRecord.Write(recordPath, new GatewayInstance(id, string.Empty, 0, options.PolicyConfig, started, logPath) { Status = "Starting" });
+        using var process = Process.Start(info) ?? throw new GatewayStartException(GatewayStartFailure.Exited, $"Could not start '{info.FileName}'.");
         process.OutputDataReceived += static (_, _) => { };
         process.ErrorDataReceived += static (_, _) => { };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var started = DateTimeOffset.Now;
         var deadline = DateTime.UtcNow + options.ReadyTimeout;
         using var tail = new LogTail(logPath);
-        string? url = null;
-        while (DateTime.UtcNow < deadline)
+        try
         {
-            foreach (var line in tail.ReadNewLines())
-            {
-                onLogLine?.Invoke(line);
-                if (url is null && ListeningLine().Match(line) is { Success: true } match)
-                {
-                    url = match.Groups[1].Value;
-                }
-            }
-
-            if (process.HasExited)
+            while (DateTime.UtcNow < deadline)
             {
                 foreach (var line in tail.ReadNewLines())
                 {
                     onLogLine?.Invoke(line);
                 }
 
-                throw new GatewayStartException($"kt exited with code {process.ExitCode} before it was ready:{System.Environment.NewLine}{tail.LastLines(20)}");
+                if (process.HasExited)
+                {
+                    foreach (var line in tail.ReadNewLines())
+                    {
+                        onLogLine?.Invoke(line);
+                    }
+
+                    throw ExitedBeforeReady(process.ExitCode, GatewayInstanceRecord.TryRead(recordPath)?.ExitReason, tail.LastLines(20));
+                }
+
+                var record = GatewayInstanceRecord.TryRead(recordPath);
+                if (record is { Url.Length: > 0 } && await IsReadyAsync(record.Url, cancellationToken).ConfigureAwait(false))
+                {
+                    var instance = record with { ProcessId = process.Id, StartTime = started, Status = "Running" };
+                    GatewayInstanceRecord.Write(recordPath, instance);
+                    return instance;
+                }
+
+                cancellationToken.ThrowIfCancellationRequested();
+                await Task.Delay(100, cancellationToken).ConfigureAwait(false);
             }
 
-            if (url is not null && await IsReadyAsync(url, cancellationToken).ConfigureAwait(false))
-            {
-                var instance = new GatewayInstance(id, url, process.Id, options.PolicyConfig, started, logPath);
-                await File.WriteAllTextAsync(RecordPath(stateDirectory, id), JsonSerializer.Serialize(instance, Json), cancellationToken).ConfigureAwait(false);
-                return instance;
-            }
-
-            if (cancellationToken.IsCancellationRequested)
+            throw new GatewayStartException(GatewayStartFailure.NotReady,
+                $"kt did not answer /readyz within {options.ReadyTimeout.TotalSeconds:0} s; raise -TimeoutSeconds or read the log at {logPath}.", tail.LastLines(20));
+        }
+        catch
+        {
+            if (!process.HasExited)
             {
                 Terminate(process.Id);
-                cancellationToken.ThrowIfCancellationRequested();
             }
 
-            await Task.Delay(100, CancellationToken.None).ConfigureAwait(false);
+            TryDelete(recordPath);
+            throw;
         }
-
-        Terminate(process.Id);
-        throw new GatewayStartException($"kt did not answer /readyz within {options.ReadyTimeout.TotalSeconds:0} s:{System.Environment.NewLine}{tail.LastLines(20)}");
     }
 
-    /// <summary>The recorded instances whose process is still alive; records of dead ones are removed.</summary>
+    private static GatewayStartException ExitedBeforeReady(int exitCode, string? reason, string logTail) => exitCode switch
+    {
+        KtExitCodes.CannotListen => new(GatewayStartFailure.CannotListen, reason ?? "kt could not listen on the requested address.", logTail),
+        KtExitCodes.InvalidInput => new(GatewayStartFailure.InvalidConfig, reason ?? "The policy config has errors; the gateway did not start.", logTail),
+        _ => new(GatewayStartFailure.Exited, reason ?? $"kt exited with code {exitCode} before it was ready.", logTail),
+    };
+
+    /// <summary>
+    /// The recorded instances: Running while their process lives, Exited (with exit code and last log lines) when it ended
+    /// without Stop-KtGateway. Exited records stay listed until Stop-KtGateway removes them or <see cref="ExitedRecordRetention"/> passes.
+    /// </summary>
     public static IReadOnlyList<GatewayInstance> List(string? stateDirectory = null)
     {
         var directory = stateDirectory ?? DefaultStateDirectory;
@@ -105,49 +122,74 @@ public static partial class GatewayProcesses
         var instances = new List<GatewayInstance>();
         foreach (var file in Directory.GetFiles(directory, "kt-*.json"))
         {
-            GatewayInstance? instance;
-            try
-            {
-                instance = JsonSerializer.Deserialize<GatewayInstance>(File.ReadAllText(file));
-            }
-            catch (Exception ex) when (ex is JsonException or IOException)
+            var instance = GatewayInstanceRecord.TryRead(file);
+            if (instance is null)
             {
                 continue;
             }
 
-            if (instance is not null && IsAlive(instance))
+            if (instance.ProcessId != 0 && IsAlive(instance))
             {
                 instances.Add(instance);
             }
-            else
+            else if (instance.Status == "Starting" && instance.ProcessId == 0 && DateTimeOffset.Now - instance.StartTime < TimeSpan.FromMinutes(10))
+            {
+                // Start-KtGateway is between writing the record and starting kt.
+                instances.Add(instance);
+            }
+            else if (DateTimeOffset.Now - instance.StartTime > ExitedRecordRetention)
             {
                 TryDelete(file);
+            }
+            else
+            {
+                instances.Add(instance with { Status = "Exited", LastLogLines = LastLogLines(instance.LogPath, 10) });
             }
         }
 
         return instances.OrderBy(i => i.StartTime).ToList();
     }
 
-    /// <summary>Stops an instance gracefully (SIGTERM: in-flight requests drain), killing it after <paramref name="timeout"/>.</summary>
-    public static async Task<GatewayInstance> StopAsync(GatewayInstance instance, TimeSpan timeout, string? stateDirectory = null)
+    private static IReadOnlyList<string> LastLogLines(string logPath, int count)
     {
-        if (IsAlive(instance))
+        using var tail = new LogTail(logPath);
+        foreach (var _ in tail.ReadNewLines())
+        {
+        }
+
+        return tail.LastLines(count).Split(System.Environment.NewLine, StringSplitOptions.RemoveEmptyEntries);
+    }
+
+    /// <summary>
+    /// Stops an instance gracefully (SIGTERM: in-flight requests drain), killing it after <paramref name="timeout"/>; an
+    /// Exited instance just loses its record. Cancelling stops the wait only: the gateway still drains and exits.
+    /// </summary>
+    public static async Task<GatewayInstance> StopAsync(GatewayInstance instance, TimeSpan timeout, string? stateDirectory = null, CancellationToken cancellationToken = default)
+    {
+        var recordPath = RecordPath(stateDirectory ?? Path.GetDirectoryName(instance.LogPath) ?? DefaultStateDirectory, instance.Id);
+        if (instance.ProcessId != 0 && instance.Status != "Exited" && IsAlive(instance))
         {
             using var process = Process.GetProcessById(instance.ProcessId);
             Terminate(instance.ProcessId);
-            using var wait = new CancellationTokenSource(timeout);
+            using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            wait.CancelAfter(timeout);
             try
             {
                 await process.WaitForExitAsync(wait.Token).ConfigureAwait(false);
             }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                TryDelete(recordPath);
+                throw;
+            }
             catch (OperationCanceledException)
             {
                 process.Kill(entireProcessTree: true);
-                await process.WaitForExitAsync().ConfigureAwait(false);
+                await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
             }
         }
 
-        TryDelete(RecordPath(stateDirectory ?? DefaultStateDirectory, instance.Id));
+        TryDelete(recordPath);
         return instance with { Status = "Stopped" };
     }
 
@@ -168,43 +210,6 @@ public static partial class GatewayProcesses
         catch (ArgumentException)
         {
         }
-    }
-
-    private static ProcessStartInfo CreateStartInfo(string ktPath)
-    {
-        if (!File.Exists(ktPath))
-        {
-            throw new GatewayStartException($"the gateway host was not found at '{ktPath}'; rebuild the module (dotnet build) so out/KeepTrusts/gateway/kt.dll exists");
-        }
-
-        var dotnet = FindDotnet() ?? throw new GatewayStartException("the 'dotnet' host was not found (set DOTNET_ROOT or put dotnet on PATH); kt needs the ASP.NET Core runtime 8.0 or later");
-        // kt logs to its own file; its standard streams are redirected (and drained) so it never holds the caller's
-        // console or pipes open — a test runner or a CI step waiting for EOF would otherwise wait for the gateway.
-        var info = new ProcessStartInfo(dotnet)
-        {
-            UseShellExecute = false,
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            CreateNoWindow = true,
-            WorkingDirectory = Path.GetDirectoryName(ktPath)!,
-        };
-        info.ArgumentList.Add(ktPath);
-        return info;
-    }
-
-    private static string? FindDotnet()
-    {
-        var name = RuntimeInformation.IsOSPlatform(OSPlatform.Windows) ? "dotnet.exe" : "dotnet";
-        if (System.Environment.ProcessPath is { } self && Path.GetFileName(self) == name)
-        {
-            return self;
-        }
-
-        var roots = new[] { System.Environment.GetEnvironmentVariable("DOTNET_ROOT") }
-            .Concat((System.Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(Path.PathSeparator))
-            .Append(Path.GetDirectoryName(typeof(object).Assembly.Location) is { } runtime ? Path.GetFullPath(Path.Combine(runtime, "..", "..", "..")) : null);
-        return roots.Where(r => !string.IsNullOrEmpty(r)).Select(r => Path.Combine(r!, name)).FirstOrDefault(File.Exists);
     }
 
     private static bool IsAlive(GatewayInstance instance)
@@ -250,7 +255,4 @@ public static partial class GatewayProcesses
 
     [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
     private static partial int SendSignal(int pid, int signal);
-
-    [GeneratedRegex(@"listening on (http://\S+)")]
-    private static partial Regex ListeningLine();
 }

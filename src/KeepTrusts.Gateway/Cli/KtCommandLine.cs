@@ -1,49 +1,104 @@
+using System.CommandLine;
+using System.CommandLine.Help;
+using System.CommandLine.Invocation;
 using System.Net;
 using System.Reflection;
 using KeepTrusts.Engine.Configuration;
-using KeepTrusts.Engine.Gateway;
 using KeepTrusts.Gateway.Server;
 
 namespace KeepTrusts.Gateway.Cli;
 
 /// <summary>
-/// The kt command line: <c>gateway run</c>, <c>config validate</c>, <c>audit verify</c>, <c>quickstart</c>.
-/// Exit codes: 0 success, 1 invalid input (config or audit chain), 2 usage error.
+/// The kt command line (System.CommandLine): every command is one file with a <c>Create()</c> and one line in
+/// <see cref="Commands"/>. Exit codes: 0 success, 1 invalid input (config, audit chain, cannot listen), 2 usage error.
 /// </summary>
 public static class KtCommandLine
 {
-    private const string Usage = """
-        kt — the KeepTrusts gateway
+    /// <summary>Every kt command, by the group it sits under ("" = top level). Adding a command = one line here.</summary>
+    private static IEnumerable<(string Group, Command Command)> Commands() =>
+    [
+        ("gateway", GatewayRunCommand.Create()),
+        ("config", ConfigValidateCommand.Create()),
+        ("audit", AuditVerifyCommand.Create()),
+        ("", QuickstartCommand.Create()),
+        ("", CompletionCommand.Create()),
+    ];
 
-        Usage:
-          kt gateway run [--listen <host:port>] [--policy-config <file>] [--log-format text|json] [--log-file <path>] [--quiet]
-          kt config validate <file>
-          kt audit verify <dir>
-          kt quickstart [--listen <host:port>] [--once]
-          kt --version
+    /// <summary>What <c>kt &lt;group&gt; --help</c> says about each command group.</summary>
+    private static readonly Dictionary<string, string> GroupDescriptions = new(StringComparer.Ordinal)
+    {
+        ["gateway"] = "Run the policy gateway (an OpenAI-compatible proxy with the policy chain).",
+        ["config"] = "Work with policy config files.",
+        ["audit"] = "Work with the tamper-evident audit log.",
+    };
 
-        Environment: KT_LISTEN and KT_POLICY_CONFIG stand in for --listen and --policy-config (containers, services).
-        Defaults: --listen 127.0.0.1:8080, --policy-config ./policy-config.yaml.
-        """;
+    public const int UsageErrorExitCode = 2;
 
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken = default)
     {
-        try
+        var parseResult = BuildRoot().Parse(args);
+        var configuration = new InvocationConfiguration
         {
-            return args switch
-            {
-                ["gateway", "run", .. var rest] => await GatewayRunAsync(Options.Parse(rest), stdout, stderr, cancellationToken).ConfigureAwait(false),
-                ["config", "validate", var file] => ConfigValidate(file, stdout),
-                ["audit", "verify", var dir] => AuditCommands.Verify(dir, stdout),
-                ["quickstart", .. var rest] => await Quickstart.RunAsync(Options.Parse(rest), stdout, stderr, cancellationToken).ConfigureAwait(false),
-                ["--version"] or ["version"] => Version(stdout),
-                ["--help"] or ["-h"] or ["help"] or [] => Help(stdout),
-                _ => UsageError(stderr, $"unknown command: kt {string.Join(' ', args)}"),
-            };
+            Output = stdout,
+            Error = stderr,
+            // The gateway's host handles SIGTERM/Ctrl+C itself (graceful drain); the parser must not race it.
+            ProcessTerminationTimeout = null,
+        };
+        var exitCode = await parseResult.InvokeAsync(configuration, cancellationToken).ConfigureAwait(false);
+        return parseResult.Action is ParseErrorAction ? UsageErrorExitCode : exitCode;
+    }
+
+    /// <summary>The command tree; public so tests and completion can walk it.</summary>
+    public static RootCommand BuildRoot()
+    {
+        var root = new RootCommand("kt — the KeepTrusts gateway. Environment: KT_LISTEN and KT_POLICY_CONFIG stand in for --listen and --policy-config (containers, services).");
+        foreach (var option in root.Options.OfType<VersionOption>())
+        {
+            option.Action = new PrintVersionAction();
         }
-        catch (UsageException ex)
+
+        foreach (var (group, command) in Commands())
         {
-            return UsageError(stderr, ex.Message);
+            ParentOf(root, group).Subcommands.Add(command);
+        }
+
+        ShowHelpWhenNoSubcommand(root);
+        return root;
+    }
+
+    private static Command ParentOf(RootCommand root, string group)
+    {
+        if (group.Length == 0)
+        {
+            return root;
+        }
+
+        var parent = root.Subcommands.FirstOrDefault(c => c.Name == group);
+        if (parent is null)
+        {
+            parent = new Command(group, GroupDescriptions.GetValueOrDefault(group, string.Empty));
+            root.Subcommands.Add(parent);
+        }
+
+        return parent;
+    }
+
+    /// <summary>`kt` and `kt gateway` alone print their help (exit 0 for kt, 2 for a group missing its subcommand).</summary>
+    private static void ShowHelpWhenNoSubcommand(Command command)
+    {
+        if (command.Action is null && command.Subcommands.Count > 0)
+        {
+            var isRoot = command is RootCommand;
+            command.SetAction(parseResult =>
+            {
+                new HelpAction().Invoke(parseResult);
+                return isRoot ? 0 : UsageErrorExitCode;
+            });
+        }
+
+        foreach (var subcommand in command.Subcommands)
+        {
+            ShowHelpWhenNoSubcommand(subcommand);
         }
     }
 
@@ -65,55 +120,6 @@ public static class KtCommandLine
         return result.Config;
     }
 
-    private static async Task<int> GatewayRunAsync(Options options, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
-    {
-        if (options.LogFile is { } logFile)
-        {
-            // Start-KtGateway runs kt detached: everything kt prints goes to this file, which outlives the session.
-            var writer = new StreamWriter(new FileStream(logFile, FileMode.Append, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete)) { AutoFlush = true };
-            var synchronized = TextWriter.Synchronized(writer);
-            Console.SetOut(synchronized);
-            Console.SetError(synchronized);
-            stdout = synchronized;
-            stderr = synchronized;
-        }
-
-        var configPath = options.PolicyConfig ?? Environment.GetEnvironmentVariable("KT_POLICY_CONFIG") ?? "policy-config.yaml";
-        var listen = options.Listen ?? Environment.GetEnvironmentVariable("KT_LISTEN") ?? GatewayServer.DefaultListen;
-        var config = LoadConfig(configPath, stderr);
-        if (config is null)
-        {
-            return 1;
-        }
-
-        await using var composition = GatewayComposition.Create(config);
-        var app = GatewayServer.Build(new GatewayServerOptions
-        {
-            Config = config,
-            Listen = listen,
-            Composition = composition,
-            JsonLogs = options.LogFormat == "json",
-            Quiet = options.Quiet,
-        });
-        WarnIfExposed(listen, config, stderr);
-        try
-        {
-            await app.StartAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (IOException ex)
-        {
-            await stderr.WriteLineAsync($"kt: cannot listen on {listen}: {ex.Message}").ConfigureAwait(false);
-            return 1;
-        }
-
-        var address = GatewayServer.BoundAddress(app);
-        await stdout.WriteLineAsync($"kt gateway '{config.Pack.Name}' listening on {address} ({config.Providers.Targets.Count} target(s), chain: {ChainText(config)})").ConfigureAwait(false);
-        await stdout.FlushAsync(cancellationToken).ConfigureAwait(false);
-        await app.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
-        await app.DisposeAsync().ConfigureAwait(false);
-        return 0;
-    }
-
     internal static string ChainText(PolicyConfig config) =>
         config.Policies.Chain.Count == 0 ? "none" : string.Join(" -> ", config.Policies.Chain);
 
@@ -128,95 +134,19 @@ public static class KtCommandLine
         }
     }
 
-    private static int ConfigValidate(string file, TextWriter stdout)
-    {
-        var result = PolicyConfigLoader.Load(file);
-        foreach (var diagnostic in result.Diagnostics)
-        {
-            stdout.WriteLine(diagnostic.ToString());
-        }
-
-        stdout.WriteLine(result.IsValid
-            ? $"{file}: valid ({result.Warnings.Count()} warning(s))"
-            : $"{file}: {result.Errors.Count()} error(s), {result.Warnings.Count()} warning(s)");
-        return result.IsValid ? 0 : 1;
-    }
-
-    private static int Version(TextWriter stdout)
+    internal static string VersionText()
     {
         var version = typeof(KtCommandLine).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
-        stdout.WriteLine($"kt {version.Split('+')[0]}");
-        return 0;
+        return $"kt {version.Split('+')[0]}";
     }
 
-    private static int Help(TextWriter stdout)
+    /// <summary>`kt --version` prints "kt 1.2.3" (without the build's commit suffix).</summary>
+    private sealed class PrintVersionAction : SynchronousCommandLineAction
     {
-        stdout.WriteLine(Usage);
-        return 0;
-    }
-
-    private static int UsageError(TextWriter stderr, string message)
-    {
-        stderr.WriteLine($"kt: {message}");
-        stderr.WriteLine(Usage);
-        return 2;
-    }
-
-    /// <summary>The options shared by the server commands.</summary>
-    internal sealed record Options(string? Listen, string? PolicyConfig, string LogFormat, bool Quiet, bool Once, string? LogFile)
-    {
-        public static Options Parse(string[] args)
+        public override int Invoke(ParseResult parseResult)
         {
-            string? listen = null, config = null, logFormat = "text", logFile = null;
-            bool quiet = false, once = false;
-            for (var i = 0; i < args.Length; i++)
-            {
-                string Value() => i + 1 < args.Length ? args[++i] : throw new UsageException($"{args[i]} needs a value");
-                switch (args[i])
-                {
-                    case "--listen":
-                        listen = Value();
-                        break;
-                    case "--policy-config":
-                        config = Value();
-                        break;
-                    case "--log-format":
-                        logFormat = Value();
-                        if (logFormat is not ("text" or "json"))
-                        {
-                            throw new UsageException("--log-format is text or json");
-                        }
-
-                        break;
-                    case "--log-file":
-                        logFile = Value();
-                        break;
-                    case "--quiet":
-                        quiet = true;
-                        break;
-                    case "--once":
-                        once = true;
-                        break;
-                    default:
-                        throw new UsageException($"unknown option '{args[i]}'");
-                }
-            }
-
-            if (listen is not null)
-            {
-                try
-                {
-                    GatewayServer.ParseListen(listen);
-                }
-                catch (ArgumentException ex)
-                {
-                    throw new UsageException(ex.Message);
-                }
-            }
-
-            return new Options(listen, config, logFormat!, quiet, once, logFile);
+            parseResult.InvocationConfiguration.Output.WriteLine(VersionText());
+            return 0;
         }
     }
-
-    internal sealed class UsageException(string message) : Exception(message);
 }

@@ -13,9 +13,9 @@ namespace KeepTrusts.Gateway.Cli;
 /// </summary>
 internal static class Quickstart
 {
-    public static async Task<int> RunAsync(KtCommandLine.Options options, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(string? listenOption, string? configOption, bool once, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
     {
-        var configPath = options.PolicyConfig ?? FindExample();
+        var configPath = configOption ?? FindExample();
         if (configPath is null)
         {
             await stderr.WriteLineAsync("kt quickstart: examples/quickstart-echo.yaml not found; run it from the repository root or pass --policy-config.").ConfigureAwait(false);
@@ -28,7 +28,7 @@ internal static class Quickstart
             return 1;
         }
 
-        var listen = options.Listen ?? GatewayServer.DefaultListen;
+        var listen = listenOption ?? GatewayServer.DefaultListen;
         await using var composition = GatewayComposition.Create(config);
         await using var app = GatewayServer.Build(new GatewayServerOptions
         {
@@ -71,7 +71,7 @@ internal static class Quickstart
               Metrics: {{url}}/metrics   Readiness: {{url}}/readyz
             """).ConfigureAwait(false);
 
-        if (!options.Once)
+        if (!once)
         {
             await stdout.WriteLineAsync("Serving until Ctrl+C.").ConfigureAwait(false);
             await app.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);

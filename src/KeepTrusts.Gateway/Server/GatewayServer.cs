@@ -3,6 +3,7 @@ using System.Text.Json;
 using KeepTrusts.Engine.Audit;
 using KeepTrusts.Engine.Configuration;
 using KeepTrusts.Engine.Gateway;
+using KeepTrusts.Engine.Hosting;
 using KeepTrusts.Engine.Policies;
 using KeepTrusts.Engine.Upstreams;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -20,7 +21,7 @@ namespace KeepTrusts.Gateway.Server;
 /// </summary>
 public static class GatewayServer
 {
-    public const string DefaultListen = "127.0.0.1:8080";
+    public const string DefaultListen = ListenAddress.Default;
 
     /// <summary>Builds (does not start) the server for a validated config.</summary>
     public static WebApplication Build(GatewayServerOptions options)
@@ -92,29 +93,11 @@ public static class GatewayServer
     public static string BoundAddress(WebApplication app) =>
         app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
 
+    /// <summary>The one listen grammar (<see cref="ListenAddress"/>); throws ArgumentException with a one-sentence fix.</summary>
     public static (IPAddress Host, int Port) ParseListen(string listen)
     {
-        var text = listen.Trim();
-        if (text.StartsWith("http://", StringComparison.OrdinalIgnoreCase))
-        {
-            text = text["http://".Length..].TrimEnd('/');
-        }
-
-        var colon = text.LastIndexOf(':');
-        if (colon <= 0 || !int.TryParse(text[(colon + 1)..], out var port) || port is < 0 or > 65535)
-        {
-            throw new ArgumentException($"--listen '{listen}' is not host:port (for example 127.0.0.1:8080 or 0.0.0.0:8080)");
-        }
-
-        var hostText = text[..colon].Trim('[', ']');
-        var host = hostText switch
-        {
-            "localhost" => IPAddress.Loopback,
-            "*" or "+" => IPAddress.Any,
-            _ when IPAddress.TryParse(hostText, out var address) => address,
-            _ => throw new ArgumentException($"--listen host '{hostText}' is not an IP address (use 127.0.0.1, 0.0.0.0, :: or localhost)"),
-        };
-        return (host, port);
+        var address = ListenAddress.Parse(listen);
+        return (address.Host, address.Port);
     }
 
     private static void MapRoutes(WebApplication app, PrometheusGatewayMetrics metrics)

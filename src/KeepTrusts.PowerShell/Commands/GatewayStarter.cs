@@ -35,7 +35,7 @@ internal static class GatewayStarter
                 onLine(line);
             }
 
-            if (!GatewayProcesses.List().Any(g => g.Id == gateway.Id))
+            if (!GatewayProcesses.List().Any(g => g.Id == gateway.Id && g.Status == "Running"))
             {
                 return false;
             }
@@ -53,5 +53,22 @@ internal static class GatewayStarter
         return true;
     }
 
-    public static bool IsStartFailure(Exception ex) => ex is GatewayStartException;
+    /// <summary>The error record parts for a start failure; null when <paramref name="ex"/> is not one.</summary>
+    public static GatewayStartError? Describe(Exception ex) => ex is GatewayStartException start
+        ? start.Failure switch
+        {
+            GatewayStartFailure.CannotListen => new("KtPortInUse", System.Management.Automation.ErrorCategory.ResourceUnavailable, start.Message,
+                "Pass another -Listen (a port such as 8081, or 127.0.0.1:0 for any free port), or stop the process that holds the port.", Lines(start.LogTail)),
+            GatewayStartFailure.InvalidConfig => new("PolicyConfigInvalid", System.Management.Automation.ErrorCategory.InvalidData, start.Message,
+                "Run Test-KtPolicyConfig on the file to see each problem.", Lines(start.LogTail)),
+            GatewayStartFailure.RuntimeMissing => new("KtGatewayRuntimeMissing", System.Management.Automation.ErrorCategory.NotInstalled, start.Message,
+                "Install what the message names, then run Start-KtGateway again.", Lines(start.LogTail)),
+            GatewayStartFailure.NotReady => new("KtGatewayNotReady", System.Management.Automation.ErrorCategory.OperationTimeout, start.Message,
+                "Run with -Verbose to see the gateway's log, or raise -TimeoutSeconds.", Lines(start.LogTail)),
+            _ => new("KtGatewayExited", System.Management.Automation.ErrorCategory.OpenError, start.Message,
+                "Run with -Verbose to see the gateway's last log lines.", Lines(start.LogTail)),
+        }
+        : null;
+
+    private static string[] Lines(string text) => text.Split(["\r\n", "\n"], StringSplitOptions.RemoveEmptyEntries);
 }

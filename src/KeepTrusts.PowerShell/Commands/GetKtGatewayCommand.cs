@@ -2,7 +2,7 @@ using System.Management.Automation;
 
 namespace KeepTrusts.PowerShell.Commands;
 
-/// <summary>Lists the kt gateways started with Start-KtGateway that are still running.</summary>
+/// <summary>Lists the kt gateways started with Start-KtGateway: running ones, and ones that exited on their own (Exited, with exit code and last log lines).</summary>
 [Cmdlet(VerbsCommon.Get, "KtGateway")]
 [OutputType(typeof(KtGateway))]
 public sealed class GetKtGatewayCommand : KtCmdlet
@@ -14,6 +14,13 @@ public sealed class GetKtGatewayCommand : KtCmdlet
     protected override void ProcessRecord()
     {
         var gateways = GatewayMapping.List();
+        foreach (var exited in gateways.Where(g => g.Status == "Exited"))
+        {
+            WriteWarning($"Gateway {exited.Id} exited with code {exited.ExitCode?.ToString() ?? "unknown (killed)"}" +
+                (exited.ExitReason is { } reason ? $": {reason}" : $"; last log line: {exited.LastLogLines.LastOrDefault() ?? "(none)"}") +
+                $" Stop-KtGateway -Id {exited.Id} removes it from the list.");
+        }
+
         if (Id is null)
         {
             WriteObject(gateways, enumerateCollection: true);
@@ -26,7 +33,7 @@ public sealed class GetKtGatewayCommand : KtCmdlet
             var matches = gateways.Where(g => pattern.IsMatch(g.Id)).ToList();
             if (matches.Count == 0 && !WildcardPattern.ContainsWildcardCharacters(id))
             {
-                WriteError("GatewayNotFound", ErrorCategory.ObjectNotFound, id, $"No running KeepTrusts gateway has id '{id}'.", "Run Get-KtGateway to list the running ones.");
+                WriteError("GatewayNotFound", ErrorCategory.ObjectNotFound, id, $"No KeepTrusts gateway has id '{id}'.", "Run Get-KtGateway to list the running ones.");
             }
 
             WriteObject(matches, enumerateCollection: true);

@@ -15,9 +15,9 @@ public sealed class StartKtGatewayCommand : KtCmdlet
     [ValidateNotNullOrEmpty]
     public string PolicyConfig { get; set; } = string.Empty;
 
-    /// <summary>host:port to listen on; default 127.0.0.1:8080.</summary>
+    /// <summary>Port, host:port or http://host:port (the same grammar as kt --listen); default 127.0.0.1:8080.</summary>
     [Parameter(Position = 1)]
-    [ValidatePattern(@"^(\[[0-9a-fA-F:]+\]|[^:\s]+):\d{1,5}$")]
+    [ValidateNotNullOrEmpty]
     public string Listen { get; set; } = "127.0.0.1:8080";
 
     /// <summary>Leave the gateway running in the background and return it.</summary>
@@ -30,6 +30,11 @@ public sealed class StartKtGatewayCommand : KtCmdlet
 
     protected override void ProcessRecord()
     {
+        if (GatewayMapping.ListenError(Listen) is { } listenError)
+        {
+            ThrowTerminating("KtInvalidListenAddress", ErrorCategory.InvalidArgument, Listen, "-Listen " + listenError);
+        }
+
         var path = SessionState.Path.GetUnresolvedProviderPathFromPSPath(PolicyConfig);
         var validation = ConfigValidation.Validate(path);
         foreach (var warning in validation.Warnings)
@@ -58,10 +63,15 @@ public sealed class StartKtGatewayCommand : KtCmdlet
         {
             return;
         }
-        catch (Exception ex) when (GatewayStarter.IsStartFailure(ex))
+        catch (Exception ex) when (GatewayStarter.Describe(ex) is { } failure)
         {
-            ThrowTerminating("GatewayStartFailed", ErrorCategory.OpenError, path, ex.Message,
-                "Read the gateway log above; a port in use needs another -Listen, a missing runtime needs the ASP.NET Core runtime 8.0 or later.", ex);
+            // One sentence in the message; the gateway's last log lines go to -Verbose (and stay on the exception).
+            foreach (var line in failure.LogTail)
+            {
+                WriteVerbose(line);
+            }
+
+            ThrowTerminating(failure.ErrorId, failure.Category, failure.ErrorId == "KtPortInUse" ? Listen : path, failure.Message, failure.RecommendedAction, ex);
             return;
         }
 
@@ -85,8 +95,9 @@ public sealed class StartKtGatewayCommand : KtCmdlet
         }
         finally
         {
-            // Graceful: in-flight requests drain.
-            var stopped = GatewayMapping.StopAsync(gateway, TimeSpan.FromSeconds(30)).GetAwaiter().GetResult();
+            // Graceful: in-flight requests drain. This is the clean-up Ctrl+C asked for, so it must not be cancelled by
+            // that same Ctrl+C (StopToken is already set); it is bounded by the 30 s drain instead.
+            var stopped = Task.Run(() => GatewayMapping.StopAsync(gateway, TimeSpan.FromSeconds(30))).GetAwaiter().GetResult();
             Host.UI.WriteLine($"KeepTrusts gateway {stopped.Id} stopped");
         }
     }

@@ -33,8 +33,20 @@ public sealed class StopKtGatewayCommand : KtCmdlet
                 continue;
             }
 
-            WriteVerbose($"Stopping {gateway.Id} (pid {gateway.ProcessId}); in-flight requests get up to {TimeoutSeconds} s");
-            var stopped = GatewayMapping.StopAsync(gateway, TimeSpan.FromSeconds(TimeoutSeconds)).GetAwaiter().GetResult();
+            WriteVerbose(gateway.Status == "Exited"
+                ? $"{gateway.Id} already exited (code {gateway.ExitCode?.ToString() ?? "unknown"}); removing its record"
+                : $"Stopping {gateway.Id} (pid {gateway.ProcessId}); in-flight requests get up to {TimeoutSeconds} s");
+            KtGateway stopped;
+            try
+            {
+                stopped = RunOnPipeline(token => GatewayMapping.StopAsync(gateway, TimeSpan.FromSeconds(TimeoutSeconds), token));
+            }
+            catch (OperationCanceledException)
+            {
+                // Ctrl+C: the gateway already has its SIGTERM and finishes draining on its own.
+                return;
+            }
+
             if (PassThru)
             {
                 WriteObject(stopped);

@@ -67,4 +67,66 @@ public sealed class GatewayCmdletTests(ModuleFixture module)
         Assert.Equal("GatewayNotFound,KeepTrusts.PowerShell.Commands.StopKtGatewayCommand", error.FullyQualifiedErrorId);
         Assert.Equal(ErrorCategory.ObjectNotFound, error.CategoryInfo.Category);
     }
+
+    [Fact]
+    public void Start_KtGateway_rejects_a_bad_listen_address_naming_the_grammar()
+    {
+        var error = module.InvokeExpectingTerminatingError("Start-KtGateway -PolicyConfig $args[0] -Listen 'localhost' -PassThru", Path.Combine(RepoPaths.Examples, "quickstart-echo.yaml"));
+
+        Assert.Equal("KtInvalidListenAddress,KeepTrusts.PowerShell.Commands.StartKtGatewayCommand", error.FullyQualifiedErrorId);
+        Assert.Equal("-Listen 'localhost' is not a listen address: use a port (8080), host:port (127.0.0.1:8080, 0.0.0.0:8080, [::1]:8080) or http://host:port.", error.Exception.Message);
+    }
+
+    [Fact]
+    public void A_port_in_use_is_KtPortInUse_with_one_sentence_and_the_log_in_verbose()
+    {
+        var config = Path.Combine(RepoPaths.Examples, "quickstart-echo.yaml");
+        var (started, errors) = module.Invoke("Start-KtGateway -PolicyConfig $args[0] -Listen http://127.0.0.1:0 -PassThru", config);
+        Assert.Empty(errors);
+        var gateway = Assert.Single(started);
+        var id = (string)gateway.Properties["Id"].Value;
+        var port = new Uri((string)gateway.Properties["Url"].Value).Port;
+        try
+        {
+            var (output, _) = module.Invoke(
+                "try { Start-KtGateway -PolicyConfig $args[0] -Listen $args[1] -PassThru -Verbose 4>&1 } catch { ,$PSItem }", config, port.ToString());
+
+            var error = output.Select(o => o.BaseObject).OfType<ErrorRecord>().Single();
+            Assert.Equal("KtPortInUse,KeepTrusts.PowerShell.Commands.StartKtGatewayCommand", error.FullyQualifiedErrorId);
+            Assert.Equal(ErrorCategory.ResourceUnavailable, error.CategoryInfo.Category);
+            Assert.Equal($"Port {port} on 127.0.0.1 is already in use; listen on another port (--listen / -Listen) or stop the process that holds it.", error.Exception.Message);
+            Assert.DoesNotContain("   at ", error.Exception.Message);
+            Assert.Contains(output.Select(o => o.BaseObject).OfType<VerboseRecord>(), v => v.Message.Contains("already in use"));
+        }
+        finally
+        {
+            module.Invoke("Stop-KtGateway -Id $args[0] -Confirm:$false", id);
+        }
+    }
+
+    [Fact]
+    public async Task Get_KtGateway_shows_a_crashed_gateway_as_exited_with_a_warning()
+    {
+        var (started, _) = module.Invoke("Start-KtGateway -PolicyConfig $args[0] -Listen 127.0.0.1:0 -PassThru", Path.Combine(RepoPaths.Examples, "quickstart-echo.yaml"));
+        var gateway = Assert.Single(started);
+        var id = (string)gateway.Properties["Id"].Value;
+        using (var process = System.Diagnostics.Process.GetProcessById((int)gateway.Properties["ProcessId"].Value))
+        {
+            process.Kill();
+            await process.WaitForExitAsync();
+        }
+
+        var (listed, _) = module.Invoke("Get-KtGateway -Id $args[0] -WarningVariable w -WarningAction SilentlyContinue; $w", id);
+
+        var exited = Assert.Single(listed, o => o.BaseObject is not WarningRecord);
+        Assert.Equal("Exited", exited.Properties["Status"].Value);
+        Assert.Null(exited.Properties["ExitCode"].Value);
+        Assert.NotEmpty((string[])exited.Properties["LastLogLines"].Value);
+        Assert.Contains(listed.Select(o => o.BaseObject).OfType<WarningRecord>(), w => w.Message.Contains($"Gateway {id} exited"));
+
+        var (_, stopErrors) = module.Invoke("Stop-KtGateway -Id $args[0] -Confirm:$false", id);
+        Assert.Empty(stopErrors);
+        var (after, _) = module.Invoke("Get-KtGateway -Id $args[0] -ErrorAction SilentlyContinue", id);
+        Assert.Empty(after);
+    }
 }

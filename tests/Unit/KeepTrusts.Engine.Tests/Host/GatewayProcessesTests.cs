@@ -21,6 +21,7 @@ public sealed class GatewayProcessesTests
         {
             Assert.StartsWith("http://127.0.0.1:", instance.Url);
             Assert.Contains(lines, l => l.Contains("listening on"));
+            Assert.Equal("Running", instance.Status);
             var listed = Assert.Single(GatewayProcesses.List(state));
             Assert.Equal(instance.Id, listed.Id);
             using var http = new HttpClient();
@@ -50,7 +51,95 @@ public sealed class GatewayProcessesTests
             StateDirectory = Path.Combine(Path.GetTempPath(), "kt-state-" + Guid.NewGuid().ToString("N")),
         }, null, CancellationToken.None));
 
-        Assert.Contains("exited with code 1", error.Message);
-        Assert.Contains("KT1003", error.Message);
+        Assert.Equal(GatewayStartFailure.InvalidConfig, error.Failure);
+        Assert.Contains("has errors", error.Message);
+        Assert.DoesNotContain("KT1003", error.Message);
+        Assert.Contains("KT1003", error.LogTail);
+    }
+
+    private static GatewayStartOptions Options(string state, string listen = "127.0.0.1:0") => new()
+    {
+        KtPath = KtProcess.KtDll,
+        PolicyConfig = Path.Combine(RepoPaths.Examples, "quickstart-echo.yaml"),
+        Listen = listen,
+        StateDirectory = state,
+    };
+
+    private static string NewStateDirectory() => Path.Combine(Path.GetTempPath(), "kt-state-" + Guid.NewGuid().ToString("N"));
+
+    [Fact]
+    public async Task Kt_records_the_url_it_bound_in_the_instance_record()
+    {
+        var state = NewStateDirectory();
+        var instance = await GatewayProcesses.StartAsync(Options(state), null, CancellationToken.None);
+        try
+        {
+            var record = GatewayInstanceRecord.TryRead(Path.Combine(state, instance.Id + ".json"));
+            Assert.NotNull(record);
+            Assert.Equal(instance.Url, record.Url);
+            Assert.Matches(@"^http://127\.0\.0\.1:\d+$", record.Url);
+            Assert.Equal("Running", record.Status);
+        }
+        finally
+        {
+            await GatewayProcesses.StopAsync(instance, TimeSpan.FromSeconds(20), state);
+        }
+    }
+
+    [Fact]
+    public async Task A_port_in_use_fails_with_one_sentence_and_no_stack_trace()
+    {
+        var state = NewStateDirectory();
+        var first = await GatewayProcesses.StartAsync(Options(state), null, CancellationToken.None);
+        try
+        {
+            var port = new Uri(first.Url).Port;
+            var error = await Assert.ThrowsAsync<GatewayStartException>(() => GatewayProcesses.StartAsync(Options(state, $"http://127.0.0.1:{port}"), null, CancellationToken.None));
+
+            Assert.Equal(GatewayStartFailure.CannotListen, error.Failure);
+            Assert.Equal($"Port {port} on 127.0.0.1 is already in use; listen on another port (--listen / -Listen) or stop the process that holds it.", error.Message);
+            Assert.Single(GatewayProcesses.List(state));
+        }
+        finally
+        {
+            await GatewayProcesses.StopAsync(first, TimeSpan.FromSeconds(20), state);
+        }
+    }
+
+    [Fact]
+    public async Task A_gateway_that_ends_on_its_own_is_listed_as_exited_with_its_exit_code_and_last_log_lines()
+    {
+        var state = NewStateDirectory();
+        var instance = await GatewayProcesses.StartAsync(Options(state), null, CancellationToken.None);
+        using var process = System.Diagnostics.Process.GetProcessById(instance.ProcessId);
+
+        GatewayProcesses.Terminate(instance.ProcessId); // someone else's SIGTERM, not Stop-KtGateway
+        await process.WaitForExitAsync();
+
+        var exited = Assert.Single(GatewayProcesses.List(state));
+        Assert.Equal("Exited", exited.Status);
+        Assert.Equal(0, exited.ExitCode);
+        Assert.NotNull(exited.LastLogLines);
+        Assert.Contains(exited.LastLogLines, l => l.Contains("shutting down"));
+
+        var removed = await GatewayProcesses.StopAsync(exited, TimeSpan.FromSeconds(5), state);
+        Assert.Equal("Stopped", removed.Status);
+        Assert.Empty(GatewayProcesses.List(state));
+    }
+
+    [Fact]
+    public async Task A_killed_gateway_is_exited_without_an_exit_code()
+    {
+        var state = NewStateDirectory();
+        var instance = await GatewayProcesses.StartAsync(Options(state), null, CancellationToken.None);
+        using var process = System.Diagnostics.Process.GetProcessById(instance.ProcessId);
+
+        process.Kill();
+        await process.WaitForExitAsync();
+
+        var exited = Assert.Single(GatewayProcesses.List(state));
+        Assert.Equal("Exited", exited.Status);
+        Assert.Null(exited.ExitCode);
+        await GatewayProcesses.StopAsync(exited, TimeSpan.FromSeconds(5), state);
     }
 }

@@ -1,11 +1,20 @@
+using System.CommandLine;
 using KeepTrusts.Engine.Audit;
 
 namespace KeepTrusts.Gateway.Cli;
 
 /// <summary><c>kt audit verify &lt;dir&gt;</c>: exit 0 when the hash chain is intact, 1 naming the first bad record.</summary>
-internal static class AuditCommands
+internal static class AuditVerifyCommand
 {
-    public static int Verify(string directory, TextWriter stdout)
+    public static Command Create()
+    {
+        var directory = new Argument<string>("dir") { Description = "The audit log directory (policies.audit.directory in the config)." };
+        var command = new Command("verify", "Verify the audit log's hash chain; names the first record that was changed, removed or reordered.") { directory };
+        command.SetAction(parseResult => Verify(parseResult.GetValue(directory)!, parseResult.InvocationConfiguration.Output));
+        return command;
+    }
+
+    private static int Verify(string directory, TextWriter stdout)
     {
         if (!Directory.Exists(directory))
         {
