@@ -142,7 +142,7 @@ public sealed class ChatGateway : IAsyncDisposable
         var upstreamBody = request.Body;
         if (_chainEnabled && _chain.Policies.Count > 0)
         {
-            var result = _chain.RunRequest(segments.Segments);
+            var result = await _chain.EvaluateRequestAsync(segments.Segments, cancellationToken).ConfigureAwait(false);
             decisions.AddRange(result.Decisions);
             RecordDecisions(result.Decisions);
             if (result.BlockingDecision is { } block)

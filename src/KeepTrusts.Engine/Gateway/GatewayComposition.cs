@@ -22,6 +22,15 @@ public sealed class GatewayComposition : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // Policies that hold native or network resources (an ONNX session, an HTTP client) are released with the composition.
+        foreach (var policy in Chain.Policies)
+        {
+            if (policy is IDisposable disposable)
+            {
+                disposable.Dispose();
+            }
+        }
+
         if (Audit is not null)
         {
             await Audit.DisposeAsync().ConfigureAwait(false);

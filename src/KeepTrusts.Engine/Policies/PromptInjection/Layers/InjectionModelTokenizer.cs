@@ -1,0 +1,68 @@
+using Microsoft.ML.Tokenizers;
+
+namespace KeepTrusts.Engine.Policies.PromptInjection.Layers;
+
+/// <summary>
+/// The classifier's tokenizer, picked by file name: a Hugging Face <c>tokenizer.json</c> with a Unigram model
+/// (DeBERTa-v3, mDeBERTa, Prompt Guard 2, XLM-R), a SentencePiece <c>.model</c> (BPE or Unigram), or a WordPiece
+/// <c>vocab.txt</c> (BERT, DistilBERT; lower-cased). The body is encoded without special tokens so that long text can
+/// be cut into windows, each wrapped in the model's own prefix and suffix ([CLS] … [SEP]).
+/// </summary>
+internal sealed class InjectionModelTokenizer
+{
+    private readonly Func<string, int, IReadOnlyList<int>> _encodeBody;
+
+    private InjectionModelTokenizer(int[] prefix, int[] suffix, Func<string, int, IReadOnlyList<int>> encodeBody)
+    {
+        Prefix = prefix;
+        Suffix = suffix;
+        _encodeBody = encodeBody;
+    }
+
+    public int[] Prefix { get; }
+
+    public int[] Suffix { get; }
+
+    /// <summary>Supported file kinds, for error messages and docs.</summary>
+    public const string SupportedFormats = "a Hugging Face tokenizer.json with a Unigram model, a SentencePiece .model file, or a WordPiece vocab.txt";
+
+    /// <summary>Token ids of <paramref name="text"/> without special tokens, at most <paramref name="maxTokens"/> (the rest of the text is not read).</summary>
+    public IReadOnlyList<int> EncodeBody(string text, int maxTokens) => _encodeBody(text, maxTokens);
+
+    public static InjectionModelTokenizer Load(string path)
+    {
+        var name = System.IO.Path.GetFileName(path);
+        if (path.EndsWith(".json", StringComparison.OrdinalIgnoreCase))
+        {
+            using var stream = File.OpenRead(path);
+            var tokenizer = SentencePieceTokenizer.CreateFromTokenizerJson(stream, addBeginningOfSentence: true, addEndOfSentence: true);
+            return FromSentencePiece(tokenizer);
+        }
+
+        if (path.EndsWith(".model", StringComparison.OrdinalIgnoreCase))
+        {
+            using var stream = File.OpenRead(path);
+            var tokenizer = SentencePieceTokenizer.Create(stream, true, true);
+            return FromSentencePiece(tokenizer);
+        }
+
+        if (path.EndsWith(".txt", StringComparison.OrdinalIgnoreCase))
+        {
+            var bert = BertTokenizer.Create(path);
+            return new InjectionModelTokenizer([bert.ClassificationTokenId], [bert.SeparatorTokenId],
+                (text, max) => bert.EncodeToIds(text, max, addSpecialTokens: false, out _, out _));
+        }
+
+        throw new NotSupportedException($"'{name}' is not a tokenizer file this layer reads; it reads {SupportedFormats}");
+    }
+
+    private static InjectionModelTokenizer FromSentencePiece(SentencePieceTokenizer tokenizer)
+    {
+        // The wrapping the model was trained with ([CLS] … [SEP] for DeBERTa) comes from the file itself:
+        // an empty text encoded with only the prefix, then with only the suffix.
+        var prefix = tokenizer.EncodeToIds(string.Empty, addBeginningOfSentence: true, addEndOfSentence: false).ToArray();
+        var suffix = tokenizer.EncodeToIds(string.Empty, addBeginningOfSentence: false, addEndOfSentence: true).ToArray();
+        return new InjectionModelTokenizer(prefix, suffix,
+            (text, max) => tokenizer.EncodeToIds(text, addBeginningOfSentence: false, addEndOfSentence: false, max, out _, out _));
+    }
+}
