@@ -58,11 +58,39 @@ internal sealed class InjectionModelTokenizer
 
     private static InjectionModelTokenizer FromSentencePiece(SentencePieceTokenizer tokenizer)
     {
-        // The wrapping the model was trained with ([CLS] … [SEP] for DeBERTa) comes from the file itself:
-        // an empty text encoded with only the prefix, then with only the suffix.
-        var prefix = tokenizer.EncodeToIds(string.Empty, addBeginningOfSentence: true, addEndOfSentence: false).ToArray();
-        var suffix = tokenizer.EncodeToIds(string.Empty, addBeginningOfSentence: false, addEndOfSentence: true).ToArray();
+        // The wrapping the model was trained with ([CLS] … [SEP] for DeBERTa) comes from the file itself: a probe text
+        // encoded with and without it (an empty text yields no tokens at all, so it cannot be the probe).
+        const string probe = "a";
+        var wrapped = tokenizer.EncodeToIds(probe, addBeginningOfSentence: true, addEndOfSentence: true);
+        var bare = tokenizer.EncodeToIds(probe, addBeginningOfSentence: false, addEndOfSentence: false);
+        var at = IndexOf(wrapped, bare);
+        if (at < 0)
+        {
+            throw new NotSupportedException("the tokenizer's special tokens could not be told apart from the text");
+        }
+
+        var prefix = wrapped.Take(at).ToArray();
+        var suffix = wrapped.Skip(at + bare.Count).ToArray();
         return new InjectionModelTokenizer(prefix, suffix,
             (text, max) => tokenizer.EncodeToIds(text, addBeginningOfSentence: false, addEndOfSentence: false, max, out _, out _));
+    }
+
+    private static int IndexOf(IReadOnlyList<int> haystack, IReadOnlyList<int> needle)
+    {
+        for (var start = 0; start + needle.Count <= haystack.Count; start++)
+        {
+            var match = true;
+            for (var i = 0; i < needle.Count && match; i++)
+            {
+                match = haystack[start + i] == needle[i];
+            }
+
+            if (match)
+            {
+                return start;
+            }
+        }
+
+        return -1;
     }
 }
