@@ -17,6 +17,7 @@ public static class DiagnosticCodes
     public const string UnsupportedAction = "KT1011";
     public const string DuplicateChainEntry = "KT1012";
     public const string InvalidHeader = "KT1013";
+    public const string ModelFileInvalid = "KT1014";
 
     public const string DefaultApiVersion = "KT2001";
     public const string SecretEnvMissing = "KT2002";

@@ -12,6 +12,7 @@ internal sealed class PolicyConfigValidator(List<ConfigDiagnostic> diagnostics, 
         ValidatePack(config.Pack);
         ValidateChain(config);
         ValidatePolicySettings(config.Policy);
+        new PromptInjectionLayerValidator(diagnostics, environmentHas).Validate(config.Policy.PromptInjection, Policies.PolicyChainFactory.ConfigDirectory(config));
         ValidateProviders(config.Providers);
         ValidateGateway(config.Gateway);
     }

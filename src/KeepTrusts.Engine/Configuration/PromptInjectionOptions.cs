@@ -14,4 +14,12 @@ public sealed class PromptInjectionOptions : ConfigSection
     /// <summary>Also score tool results and assistant turns (indirect injection). Default true.</summary>
     [ConfigKey("scan_tool_results")]
     public bool ScanToolResults { get; set; } = true;
+
+    /// <summary>Optional layer: a local ONNX classifier asked after the built-in layers.</summary>
+    [ConfigKey("model")]
+    public PromptInjectionModelOptions? Model { get; set; }
+
+    /// <summary>Optional layer: Azure AI Content Safety Prompt Shields, asked after the model (when both are set).</summary>
+    [ConfigKey("prompt_shields")]
+    public PromptShieldsOptions? PromptShields { get; set; }
 }

@@ -9,8 +9,13 @@ public sealed class PolicyChain
     public static readonly PolicyChain Empty = new([]);
 
     private readonly IPolicy[] _policies;
+    private readonly bool _anyAsync;
 
-    public PolicyChain(IEnumerable<IPolicy> policies) => _policies = policies.ToArray();
+    public PolicyChain(IEnumerable<IPolicy> policies)
+    {
+        _policies = policies.ToArray();
+        _anyAsync = _policies.Any(p => p is IAsyncRequestPolicy);
+    }
 
     public IReadOnlyList<IPolicy> Policies => _policies;
 
@@ -18,14 +23,12 @@ public sealed class PolicyChain
         Run(segments, static (policy, s) => policy.EvaluateRequest(s));
 
     /// <summary>
-    /// The request-side run as the gateway calls it: async, so a policy that calls a service (an HTTP classifier) can be
-    /// awaited. Today every policy is synchronous and this completes at once.
+    /// The request check for callers that can await (the gateway): awaits policies that implement
+    /// <see cref="IAsyncRequestPolicy"/> and calls the others directly. With no such policy configured it is
+    /// <see cref="RunRequest"/> with no await and no extra allocation.
     /// </summary>
-    public ValueTask<ChainResult> EvaluateRequestAsync(IReadOnlyList<TextSegment> segments, CancellationToken cancellationToken)
-    {
-        cancellationToken.ThrowIfCancellationRequested();
-        return ValueTask.FromResult(RunRequest(segments));
-    }
+    public ValueTask<ChainResult> EvaluateRequestAsync(IReadOnlyList<TextSegment> segments, CancellationToken cancellationToken) =>
+        _anyAsync ? RunRequestAsync(segments, cancellationToken) : new ValueTask<ChainResult>(RunRequest(segments));
 
     public ChainResult RunResponse(IReadOnlyList<TextSegment> segments) =>
         Run(segments, static (policy, s) => policy.EvaluateResponse(s));
@@ -43,6 +46,24 @@ public sealed class PolicyChain
         }
 
         return new StreamChain(filters);
+    }
+
+    private async ValueTask<ChainResult> RunRequestAsync(IReadOnlyList<TextSegment> segments, CancellationToken cancellationToken)
+    {
+        var decisions = new List<PolicyDecision>(_policies.Length);
+        foreach (var policy in _policies)
+        {
+            var decision = policy is IAsyncRequestPolicy asyncPolicy
+                ? await asyncPolicy.EvaluateRequestAsync(segments, cancellationToken).ConfigureAwait(false)
+                : policy.EvaluateRequest(segments);
+            decisions.Add(decision);
+            if (decision.Action == PolicyAction.Block)
+            {
+                break;
+            }
+        }
+
+        return new ChainResult(decisions);
     }
 
     private ChainResult Run(IReadOnlyList<TextSegment> segments, Func<IPolicy, IReadOnlyList<TextSegment>, PolicyDecision> evaluate)

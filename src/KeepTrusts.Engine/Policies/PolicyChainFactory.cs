@@ -16,7 +16,7 @@ public static class PolicyChainFactory
         {
             IPolicy? policy = name switch
             {
-                PolicyNames.PromptInjection => new PromptInjectionPolicy(config.Policy.PromptInjection),
+                PolicyNames.PromptInjection => PromptInjectionLayers.Wrap(new PromptInjectionPolicy(config.Policy.PromptInjection), config.Policy.PromptInjection, ConfigDirectory(config)),
                 PolicyNames.PiiDetector => new PiiDetectorPolicy(config.Policy.PiiDetector),
                 PolicyNames.SafetyFilter => new SafetyFilterPolicy(config.Policy.SafetyFilter),
                 // audit-logger is not a content policy: it is the audit sink.
@@ -47,4 +47,8 @@ public static class PolicyChainFactory
         var baseDirectory = string.IsNullOrEmpty(config.SourcePath) ? Directory.GetCurrentDirectory() : Path.GetDirectoryName(config.SourcePath)!;
         return Path.GetFullPath(Path.Combine(baseDirectory, config.Policy.AuditLogger.Path));
     }
+
+    /// <summary>The directory relative paths in the config (audit path, model files) start from.</summary>
+    public static string ConfigDirectory(PolicyConfig config) =>
+        string.IsNullOrEmpty(config.SourcePath) ? Directory.GetCurrentDirectory() : Path.GetDirectoryName(Path.GetFullPath(config.SourcePath))!;
 }
