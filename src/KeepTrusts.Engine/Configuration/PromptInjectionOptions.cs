@@ -14,4 +14,8 @@ public sealed class PromptInjectionOptions : ConfigSection
     /// <summary>Also score tool results and assistant turns (indirect injection). Default true.</summary>
     [ConfigKey("scan_tool_results")]
     public bool ScanToolResults { get; set; } = true;
+
+    /// <summary>builtin (default): the learned model shipped in the engine scores beside the heuristics; off: heuristics only.</summary>
+    [ConfigKey("classifier")]
+    public InjectionClassifierMode Classifier { get; set; } = InjectionClassifierMode.Builtin;
 }
