@@ -2,10 +2,16 @@ using KeepTrusts.Engine.Configuration;
 
 namespace KeepTrusts.Engine.Policies.PromptInjection;
 
-/// <summary>prompt-injection: scores every text of the request (tool results included) and acts at or above the threshold.</summary>
-public sealed class PromptInjectionPolicy(PromptInjectionOptions options) : IPolicy
+/// <summary>
+/// prompt-injection: scores every text of the request (tool results included) with the layered detector and acts at
+/// or above the threshold; the decision's reason names the layer that decided.
+/// </summary>
+public sealed class PromptInjectionPolicy(PromptInjectionOptions options, LayeredInjectionDetector detector) : IPolicy
 {
-    private readonly LayeredInjectionDetector detector = LayeredInjectionDetector.For(options.Classifier);
+    public PromptInjectionPolicy(PromptInjectionOptions options)
+        : this(options, LayeredInjectionDetector.For(options.Classifier))
+    {
+    }
 
     public string Name => PolicyNames.PromptInjection;
 
