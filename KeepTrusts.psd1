@@ -17,6 +17,7 @@
         'Get-KtAuditLog'
         'Get-KtGateway'
         'Invoke-KtChat'
+        'Measure-KtPolicy'
         'Repair-KtDnsZoneLink'
         'Start-KtGateway'
         'Stop-KtGateway'

@@ -22,4 +22,8 @@ public sealed class PromptInjectionOptions : ConfigSection
     /// <summary>Optional layer: Azure AI Content Safety Prompt Shields, asked after the model (when both are set).</summary>
     [ConfigKey("prompt_shields")]
     public PromptShieldsOptions? PromptShields { get; set; }
+
+    /// <summary>builtin (default): the learned model shipped in the engine scores beside the heuristics; off: heuristics only.</summary>
+    [ConfigKey("classifier")]
+    public InjectionClassifierMode Classifier { get; set; } = InjectionClassifierMode.Builtin;
 }

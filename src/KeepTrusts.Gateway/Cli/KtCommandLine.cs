@@ -20,6 +20,7 @@ public static class KtCommandLine
         ("gateway", GatewayRunCommand.Create()),
         ("config", ConfigValidateCommand.Create()),
         ("audit", AuditVerifyCommand.Create()),
+        ("", EvalCommand.Create()),
         ("", QuickstartCommand.Create()),
         ("", CompletionCommand.Create()),
     ];

@@ -2,14 +2,22 @@ using KeepTrusts.Engine.Configuration;
 
 namespace KeepTrusts.Engine.Policies.PromptInjection;
 
-/// <summary>prompt-injection: scores every text of the request (tool results included) and acts at or above the threshold.</summary>
-public sealed class PromptInjectionPolicy(PromptInjectionOptions options) : IPolicy
+/// <summary>
+/// prompt-injection: scores every text of the request (tool results included) with the layered detector and acts at
+/// or above the threshold; the decision's reason names the layer that decided.
+/// </summary>
+public sealed class PromptInjectionPolicy(PromptInjectionOptions options, LayeredInjectionDetector detector) : IPolicy
 {
+    public PromptInjectionPolicy(PromptInjectionOptions options)
+        : this(options, LayeredInjectionDetector.For(options.Classifier))
+    {
+    }
+
     public string Name => PolicyNames.PromptInjection;
 
     public PolicyDecision EvaluateRequest(IReadOnlyList<TextSegment> segments)
     {
-        InjectionScore? worst = null;
+        LayeredInjectionScore? worst = null;
         foreach (var segment in segments)
         {
             var toolResult = segment.Kind == TextSegmentKind.ToolResult;
@@ -24,26 +32,32 @@ public sealed class PromptInjectionPolicy(PromptInjectionOptions options) : IPol
                 continue;
             }
 
-            var score = PromptInjectionScorer.Score(segment.Text, segment.Source, toolResult);
+            var score = detector.Score(segment.Text, segment.Source, toolResult);
             if (worst is null || score.Score > worst.Score)
             {
                 worst = score;
             }
         }
 
-        if (worst is null || worst.Score == 0)
+        if (worst is null)
         {
             return PolicyDecision.Allowed(Name, PolicyPhase.Request);
         }
 
-        var families = string.Join(", ", worst.Families);
+        // No signal and the model below the threshold: nothing worth a reason (the score is still recorded).
+        if (worst.Heuristic.Score == 0 && worst.Score < options.Threshold)
+        {
+            return PolicyDecision.Allowed(Name, PolicyPhase.Request, worst.Score);
+        }
+
+        var why = worst.Explain();
         if (worst.Score < options.Threshold)
         {
-            return new PolicyDecision(Name, PolicyPhase.Request, PolicyAction.Allow, $"score {worst.Score:0.00} below threshold {options.Threshold:0.00} ({families})", worst.Score, worst.Spans);
+            return new PolicyDecision(Name, PolicyPhase.Request, PolicyAction.Allow, $"score {worst.Score:0.00} below threshold {options.Threshold:0.00} ({why})", worst.Score, worst.Heuristic.Spans);
         }
 
         var action = options.Action == PolicyActionOption.Block ? PolicyAction.Block : PolicyAction.Allow;
-        return new PolicyDecision(Name, PolicyPhase.Request, action, $"prompt injection detected (score {worst.Score:0.00} ≥ {options.Threshold:0.00}: {families})", worst.Score, worst.Spans);
+        return new PolicyDecision(Name, PolicyPhase.Request, action, $"prompt injection detected by the {worst.Layer} layer (score {worst.Score:0.00} ≥ {options.Threshold:0.00}: {why})", worst.Score, worst.Heuristic.Spans);
     }
 
     /// <summary>Answers are the model's output, not an attacker's instructions: nothing to score.</summary>

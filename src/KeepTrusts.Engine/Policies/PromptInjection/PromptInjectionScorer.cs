@@ -13,14 +13,18 @@ public static class PromptInjectionScorer
 
     public static InjectionScore Score(string text, string source = "text", bool toolResult = false)
     {
+        return text.Length == 0 ? new InjectionScore(0, [], []) : Score(NormalizedText.Of(text), text, source, toolResult);
+    }
+
+    /// <summary>Scores text already normalized (the layered detector normalizes once for both layers).</summary>
+    internal static InjectionScore Score(NormalizedText input, string text, string source, bool toolResult)
+    {
         if (text.Length == 0)
         {
             return new InjectionScore(0, [], []);
         }
 
-        var (normalized, obfuscated, decoded) = TextNormalizer.Normalize(text);
-        var lowered = normalized.ToLowerInvariant();
-        var loweredDecoded = decoded?.ToLowerInvariant();
+        var (normalized, obfuscated, decoded, lowered, loweredDecoded) = input;
         var weights = new Dictionary<string, double>(StringComparer.Ordinal);
         var families = new List<string>();
         var spans = new List<MatchedSpan>();

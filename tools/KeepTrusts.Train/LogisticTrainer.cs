@@ -1,0 +1,122 @@
+namespace KeepTrusts.Train;
+
+/// <summary>
+/// Logistic regression by AdaGrad SGD, single-threaded, in an order fixed by the seed: the same examples give the
+/// same weights, bit for bit. Classes are weighted to count equally. L2 applies to the slots an example touches.
+/// A text of several windows counts as its highest-scoring window when it is an attack (the attack may sit in one
+/// window only: multiple-instance learning) and as every window when it is benign (no window may look like an attack),
+/// which matches inference, where the highest window decides.
+/// </summary>
+internal sealed class LogisticTrainer(ModelShape shape, Hyperparameters parameters, int seed)
+{
+    private const double Epsilon = 1e-8;
+
+    public (float[] Weights, float Bias) Train(IReadOnlyList<TrainingExample> examples)
+    {
+        var weights = new double[1 << shape.Bits];
+        var squares = new double[1 << shape.Bits];
+        double bias = 0, biasSquares = 0;
+        var attacks = examples.Count(e => e.Attack);
+        var benign = examples.Count - attacks;
+        var attackWeight = examples.Count / (2.0 * Math.Max(1, attacks));
+        var benignWeight = examples.Count / (2.0 * Math.Max(1, benign));
+
+        var order = Enumerable.Range(0, examples.Count).ToArray();
+        var random = new Random(seed);
+        for (var epoch = 0; epoch < parameters.Epochs; epoch++)
+        {
+            random.Shuffle(order);
+            foreach (var i in order)
+            {
+                var example = examples[i];
+                if (example.Attack)
+                {
+                    Step(Highest(example, weights, bias), 1, attackWeight);
+                }
+                else
+                {
+                    foreach (var window in example.Windows)
+                    {
+                        Step(window, 0, benignWeight / example.Windows.Length * Math.Min(example.Windows.Length, 3));
+                    }
+                }
+            }
+        }
+
+        return (weights.Select(w => (float)w).ToArray(), (float)bias);
+
+        void Step(int[] window, int label, double classWeight)
+        {
+            var norm = window.Length == 0 ? 0 : 1 / Math.Sqrt(window.Length);
+            var margin = bias;
+            foreach (var slot in window)
+            {
+                margin += weights[slot] * norm;
+            }
+
+            var gradient = classWeight * (Sigmoid(margin) - label);
+            foreach (var slot in window)
+            {
+                var g = gradient * norm + parameters.L2 * weights[slot];
+                squares[slot] += g * g;
+                weights[slot] -= parameters.LearningRate * g / Math.Sqrt(squares[slot] + Epsilon);
+            }
+
+            biasSquares += gradient * gradient;
+            bias -= parameters.LearningRate * gradient / Math.Sqrt(biasSquares + Epsilon);
+        }
+    }
+
+    public static double Margin(int[] window, ReadOnlySpan<double> weights, double bias)
+    {
+        var sum = 0.0;
+        foreach (var slot in window)
+        {
+            sum += weights[slot];
+        }
+
+        return bias + (window.Length == 0 ? 0 : sum / Math.Sqrt(window.Length));
+    }
+
+    /// <summary>The example's margin as inference computes it: its highest window.</summary>
+    public static double Margin(TrainingExample example, float[] weights, float bias)
+    {
+        var best = double.NegativeInfinity;
+        foreach (var window in example.Windows)
+        {
+            var sum = 0.0;
+            foreach (var slot in window)
+            {
+                sum += weights[slot];
+            }
+
+            best = Math.Max(best, bias + (window.Length == 0 ? 0 : sum / Math.Sqrt(window.Length)));
+        }
+
+        return best;
+    }
+
+    private static int[] Highest(TrainingExample example, double[] weights, double bias)
+    {
+        if (example.Windows.Length == 1)
+        {
+            return example.Windows[0];
+        }
+
+        var best = example.Windows[0];
+        var bestMargin = double.NegativeInfinity;
+        foreach (var window in example.Windows)
+        {
+            var margin = Margin(window, weights, bias);
+            if (margin > bestMargin)
+            {
+                bestMargin = margin;
+                best = window;
+            }
+        }
+
+        return best;
+    }
+
+    private static double Sigmoid(double x) => 1 / (1 + Math.Exp(-x));
+}

@@ -1,0 +1,119 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Security.Cryptography;
+using KeepTrusts.Engine.Evaluation;
+using KeepTrusts.Engine.Policies.PromptInjection;
+using KeepTrusts.Train;
+
+// dotnet run -c Release --project tools/KeepTrusts.Train [-- --data <train.jsonl>] [--out <model.bin>] [--folds 5]
+// Rebuilds the engine's prompt-injection model: cross-validation on the training set picks L2 and epochs, the
+// calibration is fitted on out-of-fold scores, the final model is trained on the whole set. Same data, same bytes.
+CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
+CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
+var root = FindRepoRoot();
+var data = Path.Combine(root, "data", "injection", "train.jsonl");
+var output = Path.Combine(root, "src", "KeepTrusts.Engine", "Policies", "PromptInjection", "injection-model.bin");
+var folds = 5;
+for (var i = 0; i < args.Length; i++)
+{
+    switch (args[i])
+    {
+        case "--data": data = Path.GetFullPath(args[++i]); break;
+        case "--out": output = Path.GetFullPath(args[++i]); break;
+        case "--folds": folds = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+        default:
+            Console.Error.WriteLine($"unknown option '{args[i]}'; usage: KeepTrusts.Train [--data <train.jsonl>] [--out <model.bin>] [--folds <k>]");
+            return 2;
+    }
+}
+
+const int Seed = 20261205;
+var shape = new ModelShape(Bits: 20, Window: 1024, Stride: 512);
+Hyperparameters[] grid =
+[
+    new(L2: 1e-6, Epochs: 4, LearningRate: 0.1),
+    new(L2: 1e-5, Epochs: 4, LearningRate: 0.1),
+    new(L2: 1e-4, Epochs: 4, LearningRate: 0.1),
+    new(L2: 1e-5, Epochs: 8, LearningRate: 0.1),
+];
+
+IReadOnlyList<LabelledSample> samples;
+try
+{
+    samples = LabelledSampleReader.Read(data);
+}
+catch (LabelledDataException ex)
+{
+    Console.Error.WriteLine(ex.Message);
+    return 1;
+}
+
+var clock = Stopwatch.StartNew();
+var examples = samples.Select(s => ExampleFeaturizer.Featurize(s, shape)).ToList();
+Console.WriteLine($"{data}: {examples.Count} samples ({examples.Count(e => e.Attack)} attacks), featurized in {clock.Elapsed.TotalSeconds:0.0}s");
+
+Hyperparameters? best = null;
+double[]? bestMargins = null;
+var bestTpr = -1.0;
+var lines = new List<string>();
+foreach (var candidate in grid)
+{
+    var margins = CrossValidation.OutOfFoldMargins(examples, shape, candidate, folds, Seed);
+    var at1 = CrossValidation.At(examples, margins, 0.01);
+    var at5 = CrossValidation.At(examples, margins, 0.05);
+    var line = $"| {candidate.L2:0e0} | {candidate.Epochs} | {at1.TruePositiveRate:0.000} | {at5.TruePositiveRate:0.000} |";
+    lines.Add(line);
+    Console.WriteLine($"cv {folds}-fold: l2 {candidate.L2:0e0}, epochs {candidate.Epochs}: TPR {at1.TruePositiveRate:0.000} at FPR 1%, {at5.TruePositiveRate:0.000} at 5% ({clock.Elapsed.TotalSeconds:0}s)");
+    if (at1.TruePositiveRate > bestTpr)
+    {
+        (best, bestMargins, bestTpr) = (candidate, margins, at1.TruePositiveRate);
+    }
+}
+
+var (scale, offset, margin) = Calibration.Fit(examples, bestMargins!);
+var (weights, bias) = new LogisticTrainer(shape, best!, Seed).Train(examples);
+var model = new InjectionModel(shape.Bits, shape.Window, shape.Stride, bias, scale, offset, weights);
+using (var stream = new BufferedStream(File.Create(output), 1 << 16))
+{
+    InjectionModelFile.Write(stream, model);
+}
+
+var modelHash = Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(output))).ToLowerInvariant();
+var dataHash = Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(data))).ToLowerInvariant();
+var card = Path.ChangeExtension(output, ".card.md");
+File.WriteAllText(card, $"""
+    # Built-in prompt-injection model
+
+    Written by `dotnet run -c Release --project tools/KeepTrusts.Train`; do not edit. See docs/policies.md.
+
+    | | |
+    | --- | --- |
+    | model | `{Path.GetFileName(output)}`, {new FileInfo(output).Length} bytes, SHA-256 `{modelHash}` |
+    | training data | `{Path.GetRelativePath(root, data).Replace('\\', '/')}`, {examples.Count} samples ({examples.Count(e => e.Attack)} attacks), SHA-256 `{dataHash}` |
+    | features | hashed word uni/bigrams + character 3-5-grams, 2^{shape.Bits} slots, windows of {shape.Window} chars every {shape.Stride} |
+    | chosen by {folds}-fold CV on the training data | L2 {best!.L2:0e0}, {best.Epochs} epochs, AdaGrad rate {best.LearningRate}, seed {Seed} |
+    | calibration | scale {scale:0.0000}, offset {offset:0.0000}: score 0.8 at out-of-fold margin {margin:0.0000} (training FPR {Calibration.TargetFpr:P1}) |
+
+    Cross-validation (out-of-fold, training data only):
+
+    | L2 | epochs | TPR at FPR 1% | TPR at FPR 5% |
+    | ---: | ---: | ---: | ---: |
+    {string.Join("\n", lines)}
+
+    """.Replace("\r\n", "\n"));
+Console.WriteLine($"chosen: l2 {best.L2:0e0}, epochs {best.Epochs}; calibration scale {scale:0.0000} offset {offset:0.0000}");
+Console.WriteLine($"wrote {output} ({new FileInfo(output).Length} bytes, sha256 {modelHash}) and {card} in {clock.Elapsed.TotalSeconds:0}s");
+return 0;
+
+static string FindRepoRoot()
+{
+    for (var directory = new DirectoryInfo(Directory.GetCurrentDirectory()); directory is not null; directory = directory.Parent)
+    {
+        if (File.Exists(Path.Combine(directory.FullName, "KeepTrusts.sln")))
+        {
+            return directory.FullName;
+        }
+    }
+
+    return Directory.GetCurrentDirectory();
+}
