@@ -2,10 +2,13 @@ using KeepTrusts.Engine.Audit;
 
 namespace KeepTrusts.Gateway.Cli;
 
-/// <summary><c>kt audit verify &lt;dir&gt;</c>: exit 0 when the hash chain is intact, 1 naming the first bad record.</summary>
+/// <summary>
+/// <c>kt audit verify &lt;dir&gt; [--head-key-env NAME]</c>: exit 0 when the hash chain is intact and reaches its head
+/// (signed with the key in NAME, when given), 1 naming the first bad record.
+/// </summary>
 internal static class AuditCommands
 {
-    public static int Verify(string directory, TextWriter stdout)
+    public static int Verify(string directory, string? headKeyEnv, TextWriter stdout)
     {
         if (!Directory.Exists(directory))
         {
@@ -13,7 +16,20 @@ internal static class AuditCommands
             return 1;
         }
 
-        var result = AuditLogVerifier.Verify(directory);
+        byte[]? headKey = null;
+        if (headKeyEnv is not null)
+        {
+            var value = Environment.GetEnvironmentVariable(headKeyEnv);
+            if (string.IsNullOrEmpty(value))
+            {
+                stdout.WriteLine($"kt audit verify: --head-key-env {headKeyEnv}: that environment variable is not set");
+                return 1;
+            }
+
+            headKey = System.Text.Encoding.UTF8.GetBytes(value);
+        }
+
+        var result = AuditLogVerifier.Verify(directory, headKey);
         foreach (var warning in result.Warnings)
         {
             stdout.WriteLine($"warning: {warning}");
@@ -25,7 +41,9 @@ internal static class AuditCommands
             return 0;
         }
 
-        stdout.WriteLine($"{result.FirstBadFile}:{result.FirstBadLine}: seq {result.FirstBadSeq}: {result.Reason}");
+        stdout.WriteLine(result.FirstBadLine is null
+            ? $"{result.FirstBadFile}: {result.Reason}"
+            : $"{result.FirstBadFile}:{result.FirstBadLine}: seq {result.FirstBadSeq}: {result.Reason}");
         stdout.WriteLine($"{directory}: chain BROKEN after {result.RecordCount} good record(s)");
         return 1;
     }

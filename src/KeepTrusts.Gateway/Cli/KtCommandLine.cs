@@ -1,5 +1,6 @@
 using System.Net;
 using System.Reflection;
+using KeepTrusts.Engine.Audit;
 using KeepTrusts.Engine.Configuration;
 using KeepTrusts.Engine.Gateway;
 using KeepTrusts.Gateway.Server;
@@ -18,7 +19,7 @@ public static class KtCommandLine
         Usage:
           kt gateway run [--listen <host:port>] [--policy-config <file>] [--log-format text|json] [--log-file <path>] [--quiet]
           kt config validate <file>
-          kt audit verify <dir>
+          kt audit verify <dir> [--head-key-env <NAME>]
           kt quickstart [--listen <host:port>] [--once]
           kt --version
 
@@ -34,7 +35,8 @@ public static class KtCommandLine
             {
                 ["gateway", "run", .. var rest] => await GatewayRunAsync(Options.Parse(rest), stdout, stderr, cancellationToken).ConfigureAwait(false),
                 ["config", "validate", var file] => ConfigValidate(file, stdout),
-                ["audit", "verify", var dir] => AuditCommands.Verify(dir, stdout),
+                ["audit", "verify", var dir] => AuditCommands.Verify(dir, null, stdout),
+                ["audit", "verify", var dir, "--head-key-env", var keyEnv] => AuditCommands.Verify(dir, keyEnv, stdout),
                 ["quickstart", .. var rest] => await Quickstart.RunAsync(Options.Parse(rest), stdout, stderr, cancellationToken).ConfigureAwait(false),
                 ["--version"] or ["version"] => Version(stdout),
                 ["--help"] or ["-h"] or ["help"] or [] => Help(stdout),
@@ -86,7 +88,18 @@ public static class KtCommandLine
             return 1;
         }
 
-        await using var composition = GatewayComposition.Create(config);
+        GatewayComposition composition;
+        try
+        {
+            composition = GatewayComposition.Create(config);
+        }
+        catch (AuditStartRefusedException ex)
+        {
+            await stderr.WriteLineAsync($"kt: the audit log cannot start: {ex.Message}").ConfigureAwait(false);
+            return 1;
+        }
+
+        await using var disposeComposition = composition;
         var app = GatewayServer.Build(new GatewayServerOptions
         {
             Config = config,
