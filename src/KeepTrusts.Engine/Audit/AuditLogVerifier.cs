@@ -4,14 +4,27 @@ namespace KeepTrusts.Engine.Audit;
 /// Walks every audit file oldest first and checks each line's own hash, its link to the previous line, and that seq
 /// grows by one. The first break is reported with file, line and seq. A chain whose oldest files were removed by
 /// retention starts at the anchor recorded when they were removed. A line torn by a crash (never acknowledged, followed
-/// by the writer's recovery record) is a warning, not a break.
+/// by the writer's recovery record) is a warning, not a break. Last, the log must still hold the record that
+/// <c>audit-head.json</c> names (else records were cut from its end); with <paramref name="headKey"/> the head's HMAC
+/// must match too, so a head re-written by someone without the key is detected.
 /// </summary>
 public static class AuditLogVerifier
 {
-    public static AuditVerification Verify(string directory)
+    public static AuditVerification Verify(string directory, byte[]? headKey = null)
     {
         var files = AuditChain.Files(directory);
         var warnings = new List<string>();
+        AuditHead? head;
+        try
+        {
+            head = AuditHead.Read(directory);
+        }
+        catch (InvalidDataException ex)
+        {
+            return new AuditVerification(false, 0, files, AuditHead.PathIn(directory), null, null, ex.Message, warnings);
+        }
+
+        string? hashAtHead = null;
         var anchor = AuditChain.ReadAnchor(directory);
         var prev = anchor?.Hash ?? AuditChain.Genesis;
         var seq = anchor?.Seq ?? 0;
@@ -71,6 +84,10 @@ public static class AuditLogVerifier
                 prev = entry.Hash;
                 seq = entry.Seq;
                 count++;
+                if (head is not null && seq == head.Seq)
+                {
+                    hashAtHead = entry.Hash;
+                }
             }
         }
 
@@ -79,7 +96,55 @@ public static class AuditLogVerifier
             warnings.Add($"{tornAt}: the last write was torn by a crash (never acknowledged to a client); the writer recovers it on restart");
         }
 
+        if (CheckHead(directory, head, headKey, files, seq, anchor is not null && seq == anchor.Value.Seq ? anchor.Value.Hash : hashAtHead, warnings) is { } reason)
+        {
+            return new AuditVerification(false, count, files, AuditHead.PathIn(directory), null, head?.Seq, reason, warnings);
+        }
+
         return new AuditVerification(true, count, files, null, null, null, null, warnings);
+    }
+
+    /// <summary>Why the end of the log does not match its head, or null when it does.</summary>
+    private static string? CheckHead(string directory, AuditHead? head, byte[]? headKey, IReadOnlyList<string> files, long lastSeq, string? hashAtHead, List<string> warnings)
+    {
+        if (head is null)
+        {
+            if (headKey is not null)
+            {
+                return $"{AuditHead.FileName} is missing, so the end of the log cannot be checked against a signed head";
+            }
+
+            if (files.Count > 0)
+            {
+                return $"{AuditHead.FileName} is missing: the writer keeps it beside the log, so it was removed (records cut from the end could not be detected)";
+            }
+
+            return null;
+        }
+
+        if (headKey is not null && !head.MacMatches(headKey))
+        {
+            return head.Mac is null
+                ? $"{AuditHead.FileName} is not signed, but a head key was given: the head was replaced by someone without the key"
+                : $"{AuditHead.FileName} has a signature that does not match the given key: the head was forged or the key is wrong";
+        }
+
+        if (headKey is null && head.Mac is not null)
+        {
+            warnings.Add($"{AuditHead.FileName} is signed, but no head key was given: its signature was not checked");
+        }
+
+        if (lastSeq < head.Seq)
+        {
+            return $"the log ends at seq {lastSeq}, but {AuditHead.FileName} records seq {head.Seq} in {head.File}: {head.Seq - lastSeq} record(s) were removed from the end";
+        }
+
+        if (hashAtHead != head.Hash)
+        {
+            return $"the record at seq {head.Seq} is not the one {AuditHead.FileName} recorded: the end of the log was rewritten";
+        }
+
+        return null;
     }
 
     private static AuditVerification Broken(IReadOnlyList<string> files, long count, string file, int line, long seq, string reason, List<string> warnings) =>

@@ -8,7 +8,9 @@ namespace KeepTrusts.Engine.Audit;
 /// The audit-logger: one JSON Lines record per request, hash-chained across daily files. A write completes only after
 /// its line is on disk (fsync); concurrent writers share one fsync (group commit), so the cost per request stays small.
 /// Files are opened for append only and never rewritten; any edit, deletion or reorder breaks the chain, which
-/// <see cref="AuditLogVerifier"/> detects. Files older than retention_days are removed whole, after the last hash they
+/// <see cref="AuditLogVerifier"/> detects; after each batch the writer replaces <c>audit-head.json</c> (see
+/// <see cref="AuditHead"/>) so that records cut from the end are detected too. One writer per directory: an exclusive
+/// lock (<see cref="AuditDirectoryLock"/>) makes a second one refuse to start. Files older than retention_days are removed whole, after the last hash they
 /// held is recorded in the anchor file so the chain stays verifiable.
 /// </summary>
 public sealed class AuditLogWriter : IAuditSink
@@ -17,6 +19,8 @@ public sealed class AuditLogWriter : IAuditSink
     private readonly int _retentionDays;
     private readonly bool _fsync;
     private readonly TimeProvider _time;
+    private readonly AuditDirectoryLock _lock;
+    private readonly byte[]? _headKey;
     private readonly CancellationTokenSource _stopping = new();
     private readonly Task _diskFlushLoop;
     private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
@@ -27,14 +31,26 @@ public sealed class AuditLogWriter : IAuditSink
     private long _seq;
     private string _prev = AuditChain.Genesis;
 
-    public AuditLogWriter(AuditLoggerOptions options, string directory, TimeProvider? time = null)
+    /// <exception cref="AuditStartRefusedException">Another writer holds the directory, the head key is not set, or the log no longer reaches its head.</exception>
+    public AuditLogWriter(AuditLoggerOptions options, string directory, TimeProvider? time = null, Func<string, string?>? readEnvironment = null)
     {
         _directory = directory;
         _retentionDays = options.RetentionDays;
         _fsync = options.Fsync;
         _time = time ?? TimeProvider.System;
         System.IO.Directory.CreateDirectory(directory);
-        Resume();
+        _headKey = HeadKey(options, readEnvironment ?? Environment.GetEnvironmentVariable);
+        _lock = AuditDirectoryLock.Acquire(directory);
+        try
+        {
+            Resume();
+        }
+        catch
+        {
+            _lock.Dispose();
+            throw;
+        }
+
         _loop = Task.Run(WriteLoopAsync);
         _diskFlushLoop = _fsync ? Task.CompletedTask : Task.Run(DiskFlushLoopAsync);
     }
@@ -83,6 +99,7 @@ public sealed class AuditLogWriter : IAuditSink
                 // fsync the write above already reached the kernel (a killed process loses nothing); the disk flush
                 // loop syncs once a second beside the writes, so no request waits for it.
                 _file.Flush(flushToDisk: _fsync);
+                WriteHead();
                 foreach (var pending in batch)
                 {
                     pending.Done.TrySetResult();
@@ -96,6 +113,35 @@ public sealed class AuditLogWriter : IAuditSink
                 }
             }
         }
+    }
+
+    /// <summary>Records the last acknowledged record; written after the batch reached the file, so it never runs ahead of it.</summary>
+    private void WriteHead()
+    {
+        var file = AuditChain.FileName(_fileDate);
+        var mac = _headKey is null ? null : AuditHead.ComputeMac(_headKey, _seq, _prev, file);
+        new AuditHead(_seq, _prev, file, _time.GetUtcNow(), mac).Write(_directory, _fsync);
+    }
+
+    private static byte[]? HeadKey(AuditLoggerOptions options, Func<string, string?> readEnvironment)
+    {
+        if (options.HeadKeyRef is not { Env: { Length: > 0 } name })
+        {
+            return null;
+        }
+
+        var value = readEnvironment(name);
+        if (string.IsNullOrEmpty(value))
+        {
+            throw new AuditStartRefusedException($"policy.audit-logger.head_key_ref.env names {name}, which is not set: set it to the audit head key (at least 32 characters) or remove head_key_ref");
+        }
+
+        if (value.Length < 32)
+        {
+            throw new AuditStartRefusedException($"the audit head key in {name} is {value.Length} characters; use at least 32 random characters (for example the output of 'openssl rand -hex 32')");
+        }
+
+        return Encoding.UTF8.GetBytes(value);
     }
 
     private async Task<bool> WaitForRecordsAsync() => await _queue.Reader.WaitToReadAsync().ConfigureAwait(false);
@@ -152,6 +198,7 @@ public sealed class AuditLogWriter : IAuditSink
                 (_seq, _prev) = (anchor.Value.Seq, anchor.Value.Hash);
             }
 
+            CheckHead();
             return;
         }
 
@@ -165,6 +212,7 @@ public sealed class AuditLogWriter : IAuditSink
             }
         }
 
+        CheckHead();
         if (torn)
         {
             // A crash cut the last line mid-write (its request was never answered). Append-only files cannot be
@@ -176,9 +224,35 @@ public sealed class AuditLogWriter : IAuditSink
             AppendLine(buffer, new AuditRecord { Time = _time.GetUtcNow(), RequestId = "audit-recovery", Path = "audit", ErrorCode = $"{AuditChain.RecoveredTornTail}:{tornBytes}" });
             file.Write(buffer.ToArray());
             file.Flush(flushToDisk: true);
+            _fileDate = AuditChain.DateOf(newest) ?? DateOnly.MinValue;
+            WriteHead();
         }
 
         _fileDate = AuditChain.DateOf(newest) ?? DateOnly.MinValue;
+    }
+
+    /// <summary>
+    /// A log that ends before the head it recorded lost records while no writer ran: refuse to write over the evidence.
+    /// A head behind the log is normal after a power loss (the head is written after its batch).
+    /// </summary>
+    private void CheckHead()
+    {
+        AuditHead? head;
+        try
+        {
+            head = AuditHead.Read(_directory);
+        }
+        catch (InvalidDataException ex)
+        {
+            throw new AuditStartRefusedException($"{AuditHead.PathIn(_directory)} is unreadable ({ex.Message}). Run 'kt audit verify {_directory}'; keep the directory as evidence and point policy.audit-logger.path at a new one.");
+        }
+
+        if (head is not null && (head.Seq > _seq || (head.Seq == _seq && head.Hash != _prev)))
+        {
+            throw new AuditStartRefusedException(
+                $"the audit log in {_directory} ends at seq {_seq}, but {AuditHead.FileName} records seq {head.Seq} in {head.File}: records were removed from its end. " +
+                $"Run 'kt audit verify {_directory}'; keep the directory as evidence and point policy.audit-logger.path at a new one to start a new chain.");
+        }
     }
 
     private void Roll(DateOnly date)
@@ -231,6 +305,7 @@ public sealed class AuditLogWriter : IAuditSink
         var file = Interlocked.Exchange(ref _file, null);
         file?.Flush(flushToDisk: true);
         file?.Dispose();
+        _lock.Dispose();
     }
 
     private sealed record Pending(AuditRecord Record, TaskCompletionSource Done);

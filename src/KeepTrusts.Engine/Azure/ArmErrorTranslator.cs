@@ -12,6 +12,20 @@ public static partial class ArmErrorTranslator
 {
     public static ArmRequestException Translate(Exception exception, string resourceId, string operation)
     {
+        // Retries that all failed arrive wrapped; the last attempt says what finally went wrong.
+        if (exception is AggregateException { InnerExceptions.Count: > 0 } aggregate)
+        {
+            exception = aggregate.InnerExceptions[^1];
+        }
+
+        if (TransportCause(exception) is { } cause)
+        {
+            return new ArmRequestException(
+                ArmErrorKind.Unreachable, 0, resourceId, operation, null, null,
+                $"ARM could not be reached to {operation} {resourceId}: {cause.Description} {cause.Fix}",
+                exception);
+        }
+
         switch (exception)
         {
             case ArmRequestException already:
@@ -25,16 +39,43 @@ public static partial class ArmErrorTranslator
                     + "In Azure Automation, enable the account's managed identity and grant it a role; interactively, run 'Connect-AzAccount' or 'az login', "
                     + "or pass -AccessToken (ConvertTo-SecureString (az account get-access-token --query accessToken -o tsv) -AsPlainText -Force).",
                     auth);
-            case HttpRequestException or TaskCanceledException or TimeoutException:
-                return new ArmRequestException(
-                    ArmErrorKind.Unreachable, 0, resourceId, operation, null, null,
-                    $"ARM could not be reached to {operation} {resourceId}: {FirstLine(exception.Message)} Check -ArmEndpoint, the network path and proxy settings.",
-                    exception);
             default:
                 return new ArmRequestException(
                     ArmErrorKind.Other, 0, resourceId, operation, null, null,
                     $"Could not {operation} {resourceId}: {FirstLine(exception.Message)}", exception);
         }
+    }
+
+    /// <summary>
+    /// The transport failure behind an exception (Azure.Core wraps it in a status-0 RequestFailedException), or null
+    /// when ARM answered. Permanent failures (certificate, DNS, refused) are not worth another attempt.
+    /// </summary>
+    public static ArmTransportCause? TransportCause(Exception exception)
+    {
+        for (var inner = exception; inner is not null; inner = inner.InnerException)
+        {
+            switch (inner)
+            {
+                case System.Security.Authentication.AuthenticationException tls:
+                    return new ArmTransportCause(true,
+                        $"the server's TLS certificate was rejected ({FirstLine(tls.Message)[..^1]}).",
+                        "Check that -ArmEndpoint is the real ARM endpoint and that its certificate chains to a root this machine trusts (a TLS-inspecting proxy needs its root installed); -SkipCertificateCheck is for local test endpoints only.");
+                case HttpRequestException { HttpRequestError: HttpRequestError.NameResolutionError } dns:
+                    return new ArmTransportCause(true, $"the host name could not be resolved (DNS: {FirstLine(dns.Message)[..^1]}).",
+                        "Check -ArmEndpoint and this machine's DNS settings.");
+                case System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.HostNotFound or System.Net.Sockets.SocketError.NoData } dns:
+                    return new ArmTransportCause(true, $"the host name could not be resolved (DNS: {FirstLine(dns.Message)[..^1]}).",
+                        "Check -ArmEndpoint and this machine's DNS settings.");
+                case System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.ConnectionRefused } refused:
+                    return new ArmTransportCause(true, $"the connection was refused ({FirstLine(refused.Message)[..^1]}).",
+                        "Check -ArmEndpoint (host and port) and that no firewall or proxy rejects the connection.");
+            }
+        }
+
+        return exception is HttpRequestException or TaskCanceledException or TimeoutException ||
+               exception is RequestFailedException { Status: 0, InnerException: HttpRequestException or TaskCanceledException or TimeoutException }
+            ? new ArmTransportCause(false, $"{FirstLine((exception.InnerException ?? exception).Message)}", "Check -ArmEndpoint, the network path and proxy settings.")
+            : null;
     }
 
     private static ArmRequestException FromResponse(RequestFailedException failed, string resourceId, string operation)

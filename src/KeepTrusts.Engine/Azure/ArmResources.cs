@@ -38,6 +38,8 @@ public sealed class ArmResources
         }
 
         clientOptions.Retry.MaxRetries = 3;
+        // Same back-off, but a certificate, DNS or refused-connection failure fails at once with its cause.
+        clientOptions.RetryPolicy = new ArmRetryPolicy(clientOptions.Retry.MaxRetries);
         clientOptions.Retry.NetworkTimeout = options.RequestTimeout;
         clientOptions.Diagnostics.IsLoggingContentEnabled = false;
         if (options.SkipCertificateCheck)

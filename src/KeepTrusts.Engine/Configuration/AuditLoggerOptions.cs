@@ -26,6 +26,13 @@ public sealed class AuditLoggerOptions : ConfigSection
     [ConfigKey("fsync")]
     public bool Fsync { get; set; } = true;
 
+    /// <summary>
+    /// Optional HMAC key (an environment variable, at least 32 characters) that signs <c>audit-head.json</c>, so someone
+    /// who can edit the audit files but does not hold the key cannot forge a head for a shortened log.
+    /// </summary>
+    [ConfigKey("head_key_ref")]
+    public SecretKeyRef? HeadKeyRef { get; set; }
+
     /// <summary>How prompt and completion text is kept: none, redacted or hashed.</summary>
     [ConfigKey("content")]
     public AuditContentMode Content { get; set; } = AuditContentMode.None;

@@ -31,10 +31,11 @@ internal sealed class ConfigBinder(string file, List<ConfigDiagnostic> diagnosti
         foreach (var (keyNode, valueNode) in mapping.Children)
         {
             var key = (keyNode as YamlScalarNode)?.Value ?? string.Empty;
-            var keyPath = Join(path, key);
+            // A key pasted where a field name goes must not reach the field path printed with the diagnostic.
+            var keyPath = Join(path, SecretLookalike.LooksLikeSecret(key) ? "<key-like name>" : key);
             if (!seen.Add(key))
             {
-                Report(DiagnosticSeverity.Error, DiagnosticCodes.DuplicateKey, $"'{key}' appears more than once in '{DisplayPath(path)}'", keyNode, keyPath,
+                Report(DiagnosticSeverity.Error, DiagnosticCodes.DuplicateKey, $"{SecretLookalike.Quote(key)} appears more than once in '{DisplayPath(path)}'", keyNode, keyPath,
                     "keep one of them: YAML keeps only the last, which silently drops the other");
                 continue;
             }
@@ -46,7 +47,7 @@ internal sealed class ConfigBinder(string file, List<ConfigDiagnostic> diagnosti
                 var fix = suggestion is null
                     ? $"remove it; keys allowed here: {string.Join(", ", keys.Select(k => k.Key.Key))}"
                     : $"did you mean '{suggestion}'?";
-                Report(DiagnosticSeverity.Error, DiagnosticCodes.UnknownKey, $"unknown key '{key}' in '{DisplayPath(path)}'", keyNode, keyPath, fix);
+                Report(DiagnosticSeverity.Error, DiagnosticCodes.UnknownKey, $"unknown key {SecretLookalike.Quote(key)} in '{DisplayPath(path)}'", keyNode, keyPath, fix);
                 continue;
             }
 
@@ -199,7 +200,7 @@ internal sealed class ConfigBinder(string file, List<ConfigDiagnostic> diagnosti
         foreach (var (keyNode, valueNode) in mapping.Children)
         {
             var key = (keyNode as YamlScalarNode)?.Value ?? string.Empty;
-            var entryPath = $"{path}.{key}";
+            var entryPath = $"{path}.{(SecretLookalike.LooksLikeSecret(key) ? "<key-like name>" : key)}";
             if (valueNode is not YamlScalarNode scalar)
             {
                 Report(DiagnosticSeverity.Error, DiagnosticCodes.WrongType, $"'{entryPath}' must be a single text value, not {Describe(valueNode)}", valueNode, entryPath,
@@ -210,7 +211,7 @@ internal sealed class ConfigBinder(string file, List<ConfigDiagnostic> diagnosti
 
             if (!map.TryAdd(key, scalar.Value ?? string.Empty))
             {
-                Report(DiagnosticSeverity.Error, DiagnosticCodes.DuplicateKey, $"'{key}' appears more than once in '{path}' (names are case-insensitive)", keyNode, entryPath,
+                Report(DiagnosticSeverity.Error, DiagnosticCodes.DuplicateKey, $"{SecretLookalike.Quote(key)} appears more than once in '{path}' (names are case-insensitive)", keyNode, entryPath,
                     "keep one of them");
                 ok = false;
             }
@@ -246,7 +247,7 @@ internal sealed class ConfigBinder(string file, List<ConfigDiagnostic> diagnosti
 
             var allowed = type.GetFields(BindingFlags.Public | BindingFlags.Static).Select(EnumSpelling).ToList();
             var suggestion = DidYouMean.Suggest(text, allowed);
-            Report(DiagnosticSeverity.Error, DiagnosticCodes.InvalidValue, $"'{text}' is not a valid value for '{DisplayPath(path)}'", scalar, path,
+            Report(DiagnosticSeverity.Error, DiagnosticCodes.InvalidValue, $"{SecretLookalike.Quote(text)} is not a valid value for '{DisplayPath(path)}'", scalar, path,
                 (suggestion is null ? string.Empty : $"did you mean '{suggestion}'? ") + $"allowed: {string.Join(", ", allowed)}");
             return false;
         }
@@ -263,7 +264,7 @@ internal sealed class ConfigBinder(string file, List<ConfigDiagnostic> diagnosti
 
         if (parsed is null)
         {
-            Report(DiagnosticSeverity.Error, DiagnosticCodes.WrongType, $"'{DisplayPath(path)}' must be {Expected(type)}, but is '{text}'", scalar, path,
+            Report(DiagnosticSeverity.Error, DiagnosticCodes.WrongType, $"'{DisplayPath(path)}' must be {Expected(type)}, but is {SecretLookalike.Quote(text)}", scalar, path,
                 $"write it as {Expected(type)}, for example '{LastKey(path)}: {Example(type)}'" + (quoted ? " (without quotes)" : string.Empty));
             return false;
         }
@@ -329,7 +330,7 @@ internal sealed class ConfigBinder(string file, List<ConfigDiagnostic> diagnosti
     {
         YamlMappingNode => "a mapping",
         YamlSequenceNode => "a list",
-        YamlScalarNode s => $"the value '{s.Value}'",
+        YamlScalarNode s => SecretLookalike.LooksLikeSecret(s.Value) ? SecretLookalike.Describe(s.Value!) : $"the value '{s.Value}'",
         _ => "this value",
     };
 

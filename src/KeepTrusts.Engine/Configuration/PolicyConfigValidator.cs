@@ -104,6 +104,11 @@ internal sealed class PolicyConfigValidator(List<ConfigDiagnostic> diagnostics, 
         {
             Error(DiagnosticCodes.InvalidValue, "audit-logger path is empty", audit, "path", "give a directory, for example 'audit'");
         }
+
+        if (audit.HeadKeyRef is { } headKey)
+        {
+            ValidateSecretRef(headKey);
+        }
     }
 
     private void ValidateProviders(ProvidersOptions providers)
@@ -160,9 +165,15 @@ internal sealed class PolicyConfigValidator(List<ConfigDiagnostic> diagnostics, 
         var provider = target.Provider;
         if (target.BaseUrl is { } baseUrl)
         {
-            if (!Uri.TryCreate(baseUrl, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp) || string.IsNullOrEmpty(uri.Host))
+            if (Uri.TryCreate(baseUrl, UriKind.Absolute, out var withCredentials) && !string.IsNullOrEmpty(withCredentials.UserInfo))
             {
-                Error(DiagnosticCodes.InvalidUrl, $"base_url '{baseUrl}' is not an absolute http(s) URL", target, "base_url",
+                // The upstream call never sends URL credentials, so they would be dropped silently; and they are a secret in plain config.
+                Error(DiagnosticCodes.InvalidUrl, $"base_url of target '{target.Id}' carries credentials (user:password@{withCredentials.Host}); they are not sent and must not be in the config", target, "base_url",
+                    $"remove the 'user:password@' part (base_url: {withCredentials.Scheme}://{withCredentials.Authority}{withCredentials.AbsolutePath.TrimEnd('/')}) and put the key in an environment variable referenced by secret_key_ref.env");
+            }
+            else if (!Uri.TryCreate(baseUrl, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp) || string.IsNullOrEmpty(uri.Host))
+            {
+                Error(DiagnosticCodes.InvalidUrl, $"base_url {SecretLookalike.Quote(baseUrl)} is not an absolute http(s) URL", target, "base_url",
                     provider == ProviderKind.AzureOpenAI ? "use the resource URL, for example https://my-resource.openai.azure.com" : "use an absolute URL such as https://api.openai.com");
             }
             else if (provider == ProviderKind.AzureOpenAI && uri.AbsolutePath.Contains("/openai/deployments", StringComparison.OrdinalIgnoreCase))
@@ -217,6 +228,15 @@ internal sealed class PolicyConfigValidator(List<ConfigDiagnostic> diagnostics, 
             Warn(DiagnosticCodes.IgnoredField, $"target '{target.Id}' authenticates with Entra ID ({ConfigBinder.EnumSpelling(target.AzureAuth!.Type)}), so secret_key_ref is not used", target, "secret_key_ref",
                 "remove secret_key_ref, or use 'azure_auth: api_key'");
         }
+        if (target.SecretKeyRef is { } targetRef)
+        {
+            ValidateSecretRef(targetRef);
+        }
+
+        if (target.SecretKeyRef is { } pasted && SecretLookalike.LooksLikeSecret(pasted.Env))
+        {
+            // Reported by ValidateSecretRef; the missing-variable warning would only repeat it.
+        }
         else if (usesKey && target.EffectiveSecretEnv is { } env && !environmentHas(env))
         {
             Warn(DiagnosticCodes.SecretEnvMissing, $"environment variable '{env}' for target '{target.Id}' is not set here; requests to this target will fail until it is", target,
@@ -228,7 +248,7 @@ internal sealed class PolicyConfigValidator(List<ConfigDiagnostic> diagnostics, 
         {
             if (name.Length == 0 || name.Any(c => c <= ' ' || c >= 127 || "()<>@,;:\\\"/[]?={}".Contains(c)))
             {
-                Error(DiagnosticCodes.InvalidHeader, $"'{name}' is not a valid HTTP header name", target, "headers", "use letters, digits and '-' only");
+                Error(DiagnosticCodes.InvalidHeader, $"{SecretLookalike.Quote(name)} is not a valid HTTP header name", target, "headers", "use letters, digits and '-' only");
             }
             else if (value.Any(c => c is '\r' or '\n' or '\0'))
             {
@@ -372,7 +392,8 @@ internal sealed class PolicyConfigValidator(List<ConfigDiagnostic> diagnostics, 
                 Error(DiagnosticCodes.DuplicateTargetId, $"client key id '{key.Id}' is used twice", key, "id", "give every client key a unique id");
             }
 
-            if (!string.IsNullOrEmpty(key.SecretKeyRef.Env) && !environmentHas(key.SecretKeyRef.Env))
+            ValidateSecretRef(key.SecretKeyRef);
+            if (!string.IsNullOrEmpty(key.SecretKeyRef.Env) && !SecretLookalike.LooksLikeSecret(key.SecretKeyRef.Env) && !environmentHas(key.SecretKeyRef.Env))
             {
                 Warn(DiagnosticCodes.SecretEnvMissing, $"environment variable '{key.SecretKeyRef.Env}' for client key '{key.Id}' is not set here; that key will be rejected until it is",
                     key, "secret_key_ref", $"set {key.SecretKeyRef.Env} in the gateway's environment");
@@ -382,6 +403,16 @@ internal sealed class PolicyConfigValidator(List<ConfigDiagnostic> diagnostics, 
             {
                 ValidateRateLimit(rateLimit);
             }
+        }
+    }
+
+    /// <summary>secret_key_ref.env names a variable; a key pasted there instead is an error that does not print the key.</summary>
+    private void ValidateSecretRef(SecretKeyRef secretRef)
+    {
+        if (SecretLookalike.LooksLikeSecret(secretRef.Env))
+        {
+            Error(DiagnosticCodes.InvalidValue, $"env holds {SecretLookalike.Describe(secretRef.Env)}, not the name of an environment variable", secretRef, "env",
+                "put the key in an environment variable (for example AZURE_OPENAI_API_KEY) and give that variable's name here; rotate the key if this file was shared");
         }
     }
 

@@ -3,18 +3,22 @@ using KeepTrusts.Engine.Audit;
 
 namespace KeepTrusts.Gateway.Cli;
 
-/// <summary><c>kt audit verify &lt;dir&gt;</c>: exit 0 when the hash chain is intact, 1 naming the first bad record.</summary>
+/// <summary>
+/// <c>kt audit verify &lt;dir&gt; [--head-key-env NAME]</c>: exit 0 when the hash chain is intact and reaches its head
+/// (signed with the key in NAME, when given), 1 naming the first bad record.
+/// </summary>
 internal static class AuditVerifyCommand
 {
     public static Command Create()
     {
         var directory = new Argument<string>("dir") { Description = "The audit log directory (policies.audit.directory in the config)." };
-        var command = new Command("verify", "Verify the audit log's hash chain; names the first record that was changed, removed or reordered.") { directory };
-        command.SetAction(parseResult => Verify(parseResult.GetValue(directory)!, parseResult.InvocationConfiguration.Output));
+        var headKeyEnv = new Option<string?>("--head-key-env") { Description = "An environment variable holding the HMAC key that signs audit-head.json (policies.audit head_key_ref)." };
+        var command = new Command("verify", "Verify the audit log's hash chain and its anchored head; names the first record that was changed, removed or reordered, or a cut tail.") { directory, headKeyEnv };
+        command.SetAction(parseResult => Verify(parseResult.GetValue(directory)!, parseResult.GetValue(headKeyEnv), parseResult.InvocationConfiguration.Output));
         return command;
     }
 
-    private static int Verify(string directory, TextWriter stdout)
+    private static int Verify(string directory, string? headKeyEnv, TextWriter stdout)
     {
         if (!Directory.Exists(directory))
         {
@@ -22,7 +26,20 @@ internal static class AuditVerifyCommand
             return 1;
         }
 
-        var result = AuditLogVerifier.Verify(directory);
+        byte[]? headKey = null;
+        if (headKeyEnv is not null)
+        {
+            var value = Environment.GetEnvironmentVariable(headKeyEnv);
+            if (string.IsNullOrEmpty(value))
+            {
+                stdout.WriteLine($"kt audit verify: --head-key-env {headKeyEnv}: that environment variable is not set");
+                return 1;
+            }
+
+            headKey = System.Text.Encoding.UTF8.GetBytes(value);
+        }
+
+        var result = AuditLogVerifier.Verify(directory, headKey);
         foreach (var warning in result.Warnings)
         {
             stdout.WriteLine($"warning: {warning}");
@@ -34,7 +51,9 @@ internal static class AuditVerifyCommand
             return 0;
         }
 
-        stdout.WriteLine($"{result.FirstBadFile}:{result.FirstBadLine}: seq {result.FirstBadSeq}: {result.Reason}");
+        stdout.WriteLine(result.FirstBadLine is null
+            ? $"{result.FirstBadFile}: {result.Reason}"
+            : $"{result.FirstBadFile}:{result.FirstBadLine}: seq {result.FirstBadSeq}: {result.Reason}");
         stdout.WriteLine($"{directory}: chain BROKEN after {result.RecordCount} good record(s)");
         return 1;
     }

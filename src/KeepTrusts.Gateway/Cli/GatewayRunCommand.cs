@@ -1,3 +1,4 @@
+using KeepTrusts.Engine.Audit;
 using System.CommandLine;
 using System.Net.Sockets;
 using KeepTrusts.Engine.Hosting;
@@ -74,7 +75,19 @@ internal static class GatewayRunCommand
             return (KtExitCodes.InvalidInput, $"The policy config '{configPath}' has errors; the gateway did not start.");
         }
 
-        await using var composition = GatewayComposition.Create(config);
+        GatewayComposition composition;
+        try
+        {
+            composition = GatewayComposition.Create(config);
+        }
+        catch (AuditStartRefusedException ex)
+        {
+            var reason = $"The audit log cannot start: {ex.Message}";
+            await stderr.WriteLineAsync($"kt: {reason}").ConfigureAwait(false);
+            return (KtExitCodes.InvalidInput, reason);
+        }
+
+        await using var disposeComposition = composition;
         var app = GatewayServer.Build(new GatewayServerOptions
         {
             Config = config,

@@ -29,7 +29,18 @@ internal static class Quickstart
         }
 
         var listen = listenOption ?? GatewayServer.DefaultListen;
-        await using var composition = GatewayComposition.Create(config);
+        GatewayComposition composition;
+        try
+        {
+            composition = GatewayComposition.Create(config);
+        }
+        catch (KeepTrusts.Engine.Audit.AuditStartRefusedException ex)
+        {
+            await stderr.WriteLineAsync($"kt quickstart: the audit log cannot start: {ex.Message}").ConfigureAwait(false);
+            return 1;
+        }
+
+        await using var disposeComposition = composition;
         await using var app = GatewayServer.Build(new GatewayServerOptions
         {
             Config = config,

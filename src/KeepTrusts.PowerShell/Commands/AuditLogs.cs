@@ -5,16 +5,16 @@ namespace KeepTrusts.PowerShell.Commands;
 /// <summary>Engine calls behind Test-KtAuditLog and Get-KtAuditLog, mapped to the module's types.</summary>
 internal static class AuditLogs
 {
-    public static KtAuditLogTestResult Verify(string directory)
+    public static KtAuditLogTestResult Verify(string directory, byte[]? headKey)
     {
-        var result = AuditLogVerifier.Verify(directory);
+        var result = AuditLogVerifier.Verify(directory, headKey);
         return new KtAuditLogTestResult
         {
             Path = directory,
             IsValid = result.IsValid,
             RecordCount = result.RecordCount,
             FileCount = result.Files.Count,
-            FirstBadRecord = result.FirstBadFile is null ? null : $"{result.FirstBadFile}:{result.FirstBadLine}",
+            FirstBadRecord = result.FirstBadFile is null ? null : result.FirstBadLine is null ? result.FirstBadFile : $"{result.FirstBadFile}:{result.FirstBadLine}",
             FirstBadSeq = result.FirstBadSeq,
             Reason = result.Reason,
             Warnings = result.Warnings.ToArray(),

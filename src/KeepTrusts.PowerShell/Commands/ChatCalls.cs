@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using KeepTrusts.Engine.Audit;
 using KeepTrusts.Engine.Chat;
 using KeepTrusts.Engine.Configuration;
 using KeepTrusts.Engine.Gateway;
@@ -31,6 +32,8 @@ internal static class ChatCalls
             $"The chat call failed (HTTP {failed.Status}, {failed.ErrorType}/{failed.Code}): {failed.Message}", "See the message; Get-KtGateway and the gateway log show the upstream's state."),
         HttpRequestException http => ("GatewayUnreachable", ErrorCategory.ConnectionError, null,
             $"The gateway could not be reached: {http.Message}", "Check -GatewayUrl and that the gateway runs (Get-KtGateway)."),
+        AuditStartRefusedException audit => ("AuditLogUnavailable", ErrorCategory.ResourceBusy, null,
+            $"The audit log cannot start: {audit.Message}", "Send the request through the running gateway with -GatewayUrl, or give this config its own policy.audit-logger.path."),
         PolicyConfigException invalid => ("PolicyConfigInvalid", ErrorCategory.InvalidData, invalid.Result.Path, invalid.Message, "Fix the errors listed (see Test-KtPolicyConfig)."),
         _ => null,
     };

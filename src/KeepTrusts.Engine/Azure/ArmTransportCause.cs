@@ -1,0 +1,4 @@
+namespace KeepTrusts.Engine.Azure;
+
+/// <summary>Why ARM could not be reached, with the fix; <paramref name="Permanent"/> failures are not retried.</summary>
+public sealed record ArmTransportCause(bool Permanent, string Description, string Fix);
