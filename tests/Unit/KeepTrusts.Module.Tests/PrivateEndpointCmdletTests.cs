@@ -282,4 +282,30 @@ public sealed class PrivateEndpointCmdletTests(ModuleFixture module)
         Assert.Equal(lab.Topology.SpokeLinkId, Prop(created, "Target"));
         Assert.Equal(3, output.Count(o => Prop(o, "Result") == "AlreadyPresent"));
     }
+
+    [RequiresDnsmasqFact]
+    public async Task FixStaleRecord_previews_with_WhatIf_then_rewrites_the_record_and_the_next_test_passes()
+    {
+        await using var lab = await PrivateEndpointLab.StartAsync(PrivateEndpointScenario.StaleARecord, pollsBeforeSuccess: 1);
+        var before = lab.Arm.Store.Snapshot();
+
+        var (preview, previewErrors) = module.Invoke(PrivateEndpointScripts.RepairScript + " -FixStaleRecord -WhatIf", lab.RepairArgs());
+        var previewWrites = lab.Arm.WriteRequests.Count;
+        var unchanged = lab.Arm.Store.Snapshot() == before;
+        var (applied, appliedErrors) = module.Invoke(PrivateEndpointScripts.RepairScript + " -FixStaleRecord -Force", lab.RepairArgs());
+        lab.ReloadDnsFromArm();
+        var (checks, testErrors) = module.Invoke(PrivateEndpointScripts.TestScript, lab.TestArgs());
+
+        Assert.Empty(previewErrors);
+        Assert.Empty(appliedErrors);
+        Assert.Empty(testErrors);
+        Assert.Equal(0, previewWrites);
+        Assert.True(unchanged);
+        var wouldRewrite = preview.Single(o => Prop(o, "Action") == "RewriteARecord");
+        Assert.Equal("WouldUpdate", Prop(wouldRewrite, "Result"));
+        Assert.Equal(lab.Topology.ARecordId, Prop(wouldRewrite, "Target"));
+        Assert.Equal("Updated", Prop(applied.Single(o => Prop(o, "Action") == "RewriteARecord"), "Result"));
+        Assert.Equal(lab.Topology.PrivateIp, lab.Arm.Store.Get(lab.Topology.ARecordId)!["properties"]!["aRecords"]![0]!["ipv4Address"]!.GetValue<string>());
+        Assert.DoesNotContain(checks, c => Prop(c, "Status") == "Fail");
+    }
 }

@@ -279,6 +279,28 @@ public sealed class FakeArmServer : IAsyncDisposable
                 break;
         }
 
+        if (resourceType.Equals("Microsoft.Network/privateDnsZones/A", StringComparison.OrdinalIgnoreCase))
+        {
+            // Record sets are written synchronously (200/201, no Azure-AsyncOperation) and carry no location.
+            var zoneOfRecord = id[..id.IndexOf("/A/", StringComparison.OrdinalIgnoreCase)];
+            if (!Store.Contains(zoneOfRecord))
+            {
+                return NotFound(zoneOfRecord);
+            }
+
+            if (newProperties["aRecords"] is not JsonArray { Count: > 0 } || newProperties["ttl"] is null)
+            {
+                return (400, Error("BadRequest", "properties.ttl and at least one properties.aRecords entry are required for an A record set."), headers);
+            }
+
+            var zoneName = zoneOfRecord.Split('/').Last();
+            newProperties["fqdn"] = $"{name}.{zoneName}.";
+            newProperties["isAutoRegistered"] = false;
+            result["properties"] = newProperties;
+            Store.Put(result);
+            return (existing is null ? 201 : 200, result.DeepClone(), headers);
+        }
+
         newProperties["provisioningState"] = "Updating";
         result["properties"] = newProperties;
         Store.Put(result);

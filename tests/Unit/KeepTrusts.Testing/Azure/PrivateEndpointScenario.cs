@@ -25,4 +25,7 @@ public enum PrivateEndpointScenario
 
     /// <summary>The private-link connection is waiting for manual approval.</summary>
     ConnectionPending,
+
+    /// <summary>The account has public network access and no private endpoint at all; public DNS answers its public IP directly.</summary>
+    NoPrivateEndpoint,
 }

@@ -67,11 +67,22 @@ public sealed class PrivateEndpointTopology
     {
         var store = new ArmResourceStore();
         var pending = scenario == PrivateEndpointScenario.ConnectionPending;
-        var publicAccess = scenario == PrivateEndpointScenario.PublicAccessNoDns;
+        var noEndpoint = scenario == PrivateEndpointScenario.NoPrivateEndpoint;
+        var publicAccess = scenario == PrivateEndpointScenario.PublicAccessNoDns || noEndpoint;
 
-        store.Put(Account(pending, publicAccess));
-        store.Put(PrivateEndpoint(pending));
-        store.Put(Nic());
+        var account = Account(pending, publicAccess);
+        if (noEndpoint)
+        {
+            account["properties"]!["privateEndpointConnections"] = new JsonArray();
+        }
+
+        store.Put(account);
+        if (!noEndpoint)
+        {
+            store.Put(PrivateEndpoint(pending));
+            store.Put(Nic());
+        }
+
         store.Put(HubVnet());
         store.Put(Subnet(PeSubnetId, PeSubnetName, PeSubnetPrefix, PeNsgId, scenario == PrivateEndpointScenario.NsgDeniesHttps ? "Enabled" : "Disabled", delegated: false));
         store.Put(SpokeVnet());
@@ -150,6 +161,12 @@ public sealed class PrivateEndpointTopology
     public DnsmasqZone BuildDns(ArmResourceStore store)
     {
         var zone = new DnsmasqZone().AuthoritativeFor("openai.azure.com");
+        if (store.Get(AccountId)?["properties"]?["privateEndpointConnections"] is JsonArray { Count: 0 })
+        {
+            // No private endpoint: public DNS has no privatelink CNAME and answers the public address.
+            return zone.A(Fqdn, PublicIp);
+        }
+
         var linkedToSpoke = store.Get(ZoneId) is not null && store.Children(ZoneId + "/virtualNetworkLinks").Any(l =>
             string.Equals(l["properties"]?["virtualNetwork"]?["id"]?.GetValue<string>(), SpokeVnetId, StringComparison.OrdinalIgnoreCase));
         if (!linkedToSpoke)
