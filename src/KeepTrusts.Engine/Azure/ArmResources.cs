@@ -16,7 +16,7 @@ namespace KeepTrusts.Engine.Azure;
 /// pinned per type (<see cref="ArmApiVersions"/>). Lists of child resources (zone links, zone groups), which generic
 /// resources cannot enumerate, go through the same credential, retry and transport settings on an Azure.Core pipeline.
 /// </summary>
-public sealed class ArmResources
+public sealed class ArmResources : IArmReader
 {
     private readonly ArmClient _client;
     private readonly HttpPipeline _pipeline;
@@ -166,11 +166,11 @@ public sealed class ArmResources
     /// POST to a resource action such as {site}/config/appsettings/list (a read that ARM models as an action) and
     /// return the response body; null when ARM says 404. The api-version is the one pinned for the resource's type.
     /// </summary>
-    public Task<JsonElement?> PostActionAsync(string resourceId, string action, string? bodyJson, CancellationToken cancellationToken)
+    public Task<JsonElement?> PostActionAsync(string resourceId, string action, CancellationToken cancellationToken)
     {
         var id = Parse(resourceId);
         var apiVersion = ArmApiVersions.For(id.ResourceType);
-        return SendAsync(RequestMethod.Post, resourceId.TrimEnd('/') + "/" + action, apiVersion, bodyJson, "read", cancellationToken);
+        return SendAsync(RequestMethod.Post, resourceId.TrimEnd('/') + "/" + action, apiVersion, null, "read", cancellationToken);
     }
 
     /// <summary>POST to a provider-level path (no resource id), e.g. /providers/Microsoft.ResourceGraph/resources.</summary>

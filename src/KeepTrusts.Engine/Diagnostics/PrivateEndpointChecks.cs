@@ -35,6 +35,7 @@ internal static class PrivateEndpointChecks
             NetworkPolicies(context, names, out var inboundApplies),
             Nsg(context, names, inboundApplies),
             Tls(context, tls),
+            AppService.AppServiceSettingsCheck.Evaluate(context, names),
             Sdk(context, names),
         ];
     }
@@ -673,8 +674,11 @@ internal static class PrivateEndpointChecks
         var evidence = Ev(("AZURE_OPENAI_ENDPOINT", endpoint), ("OPENAI_API_BASE", apiBase));
         if (string.IsNullOrWhiteSpace(endpoint) && string.IsNullOrWhiteSpace(apiBase))
         {
-            return new CheckResult(Ids.SdkEndpoint, SdkGotcha, CheckStatus.Skipped,
-                "Neither AZURE_OPENAI_ENDPOINT nor OPENAI_API_BASE is set in this session; check the app's own settings.", evidence, n.AppSettingsListCommand);
+            return c.Inventory.AppSettings is { Denied: null, Scopes.Count: > 0 }
+                ? new CheckResult(Ids.SdkEndpoint, SdkGotcha, CheckStatus.Skipped,
+                    "Neither AZURE_OPENAI_ENDPOINT nor OPENAI_API_BASE is set in this session; the app's own settings are judged by AppService.Settings.", evidence, null)
+                : new CheckResult(Ids.SdkEndpoint, SdkGotcha, CheckStatus.Skipped,
+                    "Neither AZURE_OPENAI_ENDPOINT nor OPENAI_API_BASE is set in this session; pass -AppServiceResourceId to judge the app's own settings (AppService.Settings).", evidence, n.AppSettingsListCommand);
         }
 
         var problems = new List<string>();

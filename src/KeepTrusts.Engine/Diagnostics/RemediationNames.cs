@@ -224,7 +224,7 @@ internal sealed class RemediationNames
     }
 
     public string? AppSettingsListCommand => _context.Request.AppServiceResourceId is { } app
-        ? $"az webapp config appsettings list --subscription {ArmIds.Subscription(app)} --resource-group {ArmIds.ResourceGroup(app)} --name {ArmIds.Name(app)} --query \"[?name=='AZURE_OPENAI_ENDPOINT' || name=='OPENAI_API_BASE']\""
+        ? $"az webapp config appsettings list --subscription {ArmIds.Subscription(app)} --resource-group {ArmIds.ResourceGroup(app)} --name {ArmIds.Name(app)} --query \"[?name=='AZURE_OPENAI_ENDPOINT' || name=='OPENAI_API_BASE' || name=='AZURE_OPENAI_API_BASE']\""
         : null;
 
     public string SdkFixCommand(bool removeApiBase)

@@ -34,7 +34,7 @@ public sealed class PrivateEndpointScenarioTests
         _ when check.StartsWith("Dns.", StringComparison.Ordinal) => 1,
         "AppService.RouteAll" => 2,
         "Subnet.NetworkPolicies" or "Nsg.Allow443" => 3,
-        "Sdk.Endpoint" => 4,
+        "Sdk.Endpoint" or "AppService.Settings" => 4,
         _ => null,
     };
 

@@ -18,5 +18,7 @@ public static class PrivateEndpointScenarioFailures
         [PrivateEndpointScenario.NsgDeniesHttps, "Subnet.NetworkPolicies,Nsg.Allow443"],
         [PrivateEndpointScenario.ConnectionPending, "PrivateEndpoint.Connection"],
         [PrivateEndpointScenario.NoPrivateEndpoint, "PrivateEndpoint.Connection"],
+        [PrivateEndpointScenario.AppSettingsWrongEndpoint, "AppService.Settings"],
+        [PrivateEndpointScenario.AppSettingsKeyVaultReference, ""],
     ];
 }
