@@ -28,6 +28,8 @@ public static class ArmApiVersions
         ["Microsoft.Network/privateDnsZones/A"] = PrivateDns,
         ["Microsoft.Web/sites"] = Web,
         ["Microsoft.Web/sites/config"] = Web,
+        ["Microsoft.Web/sites/slots"] = Web,
+        ["Microsoft.Web/sites/slots/config"] = Web,
     };
 
     /// <summary>The pinned version for a resource or collection type; throws for a type we never call.</summary>

@@ -29,6 +29,12 @@ internal static class ArmJson
     public static bool? Bool(this JsonElement? element, params string[] path) =>
         element.Node(path) is { } value && value.ValueKind is JsonValueKind.True or JsonValueKind.False ? value.GetBoolean() : null;
 
+    public static int? Int(this JsonElement? element, params string[] path) =>
+        element.Node(path) is { ValueKind: JsonValueKind.Number } value && value.TryGetInt32(out var number) ? number : null;
+
+    public static JsonElement? Obj(this JsonElement? element, params string[] path) =>
+        element.Node(path) is { ValueKind: JsonValueKind.Object } value ? value : null;
+
     public static IReadOnlyList<JsonElement> Arr(this JsonElement? element, params string[] path) =>
         element.Node(path) is { ValueKind: JsonValueKind.Array } value ? value.EnumerateArray().ToList() : [];
 

@@ -16,7 +16,7 @@ namespace KeepTrusts.Engine.Azure;
 /// pinned per type (<see cref="ArmApiVersions"/>). Lists of child resources (zone links, zone groups), which generic
 /// resources cannot enumerate, go through the same credential, retry and transport settings on an Azure.Core pipeline.
 /// </summary>
-public sealed class ArmResources
+public sealed class ArmResources : IArmReader
 {
     private readonly ArmClient _client;
     private readonly HttpPipeline _pipeline;
@@ -162,6 +162,74 @@ public sealed class ArmResources
         }
 
         return items;
+    }
+
+    /// <summary>
+    /// POST to a resource action such as {site}/config/appsettings/list (a read that ARM models as an action) and
+    /// return the response body; null when ARM says 404. The api-version is the one pinned for the resource's type.
+    /// </summary>
+    public Task<JsonElement?> PostActionAsync(string resourceId, string action, CancellationToken cancellationToken)
+    {
+        var id = Parse(resourceId);
+        var apiVersion = ArmApiVersions.For(id.ResourceType);
+        return SendAsync(RequestMethod.Post, resourceId.TrimEnd('/') + "/" + action, apiVersion, null, "read", cancellationToken);
+    }
+
+    /// <summary>POST to a provider-level path (no resource id), e.g. /providers/Microsoft.ResourceGraph/resources.</summary>
+    public Task<JsonElement?> PostProviderAsync(string path, string apiVersion, string bodyJson, CancellationToken cancellationToken) =>
+        SendAsync(RequestMethod.Post, path, apiVersion, bodyJson, "read", cancellationToken);
+
+    /// <summary>
+    /// PUT a proxy resource that ARM writes synchronously and that has no location (a private DNS record set):
+    /// generic resources always send a location, which such resources do not take.
+    /// </summary>
+    public async Task<JsonElement> PutProxyAsync(string resourceId, string propertiesJson, CancellationToken cancellationToken)
+    {
+        var id = Parse(resourceId);
+        var body = new JsonObject { ["properties"] = JsonNode.Parse(propertiesJson) }.ToJsonString();
+        return await SendAsync(RequestMethod.Put, resourceId, ArmApiVersions.For(id.ResourceType), body, "write", cancellationToken).ConfigureAwait(false)
+            ?? throw ArmErrorTranslator.Translate(new InvalidOperationException($"ARM answered 404 to the write of {resourceId}."), resourceId, "write");
+    }
+
+    private async Task<JsonElement?> SendAsync(RequestMethod method, string path, string apiVersion, string? bodyJson, string verb, CancellationToken cancellationToken)
+    {
+        _reporter.Verbose($"{method} {path}?api-version={apiVersion}");
+        using var message = _pipeline.CreateMessage();
+        message.Request.Method = method;
+        message.Request.Uri.Reset(new Uri(_endpoint, path.TrimStart('/') + "?api-version=" + apiVersion));
+        if (bodyJson is not null)
+        {
+            message.Request.Headers.SetValue("Content-Type", "application/json");
+            message.Request.Content = RequestContent.Create(BinaryData.FromString(bodyJson));
+        }
+
+        try
+        {
+            await _pipeline.SendAsync(message, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            throw ArmErrorTranslator.Translate(ex, path, verb);
+        }
+
+        var response = message.Response;
+        if (response.Status == 404)
+        {
+            return null;
+        }
+
+        if (response.Status >= 400)
+        {
+            throw ArmErrorTranslator.Translate(new RequestFailedException(response), path, verb);
+        }
+
+        if (response.Content.ToMemory().Length == 0)
+        {
+            return null;
+        }
+
+        using var document = JsonDocument.Parse(response.Content.ToMemory());
+        return document.RootElement.Clone();
     }
 
     /// <summary>

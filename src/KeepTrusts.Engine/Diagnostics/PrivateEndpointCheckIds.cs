@@ -16,11 +16,12 @@ public static class PrivateEndpointCheckIds
     public const string SubnetNetworkPolicies = "Subnet.NetworkPolicies";
     public const string NsgAllow443 = "Nsg.Allow443";
     public const string TlsHandshake = "Tls.Handshake";
+    public const string AppServiceSettings = "AppService.Settings";
     public const string SdkEndpoint = "Sdk.Endpoint";
 
     public static readonly IReadOnlyList<string> InOrder =
     [
         DnsResolution, DnsPrivatelinkCname, DnsPrivateIp, DnsZone, DnsZoneLinks, DnsZoneGroup, DnsARecord,
-        PrivateEndpointConnection, AccountNetwork, AppServiceRouteAll, SubnetNetworkPolicies, NsgAllow443, TlsHandshake, SdkEndpoint,
+        PrivateEndpointConnection, AccountNetwork, AppServiceRouteAll, SubnetNetworkPolicies, NsgAllow443, TlsHandshake, AppServiceSettings, SdkEndpoint,
     ];
 }

@@ -35,6 +35,7 @@ internal static class PrivateEndpointChecks
             NetworkPolicies(context, names, out var inboundApplies),
             Nsg(context, names, inboundApplies),
             Tls(context, tls),
+            AppService.AppServiceSettingsCheck.Evaluate(context, names),
             Sdk(context, names),
         ];
     }
@@ -73,12 +74,57 @@ internal static class PrivateEndpointChecks
         }
 
         var nxdomain = dns.ResponseCode.Equals("NotExistentDomain", StringComparison.OrdinalIgnoreCase);
-        return new CheckResult(Ids.DnsResolution, DnsGotcha, CheckStatus.Fail,
-            nxdomain
-                ? $"{c.Fqdn} does not resolve (NXDOMAIN): a private zone {n.ZoneName} linked to this VNet has no A record for {n.RecordName}, usually because the private endpoint has no DNS zone group."
-                : $"{c.Fqdn} returned no address ({dns.ResponseCode}).",
-            evidence, n.ZoneGroupCreateCommand);
+        if (!nxdomain)
+        {
+            return new CheckResult(Ids.DnsResolution, DnsGotcha, CheckStatus.Fail,
+                $"{c.Fqdn} returned no address ({dns.ResponseCode}) from {dns.Server}.", evidence, n.DnsFixCommands);
+        }
+
+        var (message, fix) = NxdomainCause(c, n);
+        return new CheckResult(Ids.DnsResolution, DnsGotcha, CheckStatus.Fail, $"{c.Fqdn} does not exist according to {dns.Server} (NXDOMAIN): {message}", evidence, fix);
     }
+
+    /// <summary>
+    /// What an NXDOMAIN means depends on what ARM shows: without ARM data it is only "no such name here", and the
+    /// message says which two causes remain; with ARM data it names the one that applies.
+    /// </summary>
+    private static (string Message, string Fix) NxdomainCause(PrivateEndpointCheckContext c, RemediationNames n)
+    {
+        var inv = c.Inventory;
+        if (inv.Account is null)
+        {
+            return ("without ARM data the cause cannot be told apart: either no account has the subdomain "
+                + $"'{n.RecordName}' (check -Endpoint), or a private zone {n.ZoneName} linked to this resolver's VNet has no A record {n.RecordName} "
+                + "(an endpoint without a DNS zone group).",
+                (c.Request.AccountResourceId is null
+                    ? "Pass -AccountResourceId (and sign in, or -AccessToken) to tell which. "
+                    : "The account could not be read (see the error record); grant Reader on it to tell which. ")
+                + $"Find the account: az cognitiveservices account list --query \"[?properties.customSubDomainName=='{n.RecordName}'].id\"");
+        }
+
+        if (inv.PrivateEndpointId is null)
+        {
+            var subdomain = inv.Account.Str("properties", "customSubDomainName");
+            return ($"the account has no private endpoint and its custom subdomain is '{subdomain}': -Endpoint names a host that does not exist.",
+                $"Use https://{subdomain}.openai.azure.com/ as the endpoint.");
+        }
+
+        if (inv.ARecord is not null && inv.ZoneGroupZoneId is not null)
+        {
+            return ($"the zone {ArmIds.ResourceGroup(inv.ZoneId!)}/{n.ZoneName} holds the A record {n.RecordName}, yet this resolver answers NXDOMAIN: "
+                + $"it serves a VNet linked to another zone named {n.ZoneName} (a duplicate) that lacks the record.",
+                $"az network private-dns zone list --query \"[?name=='{n.ZoneName}'].id\"   # keep one zone; link every VNet to it and delete the other's links");
+        }
+
+        return ($"a private zone {n.ZoneName} linked to this resolver's VNet has no A record for {n.RecordName}, because the private endpoint {n.PeName} has no DNS zone group for it.",
+            n.RepairFirst([n.ZoneGroupCreateCommand]));
+    }
+
+    /// <summary>The account was read and has no private endpoint at all: the private-DNS checks have nothing to judge.</summary>
+    private static bool HasNoEndpoint(PrivateEndpointCheckContext c) =>
+        c.Inventory.Account is not null && c.Inventory.PrivateEndpointCount == 0;
+
+    private const string NoEndpointText = "The account has no private endpoint (see PrivateEndpoint.Connection)";
 
     private static CheckResult DnsPrivatelinkCname(PrivateEndpointCheckContext c, RemediationNames n)
     {
@@ -90,6 +136,11 @@ internal static class PrivateEndpointChecks
 
         var evidence = Ev(("cname", string.Join(" -> ", dns.CnameChain)));
         var expected = $"{n.RecordName}.{n.ZoneName}";
+        if (HasNoEndpoint(c) && !dns.CnameChain.Any(name => string.Equals(name, expected, StringComparison.OrdinalIgnoreCase)))
+        {
+            return Skip(Ids.DnsPrivatelinkCname, DnsGotcha, $"{NoEndpointText}, so public DNS has no privatelink CNAME for {c.Fqdn} to follow.");
+        }
+
         if (dns.CnameChain.Any(name => string.Equals(name, expected, StringComparison.OrdinalIgnoreCase)))
         {
             return new CheckResult(Ids.DnsPrivatelinkCname, DnsGotcha, CheckStatus.Pass,
@@ -114,6 +165,11 @@ internal static class PrivateEndpointChecks
         var nicIp = c.Inventory.NicIp;
         var evidence = Ev(("resolved", string.Join(", ", dns.Addresses)), ("nicAddress", nicIp));
         var isPrivate = AddressRanges.IsPrivateOrLoopback(address);
+        if (!isPrivate && HasNoEndpoint(c))
+        {
+            return Skip(Ids.DnsPrivateIp, DnsGotcha, $"{c.Fqdn} resolves to the public address {address}, the account's public endpoint. {NoEndpointText}, so there is no private address to resolve to yet.");
+        }
+
         if (!isPrivate)
         {
             return new CheckResult(Ids.DnsPrivateIp, DnsGotcha, CheckStatus.Fail,
@@ -157,14 +213,14 @@ internal static class PrivateEndpointChecks
         {
             return new CheckResult(Ids.DnsZone, DnsGotcha, CheckStatus.Fail,
                 $"The endpoint's zone group points to the zone '{ArmIds.Name(groupZone)}', but the name must be exactly {n.ZoneName}.",
-                evidence, n.ZoneCreateCommand + Environment.NewLine + n.ZoneGroupCreateCommand);
+                evidence, n.RepairFirst([n.ZoneCreateCommand, n.ZoneGroupCreateCommand]));
         }
 
         if (inv.Zone is null)
         {
             return new CheckResult(Ids.DnsZone, DnsGotcha, CheckStatus.Fail,
                 $"No private DNS zone named {n.ZoneName} was found ({(inv.FailureText("zone") ?? "looked in " + string.Join(", ", inv.ZoneCandidates.Select(ArmIds.ResourceGroup).Distinct()))}).",
-                evidence, n.ZoneCreateCommand + Environment.NewLine + n.RepairCommand);
+                evidence, n.RepairFirst([n.ZoneCreateCommand, .. n.RequiredVnets.Select(n.LinkCreateCommand), n.ZoneGroupCreateCommand]));
         }
 
         return new CheckResult(Ids.DnsZone, DnsGotcha, CheckStatus.Pass,
@@ -199,7 +255,7 @@ internal static class PrivateEndpointChecks
         {
             return new CheckResult(Ids.DnsZoneLinks, DnsGotcha, CheckStatus.Fail,
                 $"The zone {n.ZoneName} is not linked to {string.Join(", ", missing.Select(m => $"{m.Name} ({m.Role})"))}: names resolve to the public IP from there. Link every VNet that needs access, hub AND spoke.",
-                evidence, string.Join(Environment.NewLine, missing.Select(n.LinkCreateCommand)));
+                evidence, n.RepairFirst(missing.Select(n.LinkCreateCommand)));
         }
 
         var pending = linked.Where(l => l.State is not null && l.State != "Completed").ToList();
@@ -238,7 +294,7 @@ internal static class PrivateEndpointChecks
 
         return new CheckResult(Ids.DnsZoneGroup, DnsGotcha, CheckStatus.Fail,
             $"The private endpoint {n.PeName} has no DNS zone group for {n.ZoneName}, so no A record is kept for {n.RecordName} (and it is not updated when the endpoint's IP changes).",
-            evidence, n.ZoneGroupCreateCommand);
+            evidence, n.RepairFirst([n.ZoneGroupCreateCommand]));
     }
 
     private static CheckResult DnsARecord(PrivateEndpointCheckContext c, RemediationNames n)
@@ -261,7 +317,7 @@ internal static class PrivateEndpointChecks
         {
             return new CheckResult(Ids.DnsARecord, DnsGotcha, CheckStatus.Fail,
                 $"The zone has no A record {n.RecordName}: {c.Fqdn} gets NXDOMAIN inside linked VNets.",
-                evidence, n.ZoneGroupCreateCommand);
+                evidence, n.RepairFirst([n.ZoneGroupCreateCommand]));
         }
 
         if (nicIp is null)
@@ -294,8 +350,8 @@ internal static class PrivateEndpointChecks
         {
             return new CheckResult(Ids.PrivateEndpointConnection, null, CheckStatus.Fail,
                 "The account has no private endpoint connection at all.",
-                Ev(("account", c.Request.AccountResourceId)),
-                $"az network private-endpoint create --resource-group <rg> --name pe-{ArmIds.Name(c.Request.AccountResourceId!)} --vnet-name <vnet> --subnet <subnet> --private-connection-resource-id {c.Request.AccountResourceId} --group-id account --connection-name pe-{ArmIds.Name(c.Request.AccountResourceId!)}");
+                Ev(("account", c.Request.AccountResourceId), ("publicNetworkAccess", inv.Account.Str("properties", "publicNetworkAccess"))),
+                new RemediationNames(c).PrivateEndpointCreateCommand);
         }
 
         // The endpoint's own view wins when it is readable: it is what the NIC traffic is subject to.
@@ -414,6 +470,11 @@ internal static class PrivateEndpointChecks
             return Skip(Ids.SubnetNetworkPolicies, NsgGotcha, skip);
         }
 
+        if (c.Inventory.PrivateEndpointId is null)
+        {
+            return Skip(Ids.SubnetNetworkPolicies, NsgGotcha, NoEndpointText + ".");
+        }
+
         var subnet = c.Inventory.PeSubnet;
         if (subnet is null)
         {
@@ -462,6 +523,11 @@ internal static class PrivateEndpointChecks
         if (ArmSkipReason(c, "account", "privateEndpoint", "peSubnet") is { } skip)
         {
             return Skip(Ids.NsgAllow443, NsgGotcha, skip);
+        }
+
+        if (c.Inventory.PrivateEndpointId is null)
+        {
+            return Skip(Ids.NsgAllow443, NsgGotcha, NoEndpointText + ".");
         }
 
         if (n.PeAddress is null)
@@ -568,14 +634,14 @@ internal static class PrivateEndpointChecks
         {
             return new CheckResult(Ids.TlsHandshake, NsgGotcha, CheckStatus.Fail,
                 $"{tls.Error} DNS is right but the path is not: check the NSGs and subnet network policies (Nsg.Allow443, Subnet.NetworkPolicies) and routes from where this runs.",
-                evidence, $"curl -v https://{c.Fqdn} --resolve {c.Fqdn}:{c.Request.Port}:{address}");
+                evidence, CurlCommand(c, address));
         }
 
         if (!tls.HandshakeCompleted)
         {
             return new CheckResult(Ids.TlsHandshake, null, CheckStatus.Fail,
                 $"{tls.Error} Something between here and the endpoint (a firewall doing TLS inspection, a proxy) interferes.",
-                evidence, $"curl -v https://{c.Fqdn} --resolve {c.Fqdn}:{c.Request.Port}:{address}");
+                evidence, CurlCommand(c, address));
         }
 
         if (!tls.CertificateNamesHost)
@@ -585,11 +651,20 @@ internal static class PrivateEndpointChecks
                 evidence, $"Connect with the FQDN https://{c.Fqdn}/ and make sure {address} is the private endpoint of this account.");
         }
 
-        var untrusted = tls.PolicyErrors is not null && !(c.Request.Arm?.SkipCertificateCheck ?? false);
+        // -SkipCertificateCheck is about the ARM connection only; the endpoint's chain is always reported.
+        var untrusted = tls.PolicyErrors is not null;
         return new CheckResult(Ids.TlsHandshake, null, untrusted ? CheckStatus.Warn : CheckStatus.Pass,
             $"TLS {tls.TlsProtocol} handshake with {address}:{c.Request.Port} in {tls.HandshakeTime.TotalMilliseconds:0} ms; the certificate names {c.Fqdn}"
             + (untrusted ? $", but the chain is not trusted here ({tls.PolicyErrors})." : "."),
             evidence, null);
+    }
+
+    /// <summary>curl with the same address and port the probe used: the URL carries the port so --resolve applies.</summary>
+    private static string CurlCommand(PrivateEndpointCheckContext c, IPAddress? address)
+    {
+        var port = c.Request.Port;
+        var url = port == 443 ? $"https://{c.Fqdn}/" : $"https://{c.Fqdn}:{port}/";
+        return $"curl -v {url} --resolve {c.Fqdn}:{port}:{address}";
     }
 
     private static CheckResult Sdk(PrivateEndpointCheckContext c, RemediationNames n)
@@ -599,8 +674,11 @@ internal static class PrivateEndpointChecks
         var evidence = Ev(("AZURE_OPENAI_ENDPOINT", endpoint), ("OPENAI_API_BASE", apiBase));
         if (string.IsNullOrWhiteSpace(endpoint) && string.IsNullOrWhiteSpace(apiBase))
         {
-            return new CheckResult(Ids.SdkEndpoint, SdkGotcha, CheckStatus.Skipped,
-                "Neither AZURE_OPENAI_ENDPOINT nor OPENAI_API_BASE is set in this session; check the app's own settings.", evidence, n.AppSettingsListCommand);
+            return c.Inventory.AppSettings is { Denied: null, Scopes.Count: > 0 }
+                ? new CheckResult(Ids.SdkEndpoint, SdkGotcha, CheckStatus.Skipped,
+                    "Neither AZURE_OPENAI_ENDPOINT nor OPENAI_API_BASE is set in this session; the app's own settings are judged by AppService.Settings.", evidence, null)
+                : new CheckResult(Ids.SdkEndpoint, SdkGotcha, CheckStatus.Skipped,
+                    "Neither AZURE_OPENAI_ENDPOINT nor OPENAI_API_BASE is set in this session; pass -AppServiceResourceId to judge the app's own settings (AppService.Settings).", evidence, n.AppSettingsListCommand);
         }
 
         var problems = new List<string>();

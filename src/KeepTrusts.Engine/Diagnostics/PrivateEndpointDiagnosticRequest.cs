@@ -23,6 +23,12 @@ public sealed class PrivateEndpointDiagnosticRequest
     /// <summary>How to reach ARM; null = no ARM (ARM checks are Skipped).</summary>
     public ArmConnectionOptions? Arm { get; init; }
 
+    /// <summary>
+    /// Reads shared with other runs (fleet mode: one cache for every account, so common zones, VNets and NSGs are read
+    /// once); null = a cache of this run's own over <see cref="Arm"/>.
+    /// </summary>
+    public IArmReader? ArmReader { get; init; }
+
     /// <summary>The environment the SDK check reads (AZURE_OPENAI_ENDPOINT, OPENAI_API_BASE).</summary>
     public IReadOnlyDictionary<string, string?> Environment { get; init; } = new Dictionary<string, string?>();
 

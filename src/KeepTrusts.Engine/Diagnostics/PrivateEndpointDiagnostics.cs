@@ -130,7 +130,7 @@ public sealed class PrivateEndpointDiagnostics
         PrivateEndpointDiagnosticRequest request, string fqdn, Task<DnsProbeResult> dnsTask, CancellationToken cancellationToken)
     {
         var inventory = new PrivateEndpointInventory();
-        if (request.Arm is null)
+        if (request.Arm is null && request.ArmReader is null)
         {
             inventory.ArmUnavailableReason = "no ARM access was configured";
             return inventory;
@@ -141,7 +141,7 @@ public sealed class PrivateEndpointDiagnostics
             inventory.ArmUnavailableReason = "no -AccountResourceId was given";
         }
 
-        var arm = new ArmResources(request.Arm, _reporter);
+        var arm = request.ArmReader ?? new CachedArmReader(new ArmResources(request.Arm!, _reporter));
 
         async Task<JsonElement?> Read(string key, string? id, bool required)
         {
@@ -192,7 +192,9 @@ public sealed class PrivateEndpointDiagnostics
         var accountTask = Read("account", request.AccountResourceId, required: true);
         var siteTask = Read("site", request.AppServiceResourceId, required: true);
         var siteConfigTask = Read("siteConfig", request.AppServiceResourceId is null ? null : request.AppServiceResourceId + "/config/web", required: false);
-        await Task.WhenAll(accountTask, siteTask, siteConfigTask).ConfigureAwait(false);
+        var settingsTask = ReadSettingsAsync(arm, request.AppServiceResourceId, inventory, cancellationToken);
+        await Task.WhenAll(accountTask, siteTask, siteConfigTask, settingsTask).ConfigureAwait(false);
+        inventory.AppSettings = await settingsTask.ConfigureAwait(false);
         inventory.Account = await accountTask.ConfigureAwait(false);
         inventory.Site = await siteTask.ConfigureAwait(false);
         inventory.SiteConfig = await siteConfigTask.ConfigureAwait(false);
@@ -271,6 +273,25 @@ public sealed class PrivateEndpointDiagnostics
         inventory.Links = await linksTask.ConfigureAwait(false);
         inventory.ARecord = await aRecordTask.ConfigureAwait(false);
         return inventory;
+    }
+
+    private static async Task<AppService.AppServiceSettings?> ReadSettingsAsync(
+        IArmReader arm, string? appId, PrivateEndpointInventory inventory, CancellationToken cancellationToken)
+    {
+        if (appId is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            return await AppService.AppServiceSettingsReader.ReadAsync(arm, appId, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ArmRequestException ex)
+        {
+            inventory.Failures["appSettings"] = ex;
+            return null;
+        }
     }
 
     /// <summary>

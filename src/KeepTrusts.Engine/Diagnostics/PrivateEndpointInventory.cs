@@ -37,6 +37,7 @@ internal sealed class PrivateEndpointInventory
     public JsonElement? AppSubnet { get; set; }
     public JsonElement? AppVnet { get; set; }
     public JsonElement? AppNsg { get; set; }
+    public AppService.AppServiceSettings? AppSettings { get; set; }
 
     public string? FailureText(params string[] keys) =>
         keys.Select(k => Failures.TryGetValue(k, out var f) ? f.Message : null).FirstOrDefault(m => m is not null);

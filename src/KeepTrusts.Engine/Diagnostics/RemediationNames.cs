@@ -94,13 +94,32 @@ internal sealed class RemediationNames
         : $"az network private-endpoint dns-zone-group create --subscription {ArmIds.Subscription(PeId)} --resource-group {ArmIds.ResourceGroup(PeId)} "
           + $"--endpoint-name {PeName} --name default --private-dns-zone {ZoneId} --zone-name {ZoneName.Replace('.', '-')}";
 
-    public string RepairCommand =>
+    /// <summary>Repair-KtDnsZoneLink with the endpoint, the VNets that must be linked and, when the zone does not exist yet, where to create it.</summary>
+    public string RepairCommand(bool fixStaleRecord = false) =>
         $"Repair-KtDnsZoneLink -PrivateEndpointId '{PeId ?? "<private-endpoint-id>"}' -VirtualNetworkId {(RequiredVnets.Count == 0 ? "'<vnet-id>'" : string.Join(",", RequiredVnets.Select(v => $"'{v.Id}'")))}"
         + (_context.Inventory.ZoneId is null && !ZoneId.StartsWith("/subscriptions/<", StringComparison.Ordinal)
             ? $" -ZoneResourceGroupId '/subscriptions/{ZoneSub}/resourceGroups/{ZoneRg}'"
-            : string.Empty);
+            : string.Empty)
+        + (fixStaleRecord ? " -FixStaleRecord" : string.Empty)
+        + " -WhatIf";
 
-    /// <summary>Everything DNS needs, in order: the zone if missing, missing links, the zone group if missing, or the one-shot repair.</summary>
+    /// <summary>
+    /// The cmdlet first (preview with -WhatIf, then run it without), the az commands after it for those who prefer them;
+    /// only the az commands when no private endpoint is known (the cmdlet needs its id).
+    /// </summary>
+    public string RepairFirst(IEnumerable<string> azCommands, bool fixStaleRecord = false)
+    {
+        var az = azCommands.ToList();
+        if (PeId is null)
+        {
+            return string.Join(Environment.NewLine, az);
+        }
+
+        return string.Join(Environment.NewLine,
+            new[] { RepairCommand(fixStaleRecord) + "   # preview; run again without -WhatIf to apply", "# or with az:" }.Concat(az));
+    }
+
+    /// <summary>Everything DNS needs, in order: the zone if missing, missing links, the zone group if missing (Repair-KtDnsZoneLink first).</summary>
     public string DnsFixCommands
     {
         get
@@ -108,8 +127,15 @@ internal sealed class RemediationNames
             var inv = _context.Inventory;
             if (PeId is null)
             {
-                return "Run from inside a VNet linked to the private DNS zone, or make custom DNS forward "
-                    + $"{ZoneName} to 168.63.129.16; pass -AccountResourceId to see which link is missing.";
+                if (_context.Request.AccountResourceId is null)
+                {
+                    return "Run from inside a VNet linked to the private DNS zone, or make custom DNS forward "
+                        + $"{ZoneName} to 168.63.129.16; pass -AccountResourceId to see which link is missing.";
+                }
+
+                return inv.Account is not null && inv.PrivateEndpointCount == 0
+                    ? PrivateEndpointCreateCommand
+                    : $"The account could not be read (see the error record): grant Reader on {_context.Request.AccountResourceId} and run again to see which link is missing.";
             }
 
             var commands = new List<string>();
@@ -131,8 +157,19 @@ internal sealed class RemediationNames
                 return $"The zone, links and zone group are in place: this resolver is not in a linked VNet. Query from inside the VNet (-DnsServer 168.63.129.16 on a VM there), or make custom DNS forward {ZoneName} to 168.63.129.16.";
             }
 
-            commands.Add("# or, in one step: " + RepairCommand);
-            return string.Join(Environment.NewLine, commands);
+            return RepairFirst(commands);
+        }
+    }
+
+    /// <summary>A private endpoint for the account, with the names known and placeholders for the VNet and subnet.</summary>
+    public string PrivateEndpointCreateCommand
+    {
+        get
+        {
+            var account = _context.Request.AccountResourceId ?? "<account-id>";
+            var name = account.StartsWith('/') ? ArmIds.Name(account) : "<account>";
+            return $"az network private-endpoint create --resource-group <rg> --name pe-{name} --vnet-name <vnet> --subnet <subnet> "
+                + $"--private-connection-resource-id {account} --group-id account --connection-name pe-{name}";
         }
     }
 
@@ -140,8 +177,12 @@ internal sealed class RemediationNames
     {
         var nicIp = _context.Inventory.NicIp ?? "<endpoint-nic-ip>";
         var common = $"--subscription {ZoneSub} --resource-group {ZoneRg} --zone-name {ZoneName} --record-set-name {RecordName}";
-        return $"az network private-dns record-set a add-record {common} --ipv4-address {nicIp}{Environment.NewLine}"
-            + $"az network private-dns record-set a remove-record {common} --ipv4-address {staleAddress}";
+        return RepairFirst(
+            [
+                $"az network private-dns record-set a add-record {common} --ipv4-address {nicIp}",
+                $"az network private-dns record-set a remove-record {common} --ipv4-address {staleAddress}",
+            ],
+            fixStaleRecord: true);
     }
 
     public string DisablePoliciesCommand
@@ -183,7 +224,7 @@ internal sealed class RemediationNames
     }
 
     public string? AppSettingsListCommand => _context.Request.AppServiceResourceId is { } app
-        ? $"az webapp config appsettings list --subscription {ArmIds.Subscription(app)} --resource-group {ArmIds.ResourceGroup(app)} --name {ArmIds.Name(app)} --query \"[?name=='AZURE_OPENAI_ENDPOINT' || name=='OPENAI_API_BASE']\""
+        ? $"az webapp config appsettings list --subscription {ArmIds.Subscription(app)} --resource-group {ArmIds.ResourceGroup(app)} --name {ArmIds.Name(app)} --query \"[?name=='AZURE_OPENAI_ENDPOINT' || name=='OPENAI_API_BASE' || name=='AZURE_OPENAI_API_BASE']\""
         : null;
 
     public string SdkFixCommand(bool removeApiBase)

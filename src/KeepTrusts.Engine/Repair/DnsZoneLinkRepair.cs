@@ -101,7 +101,70 @@ public sealed class DnsZoneLinkRepair
         steps.Add(new(RepairActionKind.CreateZoneGroup, groupId, $"DNS zone group on {ArmIds.Name(request.PrivateEndpointId)} for {request.ZoneName}",
             hasGroup, ((JsonElement?)pe).Str("location"), new JsonObject { ["privateDnsZoneConfigs"] = configs }.ToJsonString()));
 
+        if (request.FixStaleRecord && zone is not null)
+        {
+            var rewrite = await StaleRecordStepAsync((JsonElement?)pe, zoneId, request.ZoneName, cancellationToken).ConfigureAwait(false);
+            if (rewrite is not null)
+            {
+                steps.Add(rewrite);
+            }
+        }
+
         return new DnsZoneLinkPlan(request.PrivateEndpointId, zoneId, steps);
+    }
+
+    /// <summary>
+    /// The A record the endpoint's FQDN needs, rewritten to the NIC address when it holds anything else. No step when
+    /// the record does not exist (the zone group makes the Network provider write it) or the NIC address is unknown.
+    /// </summary>
+    private async Task<RepairStep?> StaleRecordStepAsync(JsonElement? pe, string zoneId, string zoneName, CancellationToken cancellationToken)
+    {
+        var suffix = zoneName["privatelink.".Length..];
+        var config = pe.Arr("properties", "customDnsConfigs")
+            .Select(c => (JsonElement?)c)
+            .FirstOrDefault(c => c.Str("fqdn")?.EndsWith("." + suffix, StringComparison.OrdinalIgnoreCase) == true);
+        var fqdn = config.Str("fqdn");
+        var nicIp = config.Arr("ipAddresses").Select(a => a.GetString()).FirstOrDefault(a => a is not null);
+        if (nicIp is null)
+        {
+            var nicId = pe.Arr("properties", "networkInterfaces").Select(n => ((JsonElement?)n).Str("id")).FirstOrDefault(i => i is not null);
+            var nic = nicId is null ? null : await _arm.GetAsync(nicId, cancellationToken).ConfigureAwait(false);
+            var ipConfig = nic.Arr("properties", "ipConfigurations").Select(c => (JsonElement?)c).FirstOrDefault();
+            nicIp = ipConfig.Str("properties", "privateIPAddress");
+            fqdn ??= ipConfig.Arr("properties", "privateLinkConnectionProperties", "fqdns").Select(f => f.GetString()).FirstOrDefault();
+        }
+
+        if (fqdn is null || nicIp is null)
+        {
+            _reporter.Verbose("-FixStaleRecord: the endpoint's FQDN or NIC address is unknown; the A record is left as it is.");
+            return null;
+        }
+
+        var recordName = fqdn.Split('.')[0];
+        var recordId = $"{zoneId}/A/{recordName}";
+        var record = await _arm.GetAsync(recordId, cancellationToken).ConfigureAwait(false);
+        if (record is null)
+        {
+            _reporter.Verbose($"-FixStaleRecord: there is no A record {recordName} in {zoneName} yet; the zone group writes it.");
+            return null;
+        }
+
+        var addresses = record.Arr("properties", "aRecords").Select(a => ((JsonElement?)a).Str("ipv4Address")).Where(a => a is not null).ToList();
+        var current = addresses.Count == 1 && addresses[0] == nicIp;
+        var properties = new JsonObject
+        {
+            ["ttl"] = record.Int("properties", "ttl") ?? 10,
+            ["aRecords"] = new JsonArray(new JsonObject { ["ipv4Address"] = nicIp }),
+        };
+        if (record.Obj("properties", "metadata") is { } metadata)
+        {
+            properties["metadata"] = JsonNode.Parse(metadata.GetRawText());
+        }
+
+        var description = current
+            ? $"A record {recordName} in {zoneName} holding {nicIp}"
+            : $"A record {recordName} in {zoneName} ({string.Join(", ", addresses)} -> {nicIp}, the endpoint's NIC address)";
+        return new RepairStep(RepairActionKind.RewriteARecord, recordId, description, current, null, properties.ToJsonString());
     }
 
     /// <summary>Writes one step and waits until ARM reports it Succeeded.</summary>
@@ -109,7 +172,15 @@ public sealed class DnsZoneLinkRepair
     {
         if (step.AlreadyPresent)
         {
-            return new RepairActionResult(step.Action, step.Target, RepairOutcome.AlreadyPresent, $"The {step.Description} already exists.");
+            return Skipped(step);
+        }
+
+        if (step.IsUpdate)
+        {
+            // Record sets are proxy resources written synchronously: no location, no long-running operation.
+            _reporter.Progress(80, $"Rewriting the {step.Description}");
+            await _arm.PutProxyAsync(step.Target, step.PropertiesJson, cancellationToken).ConfigureAwait(false);
+            return new RepairActionResult(step.Action, step.Target, RepairOutcome.Updated, $"Rewrote the {step.Description}.");
         }
 
         _reporter.Progress(60, $"Creating the {step.Description}");
@@ -117,9 +188,13 @@ public sealed class DnsZoneLinkRepair
         return new RepairActionResult(step.Action, step.Target, RepairOutcome.Created, $"Created the {step.Description}.");
     }
 
-    public static RepairActionResult Skipped(RepairStep step) => step.AlreadyPresent
-        ? new RepairActionResult(step.Action, step.Target, RepairOutcome.AlreadyPresent, $"The {step.Description} already exists.")
-        : new RepairActionResult(step.Action, step.Target, RepairOutcome.WouldCreate, $"Would create the {step.Description}.");
+    public static RepairActionResult Skipped(RepairStep step) => (step.AlreadyPresent, step.IsUpdate) switch
+    {
+        (true, true) => new RepairActionResult(step.Action, step.Target, RepairOutcome.AlreadyPresent, $"The {step.Description} is current."),
+        (true, false) => new RepairActionResult(step.Action, step.Target, RepairOutcome.AlreadyPresent, $"The {step.Description} already exists."),
+        (false, true) => new RepairActionResult(step.Action, step.Target, RepairOutcome.WouldUpdate, $"Would rewrite the {step.Description}."),
+        (false, false) => new RepairActionResult(step.Action, step.Target, RepairOutcome.WouldCreate, $"Would create the {step.Description}."),
+    };
 
     private static string ResourceGroupIdOf(string resourceId) =>
         $"/subscriptions/{ArmIds.Subscription(resourceId)}/resourceGroups/{ArmIds.ResourceGroup(resourceId)}";

@@ -15,5 +15,8 @@ public sealed class DnsZoneLinkRepairRequest
 
     public string ZoneName { get; init; } = "privatelink.openai.azure.com";
 
+    /// <summary>Also rewrite an A record that holds another address than the endpoint's NIC (the endpoint was recreated).</summary>
+    public bool FixStaleRecord { get; init; }
+
     public required ArmConnectionOptions Arm { get; init; }
 }

@@ -5,4 +5,7 @@ public enum RepairActionKind
     CreateZone,
     LinkVirtualNetwork,
     CreateZoneGroup,
+
+    /// <summary>-FixStaleRecord: the A record is rewritten to the endpoint's NIC address.</summary>
+    RewriteARecord,
 }

@@ -10,4 +10,10 @@ public enum RepairOutcome
 
     /// <summary>-WhatIf (or a declined confirmation): it would be created; nothing was sent.</summary>
     WouldCreate,
+
+    /// <summary>An existing resource was rewritten (a stale A record) and the write completed.</summary>
+    Updated,
+
+    /// <summary>-WhatIf (or a declined confirmation): it would be rewritten; nothing was sent.</summary>
+    WouldUpdate,
 }

@@ -10,4 +10,8 @@ public sealed record RepairStep(
     string Description,
     bool AlreadyPresent,
     string? Location,
-    string PropertiesJson);
+    string PropertiesJson)
+{
+    /// <summary>True for a step that rewrites an existing resource rather than creating a missing one.</summary>
+    public bool IsUpdate => Action == RepairActionKind.RewriteARecord;
+}

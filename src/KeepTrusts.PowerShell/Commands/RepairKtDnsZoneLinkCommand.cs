@@ -31,6 +31,10 @@ public sealed class RepairKtDnsZoneLinkCommand : KtArmCmdlet
     [ValidateNotNullOrEmpty]
     public string ZoneName { get; set; } = "privatelink.openai.azure.com";
 
+    /// <summary>Also rewrite an A record that holds another address than the endpoint's NIC (Dns.ARecord stale).</summary>
+    [Parameter]
+    public SwitchParameter FixStaleRecord { get; set; }
+
     /// <summary>Do not ask for confirmation (runbooks). -WhatIf still wins.</summary>
     [Parameter]
     public SwitchParameter Force { get; set; }
@@ -39,16 +43,18 @@ public sealed class RepairKtDnsZoneLinkCommand : KtArmCmdlet
     {
         try
         {
-            return ShouldContinue($"Create {step.Description}?", activity);
+            return ShouldContinue($"{Verb(step)} {step.Description}?", activity);
         }
         catch (System.Management.Automation.Host.HostException)
         {
             ThrowTerminating("KtConfirmationNotPossible", ErrorCategory.InvalidOperation, step.Target,
-                $"Cannot ask whether to create the {step.Description}: this host does not prompt (a runbook or a job). Nothing was changed.",
+                $"Cannot ask whether to {Verb(step).ToLowerInvariant()} the {step.Description}: this host does not prompt (a runbook or a job). Nothing was changed.",
                 "Add -Force to create without asking, or -WhatIf to see what would be created.");
             return false;
         }
     }
+
+    private static string Verb(RepairStep step) => step.IsUpdate ? "Rewrite" : "Create";
 
     protected override void ProcessRecord()
     {
@@ -59,6 +65,7 @@ public sealed class RepairKtDnsZoneLinkCommand : KtArmCmdlet
             VirtualNetworkIds = VirtualNetworkId,
             ZoneResourceGroupId = ZoneResourceGroupId,
             ZoneName = ZoneName,
+            FixStaleRecord = FixStaleRecord.IsPresent,
             Arm = options,
         };
         var activity = $"Repair-KtDnsZoneLink {ZoneName}";
@@ -77,7 +84,7 @@ public sealed class RepairKtDnsZoneLinkCommand : KtArmCmdlet
                     result = DnsZoneLinkRepair.Skipped(step);
                 }
                 else if (prerequisiteMissing
-                    || !ShouldProcess(step.Target, $"Create {step.Description}")
+                    || !ShouldProcess(step.Target, $"{Verb(step)} {step.Description}")
                     || !(Force.IsPresent || Confirm(step, activity)))
                 {
                     result = DnsZoneLinkRepair.Skipped(step);

@@ -15,7 +15,7 @@ public sealed class PrivateEndpointCmdletTests(ModuleFixture module)
         _ when check.StartsWith("Dns.", StringComparison.Ordinal) => 1,
         "AppService.RouteAll" => 2,
         "Subnet.NetworkPolicies" or "Nsg.Allow443" => 3,
-        "Sdk.Endpoint" => 4,
+        "Sdk.Endpoint" or "AppService.Settings" => 4,
         _ => null,
     };
 
@@ -28,7 +28,7 @@ public sealed class PrivateEndpointCmdletTests(ModuleFixture module)
         var (output, errors) = module.Invoke(PrivateEndpointScripts.TestScript, lab.TestArgs());
 
         Assert.Empty(errors);
-        Assert.Equal(14, output.Count);
+        Assert.Equal(15, output.Count);
         Assert.All(output, o => Assert.Equal("KeepTrusts.PowerShell.KtPrivateEndpointCheck", o.TypeNames[0]));
         var failing = output.Where(o => Prop(o, "Status") == "Fail").ToList();
         Assert.Equal(expected.Split(',', StringSplitOptions.RemoveEmptyEntries), failing.Select(o => Prop(o, "Check")));
@@ -281,5 +281,52 @@ public sealed class PrivateEndpointCmdletTests(ModuleFixture module)
         var created = Assert.Single(output, o => Prop(o, "Result") == "Created");
         Assert.Equal(lab.Topology.SpokeLinkId, Prop(created, "Target"));
         Assert.Equal(3, output.Count(o => Prop(o, "Result") == "AlreadyPresent"));
+    }
+
+    [RequiresDnsmasqFact]
+    public async Task FixStaleRecord_previews_with_WhatIf_then_rewrites_the_record_and_the_next_test_passes()
+    {
+        await using var lab = await PrivateEndpointLab.StartAsync(PrivateEndpointScenario.StaleARecord, pollsBeforeSuccess: 1);
+        var before = lab.Arm.Store.Snapshot();
+
+        var (preview, previewErrors) = module.Invoke(PrivateEndpointScripts.RepairScript + " -FixStaleRecord -WhatIf", lab.RepairArgs());
+        var previewWrites = lab.Arm.WriteRequests.Count;
+        var unchanged = lab.Arm.Store.Snapshot() == before;
+        var (applied, appliedErrors) = module.Invoke(PrivateEndpointScripts.RepairScript + " -FixStaleRecord -Force", lab.RepairArgs());
+        lab.ReloadDnsFromArm();
+        var (checks, testErrors) = module.Invoke(PrivateEndpointScripts.TestScript, lab.TestArgs());
+
+        Assert.Empty(previewErrors);
+        Assert.Empty(appliedErrors);
+        Assert.Empty(testErrors);
+        Assert.Equal(0, previewWrites);
+        Assert.True(unchanged);
+        var wouldRewrite = preview.Single(o => Prop(o, "Action") == "RewriteARecord");
+        Assert.Equal("WouldUpdate", Prop(wouldRewrite, "Result"));
+        Assert.Equal(lab.Topology.ARecordId, Prop(wouldRewrite, "Target"));
+        Assert.Equal("Updated", Prop(applied.Single(o => Prop(o, "Action") == "RewriteARecord"), "Result"));
+        Assert.Equal(lab.Topology.PrivateIp, lab.Arm.Store.Get(lab.Topology.ARecordId)!["properties"]!["aRecords"]![0]!["ipv4Address"]!.GetValue<string>());
+        Assert.DoesNotContain(checks, c => Prop(c, "Status") == "Fail");
+    }
+
+    [RequiresDnsmasqFact]
+    public async Task App_settings_are_judged_from_arm_and_a_missing_list_permission_skips_without_an_error()
+    {
+        await using var wrong = await PrivateEndpointLab.StartAsync(PrivateEndpointScenario.AppSettingsWrongEndpoint, pollsBeforeSuccess: 1);
+        await using var denied = await PrivateEndpointLab.StartAsync(PrivateEndpointScenario.Healthy, pollsBeforeSuccess: 1);
+        denied.Arm.AddFault(new ArmFault("POST", "Microsoft.Web/sites/config", 403));
+
+        var (wrongOutput, wrongErrors) = module.Invoke(PrivateEndpointScripts.TestScript, wrong.TestArgs());
+        var (deniedOutput, deniedErrors) = module.Invoke(PrivateEndpointScripts.TestScript, denied.TestArgs());
+
+        Assert.Empty(wrongErrors);
+        Assert.Empty(deniedErrors);
+        var failing = wrongOutput.Single(o => Prop(o, "Check") == "AppService.Settings");
+        Assert.Equal(("Fail", (int?)4), (Prop(failing, "Status"), Gotcha(failing)));
+        Assert.Contains("AZURE_OPENAI_ENDPOINT=https://kt-openai-eastus.openai.azure.com/", Prop(failing, "Remediation"));
+        Assert.DoesNotContain(wrongOutput, o => o.Properties.Any(p => p.Value?.ToString()?.Contains(PrivateEndpointTopology.SecretText, StringComparison.Ordinal) == true));
+        var skipped = deniedOutput.Single(o => Prop(o, "Check") == "AppService.Settings");
+        Assert.Equal("Skipped", Prop(skipped, "Status"));
+        Assert.Contains("Microsoft.Web/sites/config/list/action", Prop(skipped, "Message"));
     }
 }

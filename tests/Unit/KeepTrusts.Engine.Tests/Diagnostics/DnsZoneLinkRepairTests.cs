@@ -163,4 +163,39 @@ public sealed class DnsZoneLinkRepairTests
         Assert.Equal(CheckStatus.Skipped, zoneGroup.Status);
         Assert.Contains("Microsoft.Network/privateEndpoints/read", zoneGroup.Message);
     }
+
+    [RequiresDnsmasqFact]
+    public async Task FixStaleRecord_rewrites_the_A_record_to_the_nic_address_once_and_whatif_sends_nothing()
+    {
+        await using var lab = await PrivateEndpointLab.StartAsync(PrivateEndpointScenario.StaleARecord);
+        var request = new DnsZoneLinkRepairRequest
+        {
+            PrivateEndpointId = lab.Topology.PrivateEndpointId,
+            VirtualNetworkIds = [lab.Topology.HubVnetId, lab.Topology.SpokeVnetId],
+            FixStaleRecord = true,
+            Arm = ArmResourcesTests.Options(lab.Arm),
+        };
+
+        var preview = await RunAsync(request, whatIf: true);
+        var writesAfterPreview = lab.Arm.WriteRequests.Count;
+        var applied = await RunAsync(request);
+        var write = Assert.Single(lab.Arm.WriteRequests);
+        lab.ReloadDnsFromArm();
+        var report = await lab.RunAsync();
+        lab.Arm.ClearRequests();
+        var again = await RunAsync(request);
+
+        Assert.Equal(0, writesAfterPreview);
+        Assert.Equal(RepairOutcome.WouldUpdate, preview.Single(r => r.Action == RepairActionKind.RewriteARecord).Result);
+        Assert.Contains("127.10.0.99 -> 127.10.0.4", preview.Single(r => r.Action == RepairActionKind.RewriteARecord).Message);
+        Assert.Equal("AlreadyPresent,AlreadyPresent,AlreadyPresent,AlreadyPresent,Updated", string.Join(",", applied.Select(r => r.Result)));
+        Assert.Equal(("PUT", lab.Topology.ARecordId), (write.Method, write.Path));
+        var body = JsonDocument.Parse(write.Body!).RootElement;
+        Assert.False(body.TryGetProperty("location", out _));
+        Assert.Equal(lab.Topology.PrivateIp, body.GetProperty("properties").GetProperty("aRecords")[0].GetProperty("ipv4Address").GetString());
+        Assert.Equal(10, body.GetProperty("properties").GetProperty("ttl").GetInt32());
+        Assert.DoesNotContain(report.Checks, c => c.Status == CheckStatus.Fail);
+        Assert.All(again, r => Assert.Equal(RepairOutcome.AlreadyPresent, r.Result));
+        Assert.Empty(lab.Arm.WriteRequests);
+    }
 }

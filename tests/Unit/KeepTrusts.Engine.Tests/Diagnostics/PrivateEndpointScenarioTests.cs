@@ -21,7 +21,12 @@ public sealed class PrivateEndpointScenarioTests
         Assert.All(report.Checks.Where(c => c.Status == CheckStatus.Fail), c => Assert.False(string.IsNullOrWhiteSpace(c.Remediation)));
         Assert.All(report.Checks.Where(c => c.Status == CheckStatus.Fail), c => Assert.Equal(ExpectedGotcha(c.Check), c.Gotcha));
         Assert.Empty(report.ArmFailures);
-        Assert.Equal(expected.FirstOrDefault(), report.Summary.FirstFailingCheck);
+        if (expected.Length > 0)
+        {
+            Assert.Equal(expected[0], report.Summary.FirstFailingCheck);
+        }
+
+        Assert.Equal(expected.Length == 0, report.Summary.Healthy);
     }
 
     internal static int? ExpectedGotcha(string check) => check switch
@@ -29,7 +34,7 @@ public sealed class PrivateEndpointScenarioTests
         _ when check.StartsWith("Dns.", StringComparison.Ordinal) => 1,
         "AppService.RouteAll" => 2,
         "Subnet.NetworkPolicies" or "Nsg.Allow443" => 3,
-        "Sdk.Endpoint" => 4,
+        "Sdk.Endpoint" or "AppService.Settings" => 4,
         _ => null,
     };
 
@@ -41,7 +46,9 @@ public sealed class PrivateEndpointScenarioTests
         var report = await lab.RunAsync();
 
         var tls = report.Checks.Single(c => c.Check == PrivateEndpointCheckIds.TlsHandshake);
-        Assert.Equal(CheckStatus.Pass, tls.Status);
+        // The stand-in's certificate is self-signed: -SkipCertificateCheck (given for the ARM fake) must not hide that.
+        Assert.Equal(CheckStatus.Warn, tls.Status);
+        Assert.Contains("the chain is not trusted here (RemoteCertificateChainErrors)", tls.Message);
         Assert.Contains(tls.Evidence, e => e.Key == "handshakeMs");
         Assert.Contains(tls.Evidence, e => e.Key == "san" && e.Value == lab.Topology.Fqdn);
         var deadline = DateTime.UtcNow.AddSeconds(5);
@@ -163,6 +170,7 @@ public sealed class PrivateEndpointScenarioTests
         var refusedTls = refused.Checks.Single(c => c.Check == PrivateEndpointCheckIds.TlsHandshake);
         Assert.Equal((CheckStatus.Fail, (int?)3), (refusedTls.Status, refusedTls.Gotcha));
         Assert.Contains("TCP connect to " + lab.Topology.PrivateIp, refusedTls.Message);
+        Assert.Equal($"curl -v https://{lab.Topology.Fqdn}:{closedPort}/ --resolve {lab.Topology.Fqdn}:{closedPort}:{lab.Topology.PrivateIp}", refusedTls.Remediation);
         var wrongTls = wrongCert.Checks.Single(c => c.Check == PrivateEndpointCheckIds.TlsHandshake);
         Assert.Equal((CheckStatus.Fail, (int?)4), (wrongTls.Status, wrongTls.Gotcha));
         Assert.Contains("does not name " + lab.Topology.Fqdn, wrongTls.Message);
@@ -197,5 +205,68 @@ public sealed class PrivateEndpointScenarioTests
         var account = report.Checks.Single(c => c.Check == PrivateEndpointCheckIds.AccountNetwork);
         Assert.Equal(CheckStatus.Fail, account.Status);
         Assert.Contains(expected, account.Message);
+    }
+
+    [RequiresDnsmasqFact]
+    public async Task Without_any_private_endpoint_the_dns_checks_say_so_instead_of_blaming_dns()
+    {
+        await using var lab = await PrivateEndpointLab.StartAsync(PrivateEndpointScenario.NoPrivateEndpoint);
+
+        var report = await lab.RunAsync();
+
+        var byId = report.Checks.ToDictionary(c => c.Check);
+        Assert.Equal(CheckStatus.Skipped, byId["Dns.PrivatelinkCname"].Status);
+        Assert.Contains("no private endpoint", byId["Dns.PrivatelinkCname"].Message);
+        Assert.DoesNotContain("hosts file", byId["Dns.PrivatelinkCname"].Message);
+        Assert.Equal(CheckStatus.Skipped, byId["Dns.PrivateIp"].Status);
+        Assert.Contains("public address 203.0.113.10", byId["Dns.PrivateIp"].Message);
+        Assert.DoesNotContain("-AccountResourceId", byId["Dns.PrivateIp"].Message);
+        foreach (var id in new[] { "Subnet.NetworkPolicies", "Nsg.Allow443" })
+        {
+            Assert.Equal(CheckStatus.Skipped, byId[id].Status);
+            Assert.StartsWith("The account has no private endpoint", byId[id].Message);
+        }
+
+        Assert.StartsWith("az network private-endpoint create", byId["PrivateEndpoint.Connection"].Remediation);
+        Assert.Contains("--private-connection-resource-id " + lab.Topology.AccountId, byId["PrivateEndpoint.Connection"].Remediation);
+        Assert.Equal("PrivateEndpoint.Connection", report.Summary.FirstFailingCheck);
+    }
+
+    [RequiresDnsmasqFact]
+    public async Task Nxdomain_without_arm_is_described_as_what_it_is_and_with_arm_names_the_missing_zone_group()
+    {
+        await using var lab = await PrivateEndpointLab.StartAsync(PrivateEndpointScenario.NoZoneGroup);
+
+        var blind = await new PrivateEndpointDiagnostics().RunAsync(
+            new PrivateEndpointDiagnosticRequest { Endpoint = lab.Topology.EndpointUrl, DnsServer = lab.Dns.Endpoint }, CancellationToken.None);
+        var informed = await lab.RunAsync();
+
+        var withoutArm = blind.Checks.Single(c => c.Check == PrivateEndpointCheckIds.DnsResolution);
+        Assert.Equal(CheckStatus.Fail, withoutArm.Status);
+        Assert.Contains("(NXDOMAIN): without ARM data the cause cannot be told apart", withoutArm.Message);
+        Assert.DoesNotContain("no DNS zone group", withoutArm.Message);
+        Assert.StartsWith("Pass -AccountResourceId", withoutArm.Remediation);
+        var withArm = informed.Checks.Single(c => c.Check == PrivateEndpointCheckIds.DnsResolution);
+        Assert.Contains("because the private endpoint pe-openai-eastus has no DNS zone group", withArm.Message);
+        Assert.StartsWith($"Repair-KtDnsZoneLink -PrivateEndpointId '{lab.Topology.PrivateEndpointId}'", withArm.Remediation);
+    }
+
+    [RequiresDnsmasqTheory]
+    [InlineData(PrivateEndpointScenario.ZoneLinkedToHubOnly, "Dns.ZoneLinks", "-WhatIf", "az network private-dns link vnet create")]
+    [InlineData(PrivateEndpointScenario.NoZoneGroup, "Dns.ZoneGroup", "-WhatIf", "az network private-endpoint dns-zone-group create")]
+    [InlineData(PrivateEndpointScenario.StaleARecord, "Dns.ARecord", "-FixStaleRecord -WhatIf", "az network private-dns record-set a add-record")]
+    [InlineData(PrivateEndpointScenario.PublicAccessNoDns, "Dns.PrivateIp", "-WhatIf", "az network private-dns zone create")]
+    public async Task Dns_fixes_name_Repair_KtDnsZoneLink_with_WhatIf_first_and_az_after(PrivateEndpointScenario scenario, string check, string switches, string az)
+    {
+        await using var lab = await PrivateEndpointLab.StartAsync(scenario);
+
+        var report = await lab.RunAsync();
+
+        var lines = report.Checks.Single(c => c.Check == check).Remediation!.Split(Environment.NewLine);
+        var t = lab.Topology;
+        Assert.StartsWith($"Repair-KtDnsZoneLink -PrivateEndpointId '{t.PrivateEndpointId}' -VirtualNetworkId '{t.HubVnetId}','{t.SpokeVnetId}'", lines[0]);
+        Assert.Contains(switches + "   # preview", lines[0]);
+        Assert.Equal("# or with az:", lines[1]);
+        Assert.StartsWith(az, lines[2]);
     }
 }

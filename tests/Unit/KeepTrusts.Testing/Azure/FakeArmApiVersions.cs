@@ -21,5 +21,7 @@ public static class FakeArmApiVersions
         ["Microsoft.Network/privateDnsZones/A"] = "2024-06-01",
         ["Microsoft.Web/sites"] = "2023-12-01",
         ["Microsoft.Web/sites/config"] = "2023-12-01",
+        ["Microsoft.Web/sites/slots"] = "2023-12-01",
+        ["Microsoft.Web/sites/slots/config"] = "2023-12-01",
     };
 }

@@ -122,6 +122,11 @@ public sealed class FakeArmServer : IAsyncDisposable
             return (400, Error("MissingApiVersionParameter", "The api-version query parameter (?api-version=) is required for all requests."), headers);
         }
 
+        if (request.Method == "POST" && path.EndsWith("/list", StringComparison.OrdinalIgnoreCase))
+        {
+            return ListAction(path[..^"/list".Length], apiVersion);
+        }
+
         var (resourceType, isCollection) = ArmResourceStore.Classify(path);
         if (FakeArmApiVersions.ByResourceType.TryGetValue(resourceType, out var expected) && expected != apiVersion)
         {
@@ -159,6 +164,27 @@ public sealed class FakeArmServer : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// A list action (POST {resource}/list, e.g. config/appsettings/list): a read modelled as a POST, answered with
+    /// the stored resource; the api-version and faults are those of the resource's type.
+    /// </summary>
+    private (int, JsonNode?, List<(string, string)>) ListAction(string resourcePath, string? apiVersion)
+    {
+        var (type, _) = ArmResourceStore.Classify(resourcePath);
+        if (FakeArmApiVersions.ByResourceType.TryGetValue(type, out var expected) && expected != apiVersion)
+        {
+            return (400, Error("InvalidApiVersionParameter", $"The api-version '{apiVersion}' is invalid. The supported versions are '{expected}'."), []);
+        }
+
+        if (FindFault("POST", type) is { } fault)
+        {
+            return (fault.StatusCode, FaultBody(fault, resourcePath, type), []);
+        }
+
+        var resource = Store.Get(resourcePath);
+        return resource is null ? NotFound(resourcePath) : (200, resource.DeepClone(), []);
+    }
+
     private ArmFault? FindFault(string method, string resourceType)
     {
         lock (_faults)
@@ -174,7 +200,7 @@ public sealed class FakeArmServer : IAsyncDisposable
         403 => Error(
             "AuthorizationFailed",
             $"The client 'automation-mi' with object id '6f1e3a3e-0000-4000-8000-00000000abcd' does not have authorization to perform action "
-            + $"'{resourceType}/{(fault.Method == "GET" ? "read" : "write")}' over scope '{path}' or the scope is invalid. "
+            + $"'{resourceType}/{fault.Method switch { "GET" => "read", "POST" => "list/action", _ => "write" }}' over scope '{path}' or the scope is invalid. "
             + "If access was recently granted, please refresh your credentials."),
         409 => Error("Conflict", $"Operation on '{path}' cannot be performed because another operation is in progress on the resource. Retry after it completes."),
         404 => Error("ResourceNotFound", $"The Resource '{resourceType}' at '{path}' was not found."),
@@ -277,6 +303,28 @@ public sealed class FakeArmServer : IAsyncDisposable
                 }
 
                 break;
+        }
+
+        if (resourceType.Equals("Microsoft.Network/privateDnsZones/A", StringComparison.OrdinalIgnoreCase))
+        {
+            // Record sets are written synchronously (200/201, no Azure-AsyncOperation) and carry no location.
+            var zoneOfRecord = id[..id.IndexOf("/A/", StringComparison.OrdinalIgnoreCase)];
+            if (!Store.Contains(zoneOfRecord))
+            {
+                return NotFound(zoneOfRecord);
+            }
+
+            if (newProperties["aRecords"] is not JsonArray { Count: > 0 } || newProperties["ttl"] is null)
+            {
+                return (400, Error("BadRequest", "properties.ttl and at least one properties.aRecords entry are required for an A record set."), headers);
+            }
+
+            var zoneName = zoneOfRecord.Split('/').Last();
+            newProperties["fqdn"] = $"{name}.{zoneName}.";
+            newProperties["isAutoRegistered"] = false;
+            result["properties"] = newProperties;
+            Store.Put(result);
+            return (existing is null ? 201 : 200, result.DeepClone(), headers);
         }
 
         newProperties["provisioningState"] = "Updating";

@@ -25,4 +25,13 @@ public enum PrivateEndpointScenario
 
     /// <summary>The private-link connection is waiting for manual approval.</summary>
     ConnectionPending,
+
+    /// <summary>The account has public network access and no private endpoint at all; public DNS answers its public IP directly.</summary>
+    NoPrivateEndpoint,
+
+    /// <summary>Gotcha 4 in the app itself: its AZURE_OPENAI_ENDPOINT is the regional public endpoint, not the account's FQDN.</summary>
+    AppSettingsWrongEndpoint,
+
+    /// <summary>The app's AZURE_OPENAI_ENDPOINT is a Key Vault reference: reported as such (a warning), never resolved.</summary>
+    AppSettingsKeyVaultReference,
 }

@@ -17,5 +17,8 @@ public static class PrivateEndpointScenarioFailures
         [PrivateEndpointScenario.AppServiceWithoutRouteAll, "AppService.RouteAll"],
         [PrivateEndpointScenario.NsgDeniesHttps, "Subnet.NetworkPolicies,Nsg.Allow443"],
         [PrivateEndpointScenario.ConnectionPending, "PrivateEndpoint.Connection"],
+        [PrivateEndpointScenario.NoPrivateEndpoint, "PrivateEndpoint.Connection"],
+        [PrivateEndpointScenario.AppSettingsWrongEndpoint, "AppService.Settings"],
+        [PrivateEndpointScenario.AppSettingsKeyVaultReference, ""],
     ];
 }

@@ -60,6 +60,16 @@ public sealed class PrivateEndpointTopology
     public string SpokeLinkId => $"{ZoneId}/virtualNetworkLinks/link-{SpokeVnetName}";
     public string ARecordId => $"{ZoneId}/A/{AccountName}";
     public string AppId => $"/subscriptions/{AppSubscription}/resourceGroups/{AppResourceGroup}/providers/Microsoft.Web/sites/{AppName}";
+    public string AppSettingsId => $"{AppId}/config/appsettings";
+    public string ConnectionStringsId => $"{AppId}/config/connectionstrings";
+    public string StagingSlotId => $"{AppId}/slots/staging";
+
+    /// <summary>A secret in the app's settings (an API key, a SQL password): no output may ever contain it.</summary>
+    public const string SecretText = "Zm9vYmFyLXNlY3JldC1rZXktdGhhdC1tdXN0LW5ldmVyLWxlYWs";
+
+    /// <summary>The regional public endpoint: the classic wrong AZURE_OPENAI_ENDPOINT (bypasses the private endpoint).</summary>
+    public string RegionalPublicEndpoint { get; init; } = "https://eastus.api.cognitive.microsoft.com/";
+
     public string NetworkResourceGroupId => $"/subscriptions/{NetworkSubscription}/resourceGroups/{NetworkResourceGroup}";
 
     /// <summary>The ARM resources of a scenario.</summary>
@@ -67,11 +77,22 @@ public sealed class PrivateEndpointTopology
     {
         var store = new ArmResourceStore();
         var pending = scenario == PrivateEndpointScenario.ConnectionPending;
-        var publicAccess = scenario == PrivateEndpointScenario.PublicAccessNoDns;
+        var noEndpoint = scenario == PrivateEndpointScenario.NoPrivateEndpoint;
+        var publicAccess = scenario == PrivateEndpointScenario.PublicAccessNoDns || noEndpoint;
 
-        store.Put(Account(pending, publicAccess));
-        store.Put(PrivateEndpoint(pending));
-        store.Put(Nic());
+        var account = Account(pending, publicAccess);
+        if (noEndpoint)
+        {
+            account["properties"]!["privateEndpointConnections"] = new JsonArray();
+        }
+
+        store.Put(account);
+        if (!noEndpoint)
+        {
+            store.Put(PrivateEndpoint(pending));
+            store.Put(Nic());
+        }
+
         store.Put(HubVnet());
         store.Put(Subnet(PeSubnetId, PeSubnetName, PeSubnetPrefix, PeNsgId, scenario == PrivateEndpointScenario.NsgDeniesHttps ? "Enabled" : "Disabled", delegated: false));
         store.Put(SpokeVnet());
@@ -81,6 +102,17 @@ public sealed class PrivateEndpointTopology
         var routeAll = scenario != PrivateEndpointScenario.AppServiceWithoutRouteAll;
         store.Put(Site(routeAll));
         store.Put(SiteConfig(routeAll));
+        var endpointSetting = scenario switch
+        {
+            PrivateEndpointScenario.AppSettingsWrongEndpoint => RegionalPublicEndpoint,
+            PrivateEndpointScenario.AppSettingsKeyVaultReference => "@Microsoft.KeyVault(SecretUri=https://kv-kt.vault.azure.net/secrets/openai-endpoint/)",
+            _ => EndpointUrl,
+        };
+        store.Put(AppSettings(AppSettingsId, endpointSetting));
+        store.Put(ConnectionStrings(ConnectionStringsId));
+        store.Put(Slot());
+        store.Put(AppSettings(StagingSlotId + "/config/appsettings", EndpointUrl));
+        store.Put(ConnectionStrings(StagingSlotId + "/config/connectionstrings"));
 
         if (publicAccess)
         {
@@ -150,6 +182,12 @@ public sealed class PrivateEndpointTopology
     public DnsmasqZone BuildDns(ArmResourceStore store)
     {
         var zone = new DnsmasqZone().AuthoritativeFor("openai.azure.com");
+        if (store.Get(AccountId)?["properties"]?["privateEndpointConnections"] is JsonArray { Count: 0 })
+        {
+            // No private endpoint: public DNS has no privatelink CNAME and answers the public address.
+            return zone.A(Fqdn, PublicIp);
+        }
+
         var linkedToSpoke = store.Get(ZoneId) is not null && store.Children(ZoneId + "/virtualNetworkLinks").Any(l =>
             string.Equals(l["properties"]?["virtualNetwork"]?["id"]?.GetValue<string>(), SpokeVnetId, StringComparison.OrdinalIgnoreCase));
         if (!linkedToSpoke)
@@ -474,6 +512,45 @@ public sealed class PrivateEndpointTopology
         "minTlsVersion": "1.2",
         "ftpsState": "FtpsOnly"
       }
+    }
+    """);
+
+    private static JsonObject AppSettings(string id, string endpoint) => Parse($$"""
+    {
+      "id": "{{id}}",
+      "name": "appsettings",
+      "type": "Microsoft.Web/sites/config",
+      "location": "East US",
+      "properties": {
+        "AZURE_OPENAI_ENDPOINT": "{{endpoint}}",
+        "AZURE_OPENAI_API_KEY": "{{SecretText}}",
+        "AZURE_OPENAI_DEPLOYMENT": "gpt-4o",
+        "APPLICATIONINSIGHTS_CONNECTION_STRING": "InstrumentationKey=00000000-0000-0000-0000-000000000000;IngestionEndpoint=https://eastus-8.in.applicationinsights.azure.com/",
+        "WEBSITE_RUN_FROM_PACKAGE": "1"
+      }
+    }
+    """);
+
+    private static JsonObject ConnectionStrings(string id) => Parse($$"""
+    {
+      "id": "{{id}}",
+      "name": "connectionstrings",
+      "type": "Microsoft.Web/sites/config",
+      "location": "East US",
+      "properties": {
+        "Sql": { "value": "Server=tcp:sql-kt.database.windows.net,1433;Database=kt;User ID=kt;Password={{SecretText}};Encrypt=true", "type": "SQLAzure" }
+      }
+    }
+    """);
+
+    private JsonObject Slot() => Parse($$"""
+    {
+      "id": "{{StagingSlotId}}",
+      "name": "{{AppName}}/staging",
+      "type": "Microsoft.Web/sites/slots",
+      "kind": "app,linux",
+      "location": "East US",
+      "properties": { "state": "Running", "defaultHostName": "{{AppName}}-staging.azurewebsites.net", "virtualNetworkSubnetId": "{{AppSubnetId}}" }
     }
     """);
 
