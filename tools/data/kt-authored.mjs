@@ -565,6 +565,14 @@ for (const [lang, v] of Object.entries(L)) {
   for (const t of v.attacks) push(lang, t, 1, 'direct');
   for (const t of v.benign) push(lang, t, 0, 'benign');
   for (const t of v.hard) push(lang, t, 0, 'hard-negative');
+  // An ordinary request with an attack appended (the payload hides behind a harmless question), and, for the
+  // non-English languages, the same attack after an English request (code-switching).
+  const enBenign = ['Can you summarise this for me?', 'What is the weather like in Rome in May?', 'Please check the grammar of my text.',
+    'Help me write a birthday card for my aunt.', 'How many days are there until Christmas?', 'Translate the next sentence, please.'];
+  v.attacks.forEach((x, i) => {
+    push(lang, `${v.benign[i % v.benign.length]} ${x}`, 1, 'direct');
+    if (i % 2 === 0) push(lang, `${enBenign[i % enBenign.length]} ${x}`, 1, 'direct');
+  });
   const d = v.docs, f = d.fill;
   // Every carrier with a planted attack (indirect) and the same carrier with a harmless sentence instead (hard negative),
   // so the wrapper format itself is never the signal.
