@@ -771,9 +771,10 @@ for (const [lang, v] of Object.entries(L)) {
   // non-English languages, the same attack after an English request (code-switching).
   const enBenign = ['Can you summarise this for me?', 'What is the weather like in Rome in May?', 'Please check the grammar of my text.',
     'Help me write a birthday card for my aunt.', 'How many days are there until Christmas?', 'Translate the next sentence, please.'];
+  const ordinary = v.benign.length ? v.benign : enBenign;
   v.attacks.forEach((x, i) => {
-    push(lang, `${v.benign[i % v.benign.length]} ${x}`, 1, 'direct');
-    if (i % 2 === 0) push(lang, `${enBenign[i % enBenign.length]} ${x}`, 1, 'direct');
+    push(lang, `${ordinary[i % ordinary.length]} ${x}`, 1, 'direct');
+    if (lang !== 'en' && i % 2 === 0) push(lang, `${enBenign[i % enBenign.length]} ${x}`, 1, 'direct');
   });
   const d = v.docs, f = d.fill;
   // Every carrier with a planted attack (indirect) and the same carrier with a harmless sentence instead (hard negative),
@@ -788,6 +789,8 @@ for (const [lang, v] of Object.entries(L)) {
     push(lang, c({ subj: d.subj[ci % d.subj.length], a, b, x, sign: d.sign, review: d.review }), 0, 'hard-negative');
   });
 }
+// A template slot left unfilled would show up as "undefined" in the text; fail instead of writing it.
+for (const rows of Object.values(out)) for (const r of rows) if (/undefined|\[object Object\]/.test(r.text)) throw new Error(`unfilled template: ${r.text.slice(0, 80)}`);
 mkdirSync(OUT, { recursive: true });
 for (const lang of Object.keys(out).sort()) {
   writeFileSync(join(OUT, `${lang}.jsonl`), out[lang].map(o => JSON.stringify(o)).join('\n') + '\n');
