@@ -28,14 +28,18 @@ public static class ChatInvoker
         return await InvokeAsync(config, composition, request, onText, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Runs the chat in-process through <paramref name="composition"/>'s chain, audit sink and upstream client.</summary>
+    /// <summary>
+    /// Runs the chat in-process through <paramref name="composition"/>'s chain, audit sink and upstream client;
+    /// upstream keys from <paramref name="credentials"/> (default: the process environment).
+    /// </summary>
     public static async Task<ChatInvocationResult> InvokeAsync(
-        PolicyConfig config, GatewayComposition composition, ChatInvocationRequest request, Action<string>? onText, CancellationToken cancellationToken)
+        PolicyConfig config, GatewayComposition composition, ChatInvocationRequest request, Action<string>? onText, CancellationToken cancellationToken,
+        UpstreamCredentials? credentials = null)
     {
         var model = request.Model
             ?? (request.Target is { } id ? config.Providers.Targets.FirstOrDefault(t => t.Id == id)?.Model : null)
             ?? config.Providers.Targets.First().Model;
-        var pipeline = new GatewayPipeline(config, composition);
+        var pipeline = new GatewayPipeline(config, composition, credentials: credentials);
         var started = Stopwatch.GetTimestamp();
         var response = await pipeline.HandleAsync(new GatewayRequest
         {

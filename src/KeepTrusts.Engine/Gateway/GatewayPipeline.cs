@@ -54,6 +54,8 @@ public sealed class GatewayPipeline
         _stream = new StreamStage(_policies, _recorder, meter, _time);
     }
 
+    private static readonly GatewayError ClientClosed = GatewayError.Upstream(0, "client_closed_request", "The client closed the request.");
+
     public TargetRouter Router { get; }
 
     public PolicyConfig Config => _config;
@@ -79,7 +81,17 @@ public sealed class GatewayPipeline
             return await FailAsync(outcome, unroutable).ConfigureAwait(false);
         }
 
-        if (await _policies.RunAsync(exchange, outcome, cancellationToken).ConfigureAwait(false) is { } refused)
+        GatewayError? refused;
+        try
+        {
+            refused = await _policies.RunAsync(exchange, outcome, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            refused = ClientClosed;
+        }
+
+        if (refused is not null)
         {
             return await FailAsync(outcome, refused).ConfigureAwait(false);
         }

@@ -27,6 +27,11 @@ public sealed class EchoHandler : HttpMessageHandler
             return Json(HttpStatusCode.OK, Embeddings(json, model));
         }
 
+        if (request.RequestUri!.AbsolutePath.EndsWith("/responses", StringComparison.Ordinal))
+        {
+            return EchoResponses.Answer(json, model);
+        }
+
         var text = LastUserText(json);
         var promptTokens = EstimateTokens(body ?? string.Empty);
         var completionTokens = EstimateTokens(text);

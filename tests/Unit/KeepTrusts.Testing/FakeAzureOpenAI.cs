@@ -98,6 +98,12 @@ public sealed class FakeAzureOpenAI : IAsyncDisposable
         var segments = path.Split('/', StringSplitOptions.RemoveEmptyEntries);
         var deployment = segments.Length >= 3 && segments[0] == "openai" && segments[1] == "deployments" ? segments[2] : string.Empty;
         var operation = segments.Length >= 4 ? string.Join('/', segments[3..]) : string.Empty;
+        if (path == "/openai/v1/responses")
+        {
+            // The v1 API names the deployment in the body's model; scripts are keyed by it the same way.
+            operation = "responses";
+            deployment = ModelOf(body);
+        }
         var record = new RecordedRequest(
             context.Request.Method, path, context.Request.QueryString.Value ?? string.Empty, deployment, operation,
             context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase), body, DateTimeOffset.UtcNow);
@@ -109,13 +115,13 @@ public sealed class FakeAzureOpenAI : IAsyncDisposable
             return;
         }
 
-        if (deployment.Length == 0 || operation is not ("chat/completions" or "embeddings"))
+        if (deployment.Length == 0 || operation is not ("chat/completions" or "embeddings" or "responses"))
         {
             await WriteJsonAsync(context, 404, """{"error":{"code":"404","message":"Resource not found"}}""").ConfigureAwait(false);
             return;
         }
 
-        if (string.IsNullOrEmpty(context.Request.Query["api-version"]))
+        if (operation != "responses" && string.IsNullOrEmpty(context.Request.Query["api-version"]))
         {
             await WriteJsonAsync(context, 404, """{"error":{"code":"404","message":"Resource not found"}}""").ConfigureAwait(false);
             return;
@@ -160,6 +166,18 @@ public sealed class FakeAzureOpenAI : IAsyncDisposable
         if (context.RequestAborted.IsCancellationRequested)
         {
             Interlocked.Increment(ref _abortedByClient);
+        }
+    }
+
+    private static string ModelOf(string body)
+    {
+        try
+        {
+            return (JsonNode.Parse(body) as JsonObject)?["model"]?.ToString() ?? string.Empty;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return string.Empty;
         }
     }
 

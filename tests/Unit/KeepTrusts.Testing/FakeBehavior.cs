@@ -14,8 +14,35 @@ public sealed class FakeBehavior
     internal Task ExecuteAsync(HttpContext context, string deployment, string operation, JsonObject body) => _run(context, deployment, operation, body);
 
     /// <summary>A normal answer: "Hello from {deployment}: {last user text}", streamed per word when asked.</summary>
-    public static FakeBehavior Ok(string? text = null, int streamDelayMs = 0) => new((context, deployment, operation, body) =>
-        operation == "embeddings" ? Embeddings(context, body) : Answer(context, deployment, body, text, streamDelayMs, resetAfterChunks: null, stallAfterChunks: null, stall: TimeSpan.Zero));
+    public static FakeBehavior Ok(string? text = null, int streamDelayMs = 0) => new((context, deployment, operation, body) => operation switch
+    {
+        "embeddings" => Embeddings(context, body),
+        "responses" => FakeResponses.AnswerAsync(context, body, text),
+        _ => Answer(context, deployment, body, text, streamDelayMs, resetAfterChunks: null, stallAfterChunks: null, stall: TimeSpan.Zero),
+    });
+
+    /// <summary>A chat answer that calls one tool (finish_reason tool_calls), as models do when given tools.</summary>
+    public static FakeBehavior ToolCall(string name, string argumentsJson) => new((context, _, _, _) =>
+    {
+        var answer = new JsonObject
+        {
+            ["id"] = "chatcmpl-tool", ["object"] = "chat.completion", ["created"] = 1700000000, ["model"] = "gpt-4o-2024-08-06",
+            ["choices"] = new JsonArray(new JsonObject
+            {
+                ["index"] = 0, ["finish_reason"] = "tool_calls",
+                ["message"] = new JsonObject
+                {
+                    ["role"] = "assistant", ["content"] = null,
+                    ["tool_calls"] = new JsonArray(new JsonObject
+                    {
+                        ["id"] = "call_1", ["type"] = "function", ["function"] = new JsonObject { ["name"] = name, ["arguments"] = argumentsJson },
+                    }),
+                },
+            }),
+            ["usage"] = new JsonObject { ["prompt_tokens"] = 20, ["completion_tokens"] = 5, ["total_tokens"] = 25 },
+        };
+        return FakeAzureOpenAI.WriteJsonAsync(context, 200, answer.ToJsonString());
+    });
 
     /// <summary>An error status with Azure's error shape and optional headers (retry-after-ms, retry-after).</summary>
     public static FakeBehavior Status(int status, IDictionary<string, string>? headers = null, string? body = null) => new((context, _, _, _) =>
@@ -148,7 +175,11 @@ public sealed class FakeBehavior
     private static Task Embeddings(HttpContext context, JsonObject body)
     {
         var count = body["input"] is JsonArray array ? array.Count : 1;
-        var data = string.Join(",", Enumerable.Range(0, count).Select(i => $$"""{"object":"embedding","index":{{i}},"embedding":[0.1,0.2,0.3]}"""));
+        // Like the real service: floats as JSON numbers, or as base64 of little-endian float32 when asked (the .NET SDKs ask).
+        var vector = body["encoding_format"]?.ToString() == "base64"
+            ? "\"" + Convert.ToBase64String(new[] { 0.1f, 0.2f, 0.3f }.SelectMany(BitConverter.GetBytes).ToArray()) + "\""
+            : "[0.1,0.2,0.3]";
+        var data = string.Join(",", Enumerable.Range(0, count).Select(i => $$"""{"object":"embedding","index":{{i}},"embedding":{{vector}}}"""));
         return FakeAzureOpenAI.WriteJsonAsync(context, 200, $$$"""{"object":"list","data":[{{{data}}}],"model":"text-embedding-3-small","usage":{"prompt_tokens":3,"total_tokens":3}}""");
     }
 

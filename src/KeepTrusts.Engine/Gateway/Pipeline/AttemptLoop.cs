@@ -127,7 +127,7 @@ internal sealed class AttemptLoop(IReadOnlyDictionary<string, UpstreamCaller> ca
         { Kind: UpstreamFailureKind.Timeout } => GatewayError.Upstream(504, "upstream_timeout",
             $"The upstream for model '{model}' did not answer in time (target '{last.TargetId}')."),
         { Kind: UpstreamFailureKind.Credential } => GatewayError.Upstream(502, "upstream_credential_missing", last.Reason),
-        { Kind: UpstreamFailureKind.ClientCancelled } => GatewayError.Upstream(0, "client_closed_request", "The client closed the request."),
+        { Kind: UpstreamFailureKind.ClientCancelled } => GatewayError.Upstream(0, "client_closed_request", "The client closed the request (no answer is sent)."),
         _ => GatewayError.Upstream(502, "upstream_unreachable",
             $"The upstream for model '{model}' could not be reached (target '{last?.TargetId}': {last?.Reason})."),
     };

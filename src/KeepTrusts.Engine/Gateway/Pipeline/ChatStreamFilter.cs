@@ -92,8 +92,16 @@ internal sealed class ChatStreamFilter(PolicyChain chain) : IStreamFilter
         };
     }
 
-    /// <summary>End of stream: what the policies held back, as one more chunk (or the content_filter ending); null when nothing was held.</summary>
-    public ChatEvent? Finish()
+    /// <summary>End of stream: what the policies held back, as one more chunk (or the content_filter ending).</summary>
+    public void Finish(List<ChatEvent> output)
+    {
+        if (Finish() is { } tail)
+        {
+            output.Add(tail);
+        }
+    }
+
+    private ChatEvent? Finish()
     {
         if (Blocked is not null || _streams.Count == 0)
         {
@@ -231,31 +239,7 @@ internal sealed class ChatStreamFilter(PolicyChain chain) : IStreamFilter
         return released;
     }
 
-    private ChatEvent BlockEnding(PolicyDecision block)
-    {
-        using var buffer = new MemoryStream(256);
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            writer.WriteStartObject();
-            writer.WriteString("id", _last?.Id ?? string.Empty);
-            writer.WriteString("object", "chat.completion.chunk");
-            writer.WriteNumber("created", _last?.Created ?? 0);
-            writer.WriteString("model", _last?.Model ?? string.Empty);
-            writer.WriteStartArray("choices");
-            writer.WriteStartObject();
-            writer.WriteNumber("index", 0);
-            writer.WriteStartObject("delta");
-            writer.WriteEndObject();
-            writer.WriteString("finish_reason", "content_filter");
-            writer.WritePropertyName("content_filter_results");
-            GatewayErrors.WriteFilterResult(writer, block.Policy, block.Reason);
-            writer.WriteEndObject();
-            writer.WriteEndArray();
-            writer.WriteEndObject();
-        }
-
-        return new ChatEvent { Data = buffer.ToArray(), FinishReason = "content_filter", BlockedBy = block };
-    }
+    private ChatEvent BlockEnding(PolicyDecision block) => ContentFilterEnding.For(_last?.Id, _last?.Created, _last?.Model, block);
 
     private static int ChoiceOf(string key) =>
         int.Parse(key.IndexOf('/') is var slash and >= 0 ? key[..slash] : key, System.Globalization.CultureInfo.InvariantCulture);

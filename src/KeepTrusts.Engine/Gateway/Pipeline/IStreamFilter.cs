@@ -23,6 +23,6 @@ internal interface IStreamFilter
     /// <summary>Adds the client events for one upstream event to <paramref name="output"/> (usually one).</summary>
     void Process(string eventType, byte[] data, List<ChatEvent> output);
 
-    /// <summary>What policies held back, released at the end (or the stop event); null when nothing was held.</summary>
-    ChatEvent? Finish();
+    /// <summary>Adds what policies held back, released at the end (or the stop event); nothing when nothing was held.</summary>
+    void Finish(List<ChatEvent> output);
 }

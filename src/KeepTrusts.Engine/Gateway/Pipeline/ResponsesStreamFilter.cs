@@ -103,15 +103,17 @@ internal sealed class ResponsesStreamFilter(PolicyChain chain) : IStreamFilter
         output.Add(new ChatEvent { EventType = eventType, Data = data, Model = e.Type == "response.completed" ? _model : null });
     }
 
-    public ChatEvent? Finish()
+    public void Finish(List<ChatEvent> output)
     {
-        foreach (var (key, stream) in _streams)
+        foreach (var (key, stream) in _streams.OrderBy(p => p.Key, StringComparer.Ordinal))
         {
             var tail = stream.Flush();
             if (stream.BlockingDecision is { } block)
             {
                 Blocked = block;
-                return Incomplete(block);
+                output.Clear();
+                output.Add(Incomplete(block));
+                break;
             }
 
             if (tail.Length > 0 && !key.StartsWith("tool/", StringComparison.Ordinal))
@@ -124,13 +126,11 @@ internal sealed class ResponsesStreamFilter(PolicyChain chain) : IStreamFilter
                     ["type"] = "response.output_text.delta", ["output_index"] = int.Parse(parts[0], System.Globalization.CultureInfo.InvariantCulture),
                     ["content_index"] = int.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture), ["delta"] = tail, ["sequence_number"] = ++_sequence,
                 };
-                _streams.Clear();
-                return new ChatEvent { EventType = "response.output_text.delta", Data = Encoding.UTF8.GetBytes(delta.ToJsonString()), Text = tail };
+                output.Add(new ChatEvent { EventType = "response.output_text.delta", Data = Encoding.UTF8.GetBytes(delta.ToJsonString()), Text = tail });
             }
         }
 
         _streams.Clear();
-        return null;
     }
 
     private string Push(string key, string text)

@@ -63,7 +63,9 @@ internal sealed class StreamStage(RequestPolicyStage policies, OutcomeRecorder r
                 if (filter.IsEnd(item.EventType, item.Data))
                 {
                     ended = true;
-                    if (filter.Finish() is { } tail)
+                    output.Clear();
+                    filter.Finish(output);
+                    foreach (var tail in output)
                     {
                         yield return tail;
                     }
@@ -109,7 +111,9 @@ internal sealed class StreamStage(RequestPolicyStage policies, OutcomeRecorder r
             if (!ended && error is null && !cancellationToken.IsCancellationRequested)
             {
                 // The upstream closed without its end marker: release what policies held back, then say so.
-                if (filter.Finish() is { } tail)
+                output.Clear();
+                filter.Finish(output);
+                foreach (var tail in output)
                 {
                     yield return tail;
                 }

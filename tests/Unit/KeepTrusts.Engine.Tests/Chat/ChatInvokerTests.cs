@@ -1,5 +1,7 @@
 using KeepTrusts.Engine.Chat;
 using KeepTrusts.Engine.Configuration;
+using KeepTrusts.Engine.Gateway;
+using KeepTrusts.Engine.Upstreams;
 using KeepTrusts.Engine.Policies;
 using KeepTrusts.Engine.Tests.Gateway;
 using KeepTrusts.Testing;
@@ -70,5 +72,43 @@ public sealed class ChatInvokerTests
         var sent = System.Text.Json.Nodes.JsonNode.Parse(Assert.Single(harness.Fake.Requests).Body)!;
         Assert.Equal("system", sent["messages"]![0]!["role"]!.ToString());
         Assert.Equal(50, sent["max_tokens"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task In_process_stream_stopped_by_a_policy_throws_after_the_released_text()
+    {
+        await using var fake = await FakeAzureOpenAI.StartAsync(https: false);
+        fake.Enqueue("gpt-4o", FakeBehavior.Ok("harmless words then forbidden words"));
+        var config = PolicyConfigLoader.LoadText($$"""
+            pack: { name: t }
+            providers:
+              targets:
+                - { id: a, provider: azure-openai, model: gpt-4o, base_url: "{{fake.BaseUrl}}", azure_api_version: "2024-10-21" }
+            """, "t.yaml", _ => true).Config!;
+        var pieces = new List<string>();
+
+        await using var composition = GatewayComposition.Borrowing(new PolicyChain([new WordPolicy("forbidden", "swordfish")]), null);
+        var credentials = new UpstreamCredentials(name => name == "AZURE_OPENAI_API_KEY" ? FakeAzureOpenAI.ApiKey : null);
+
+        var error = await Assert.ThrowsAsync<ChatInvocationException>(() => ChatInvoker.InvokeAsync(config, composition,
+            new ChatInvocationRequest { Messages = ["tell me"], Stream = true }, pieces.Add, CancellationToken.None, credentials));
+
+        Assert.True(error.IsPolicyBlock, $"{error.ErrorType}/{error.Code}: {error.Message}");
+        Assert.Equal("word-policy", error.Policy);
+        Assert.StartsWith("harmless", string.Concat(pieces));
+        Assert.DoesNotContain("forbidden", string.Concat(pieces));
+    }
+
+    [Fact]
+    public async Task Gateway_url_stream_stopped_by_a_policy_throws_naming_it()
+    {
+        await using var harness = await GatewayHarness.StartAsync(GatewayHarness.SingleTarget(), new PolicyChain([new WordPolicy("forbidden", "swordfish")]));
+        harness.Fake.Enqueue("gpt-4o", FakeBehavior.Ok("harmless words then forbidden words"));
+
+        var error = await Assert.ThrowsAsync<ChatInvocationException>(() => ChatInvoker.InvokeAsync(new Uri(harness.Url), null,
+            new ChatInvocationRequest { Messages = ["tell me"], Model = "gpt-4o", Stream = true }, null, null, CancellationToken.None));
+
+        Assert.True(error.IsPolicyBlock);
+        Assert.Equal("word-policy", error.Policy);
     }
 }
