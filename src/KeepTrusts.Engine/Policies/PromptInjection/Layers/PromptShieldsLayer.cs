@@ -24,7 +24,7 @@ internal sealed class PromptShieldsLayer : IInjectionLayer
     private readonly Func<string, string?> _readEnvironment;
     private readonly TokenCredential? _credential;
     private readonly SemaphoreSlim _tokenGate = new(1, 1);
-    private AccessToken _token;
+    private volatile CachedToken? _token;
 
     public PromptShieldsLayer(PromptShieldsOptions options, HttpMessageHandler? handler = null, Func<string, string?>? readEnvironment = null, TokenCredential? credential = null)
     {
@@ -156,14 +156,15 @@ internal sealed class PromptShieldsLayer : IInjectionLayer
             return null;
         }
 
-        if (_token.ExpiresOn - RefreshMargin <= DateTimeOffset.UtcNow)
+        if (!IsFresh(_token))
         {
             await _tokenGate.WaitAsync(cancellationToken).ConfigureAwait(false);
             try
             {
-                if (_token.ExpiresOn - RefreshMargin <= DateTimeOffset.UtcNow)
+                if (!IsFresh(_token))
                 {
-                    _token = await _credential.GetTokenAsync(new TokenRequestContext([_options.Auth.Scope]), cancellationToken).ConfigureAwait(false);
+                    var token = await _credential.GetTokenAsync(new TokenRequestContext([_options.Auth.Scope]), cancellationToken).ConfigureAwait(false);
+                    _token = new CachedToken(token.Token, token.ExpiresOn);
                 }
             }
             catch (AuthenticationFailedException ex)
@@ -178,9 +179,12 @@ internal sealed class PromptShieldsLayer : IInjectionLayer
             }
         }
 
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _token.Token);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _token!.Token);
         return null;
     }
+
+    // No token yet (default) or within five minutes of expiry: fetch a new one.
+    private static bool IsFresh(CachedToken? token) => token is not null && token.ExpiresOn > DateTimeOffset.UtcNow + RefreshMargin;
 
     private static string ErrorCode(byte[] body)
     {
@@ -196,6 +200,8 @@ internal sealed class PromptShieldsLayer : IInjectionLayer
             return string.Empty;
         }
     }
+
+    private sealed record CachedToken(string Token, DateTimeOffset ExpiresOn);
 
     public void Dispose()
     {
