@@ -71,6 +71,12 @@ public static class GatewayServer
         builder.Services.AddHostedService(sp => new HealthProbeService(sp.GetRequiredService<ChatGateway>(), options.UpstreamHandler,
             sp.GetRequiredService<UpstreamCredentials>(), sp.GetRequiredService<ILoggerFactory>().CreateLogger("KeepTrusts.Gateway.HealthProbe")));
 
+        if (options.Audit is AuditLogWriter { Shipper: { } shipper })
+        {
+            builder.Services.AddSingleton(shipper);
+            AuditShippingMetrics.Register(metrics.Registry, shipper);
+        }
+
         var app = builder.Build();
         KestrelLimits.UseLimitErrors(app, config.Gateway.Limits);
         MapRoutes(app, metrics);
@@ -134,8 +140,12 @@ public static class GatewayServer
                 available = t.Breaker.IsAvailable,
                 probe = t.ProbeHealthy switch { true => "healthy", false => "unhealthy", _ => "unknown" },
             }).ToArray();
+            // A failing audit copy degrades readiness but does not fail it: the local log still holds every record.
+            var shipping = context.RequestServices.GetService<AuditBlobShipper>()?.Status;
+            var auditShipping = shipping is null ? null : new { status = shipping.Degraded ? "degraded" : "ok", lag_bytes = shipping.LagBytes, failures = shipping.Failures, last_error = shipping.LastError };
             context.Response.StatusCode = gateway.IsReady ? 200 : 503;
-            return context.Response.WriteAsJsonAsync(new { status = gateway.IsReady ? "ready" : "unavailable", pack = gateway.Config.Pack.Name, targets });
+            var status = !gateway.IsReady ? "unavailable" : shipping is { Degraded: true } ? "degraded" : "ready";
+            return context.Response.WriteAsJsonAsync(new { status, pack = gateway.Config.Pack.Name, targets, audit_shipping = auditShipping });
         });
         app.MapGet("/metrics", async context =>
         {
