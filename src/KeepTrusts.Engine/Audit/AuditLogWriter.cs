@@ -44,6 +44,7 @@ public sealed class AuditLogWriter : IAuditSink
         try
         {
             Resume();
+            Shipper = options.ShipToBlob is { } ship ? AuditBlobShipper.Create(ship, directory, readEnvironment ?? Environment.GetEnvironmentVariable) : null;
         }
         catch
         {
@@ -56,6 +57,9 @@ public sealed class AuditLogWriter : IAuditSink
     }
 
     public string Directory => _directory;
+
+    /// <summary>The copy to Azure Blob, when ship_to_blob is configured.</summary>
+    public AuditBlobShipper? Shipper { get; }
 
     public ValueTask WriteAsync(AuditRecord record, CancellationToken cancellationToken = default)
     {
@@ -100,6 +104,7 @@ public sealed class AuditLogWriter : IAuditSink
                 // loop syncs once a second beside the writes, so no request waits for it.
                 _file.Flush(flushToDisk: _fsync);
                 WriteHead();
+                Shipper?.Notify();
                 foreach (var pending in batch)
                 {
                     pending.Done.TrySetResult();
@@ -305,6 +310,11 @@ public sealed class AuditLogWriter : IAuditSink
         var file = Interlocked.Exchange(ref _file, null);
         file?.Flush(flushToDisk: true);
         file?.Dispose();
+        if (Shipper is not null)
+        {
+            await Shipper.DisposeAsync().ConfigureAwait(false);
+        }
+
         _lock.Dispose();
     }
 

@@ -33,6 +33,10 @@ public sealed class AuditLoggerOptions : ConfigSection
     [ConfigKey("head_key_ref")]
     public SecretKeyRef? HeadKeyRef { get; set; }
 
+    /// <summary>Optional copy of the audit files in Azure Blob append blobs (see <see cref="AuditBlobShippingOptions"/>).</summary>
+    [ConfigKey("ship_to_blob")]
+    public AuditBlobShippingOptions? ShipToBlob { get; set; }
+
     /// <summary>How prompt and completion text is kept: none, redacted or hashed.</summary>
     [ConfigKey("content")]
     public AuditContentMode Content { get; set; } = AuditContentMode.None;

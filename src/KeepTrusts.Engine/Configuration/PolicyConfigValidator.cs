@@ -109,6 +109,11 @@ internal sealed class PolicyConfigValidator(List<ConfigDiagnostic> diagnostics, 
         {
             ValidateSecretRef(headKey);
         }
+
+        if (audit.ShipToBlob is { } ship)
+        {
+            ValidateBlobShipping(ship);
+        }
     }
 
     private void ValidateProviders(ProvidersOptions providers)
@@ -373,6 +378,7 @@ internal sealed class PolicyConfigValidator(List<ConfigDiagnostic> diagnostics, 
 
     private void ValidateGateway(GatewayOptions gateway)
     {
+        ValidateLimits(gateway.Limits);
         if (gateway.MaxRequestBodyBytes < 1024)
         {
             Error(DiagnosticCodes.OutOfRange, $"max_request_body_bytes {gateway.MaxRequestBodyBytes} is too small", gateway, "max_request_body_bytes",
@@ -404,6 +410,61 @@ internal sealed class PolicyConfigValidator(List<ConfigDiagnostic> diagnostics, 
                 ValidateRateLimit(rateLimit);
             }
         }
+    }
+
+    private void ValidateBlobShipping(AuditBlobShippingOptions ship)
+    {
+        if ((ship.ContainerUrl is null) == (ship.ConnectionStringRef is null))
+        {
+            Error(DiagnosticCodes.InvalidValue, "ship_to_blob needs exactly one of container_url (Entra ID) and connection_string_ref", ship,
+                ship.ContainerUrl is null ? "container_url" : "connection_string_ref",
+                "give 'container_url: https://<account>.blob.core.windows.net/<container>', or 'connection_string_ref: { env: NAME }' with 'container: <name>'");
+        }
+
+        if (ship.ContainerUrl is { } url)
+        {
+            if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttps && !(uri.Scheme == Uri.UriSchemeHttp && uri.IsLoopback)) ||
+                uri.AbsolutePath.Trim('/').Length == 0 || !string.IsNullOrEmpty(uri.Query) || !string.IsNullOrEmpty(uri.UserInfo))
+            {
+                Error(DiagnosticCodes.InvalidUrl, $"container_url {SecretLookalike.Quote(uri is null ? url : uri.GetLeftPart(UriPartial.Path))} is not an https container URL", ship, "container_url",
+                    "use https://<account>.blob.core.windows.net/<container> (no SAS token: the gateway signs in with Entra ID)");
+            }
+        }
+
+        if (ship.ConnectionStringRef is { } connection)
+        {
+            ValidateSecretRef(connection);
+            if (string.IsNullOrWhiteSpace(ship.Container))
+            {
+                Error(DiagnosticCodes.MissingField, "ship_to_blob with connection_string_ref needs 'container'", ship, "container", "add 'container: audit'");
+            }
+            else if (ship.Container.Length is < 3 or > 63 || !ship.Container.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-'))
+            {
+                Error(DiagnosticCodes.InvalidValue, $"container '{ship.Container}' is not a valid container name", ship, "container", "use 3-63 lower-case letters, digits and '-'");
+            }
+        }
+
+        if (ship.IntervalSeconds is < 1 or > 3600 || !double.IsFinite(ship.IntervalSeconds))
+        {
+            Error(DiagnosticCodes.OutOfRange, $"interval_seconds {ship.IntervalSeconds} is outside 1..3600", ship, "interval_seconds",
+                "at least 1 s keeps a day's appends under the append blob's 50,000 blocks; the default is 2");
+        }
+    }
+
+    private void ValidateLimits(GatewayLimitsOptions limits)
+    {
+        void InRange(string key, long value, long min, long max, string fix)
+        {
+            if (value < min || value > max)
+            {
+                Error(DiagnosticCodes.OutOfRange, $"{key} {value} is outside {min}..{max}", limits, key, fix);
+            }
+        }
+
+        InRange("keep_alive_timeout_seconds", limits.KeepAliveTimeoutSeconds, 1, 3600, "give the seconds an idle connection is kept, for example 30");
+        InRange("max_concurrent_connections", limits.MaxConcurrentConnections, 1, 1_000_000, "give the most open connections, for example 1000");
+        InRange("max_request_line_bytes", limits.MaxRequestLineBytes, 1024, 64 * 1024, "for example 8192");
+        InRange("max_request_headers_bytes", limits.MaxRequestHeadersBytes, 4096, 1024 * 1024, "for example 32768");
     }
 
     /// <summary>secret_key_ref.env names a variable; a key pasted there instead is an error that does not print the key.</summary>

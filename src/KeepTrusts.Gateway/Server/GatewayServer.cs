@@ -32,12 +32,7 @@ public static class GatewayServer
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
-            kestrel.Limits.MaxRequestBodySize = config.Gateway.MaxRequestBodyBytes;
-            kestrel.Limits.RequestHeadersTimeout = options.RequestHeadersTimeout;
-            kestrel.Limits.MaxRequestHeadersTotalSize = 32 * 1024;
-            kestrel.Limits.MaxRequestLineSize = 8 * 1024;
-            kestrel.Limits.KeepAliveTimeout = TimeSpan.FromSeconds(120);
-            kestrel.Limits.MinRequestBodyDataRate = new MinDataRate(bytesPerSecond: 240, gracePeriod: TimeSpan.FromSeconds(5));
+            KestrelLimits.Apply(kestrel, config.Gateway, options.RequestHeadersTimeout);
             kestrel.Listen(host, port, listen => listen.Protocols = HttpProtocols.Http1);
         });
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(options.ShutdownTimeoutSeconds));
@@ -84,7 +79,14 @@ public static class GatewayServer
         builder.Services.AddHostedService(sp => new HealthProbeService(sp.GetRequiredService<GatewayPipeline>(), sp.GetRequiredService<GatewayComposition>().Http,
             sp.GetRequiredService<UpstreamCredentials>(), sp.GetRequiredService<ILoggerFactory>().CreateLogger("KeepTrusts.Gateway.HealthProbe")));
 
+        if ((options.Composition?.Audit ?? options.Audit) is AuditLogWriter { Shipper: { } shipper })
+        {
+            builder.Services.AddSingleton(shipper);
+            AuditShippingMetrics.Register(metrics.Registry, shipper);
+        }
+
         var app = builder.Build();
+        KestrelLimits.UseLimitErrors(app, config.Gateway.Limits);
         MapRoutes(app, metrics);
         return app;
     }
@@ -114,8 +116,12 @@ public static class GatewayServer
                 available = t.Health.IsAvailable,
                 probe = t.Health.ProbeHealthy switch { true => "healthy", false => "unhealthy", _ => "unknown" },
             }).ToArray();
+            // A failing audit copy degrades readiness but does not fail it: the local log still holds every record.
+            var shipping = context.RequestServices.GetService<AuditBlobShipper>()?.Status;
+            var auditShipping = shipping is null ? null : new { status = shipping.Degraded ? "degraded" : "ok", lag_bytes = shipping.LagBytes, failures = shipping.Failures, last_error = shipping.LastError };
             context.Response.StatusCode = pipeline.IsReady ? 200 : 503;
-            return context.Response.WriteAsJsonAsync(new { status = pipeline.IsReady ? "ready" : "unavailable", pack = pipeline.Config.Pack.Name, targets });
+            var status = !pipeline.IsReady ? "unavailable" : shipping is { Degraded: true } ? "degraded" : "ready";
+            return context.Response.WriteAsJsonAsync(new { status, pack = pipeline.Config.Pack.Name, targets, audit_shipping = auditShipping });
         });
         app.MapGet("/metrics", async context =>
         {

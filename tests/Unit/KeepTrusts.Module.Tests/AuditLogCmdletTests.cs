@@ -69,6 +69,50 @@ public sealed class AuditLogCmdletTests(ModuleFixture module) : IDisposable
         Assert.Equal("still running", Assert.Single(output).BaseObject);
     }
 
+    [Fact]
+    public void Records_cut_from_the_end_fail_verification()
+    {
+        var config = WriteConfig();
+        module.Invoke("$config = $args[0]; 1..3 | ForEach-Object { Invoke-KtChat -PolicyConfig $config -Message \"question $_\" }", config);
+        var audit = Path.Combine(_directory, "audit");
+        var file = Directory.GetFiles(audit, "*.jsonl").Single();
+        File.WriteAllLines(file, File.ReadAllLines(file)[..^1]);   // head -n -1
+
+        var result = Assert.Single(module.Invoke("Test-KtAuditLog -Path $args[0]", audit).Output);
+
+        Assert.False((bool)result.Properties["IsValid"].Value);
+        Assert.Contains("removed from the end", (string)result.Properties["Reason"].Value);
+        Assert.EndsWith("audit-head.json", (string)result.Properties["FirstBadRecord"].Value);
+    }
+
+    [Fact]
+    public void A_head_key_variable_that_is_not_set_is_a_clear_error()
+    {
+        var audit = Directory.CreateDirectory(Path.Combine(_directory, "audit")).FullName;
+
+        var (output, errors) = module.Invoke("Test-KtAuditLog -Path $args[0] -HeadKeyVariable KT_NO_SUCH_HEAD_KEY_VARIABLE", audit);
+
+        Assert.Empty(output);
+        Assert.Equal("AuditHeadKeyNotSet,KeepTrusts.PowerShell.Commands.TestKtAuditLogCommand", Assert.Single(errors).FullyQualifiedErrorId);
+    }
+
+    [Fact]
+    public void Invoke_KtChat_on_an_audit_directory_another_writer_holds_fails_naming_the_holder()
+    {
+        var config = WriteConfig();
+        var audit = Directory.CreateDirectory(Path.Combine(_directory, "audit")).FullName;
+        // What a running gateway holds: the exclusive lock, and its pid beside it.
+        using var held = new FileStream(Path.Combine(audit, "audit.lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        File.WriteAllText(Path.Combine(audit, "audit.lock.owner"), "pid=424242 host=gateway-1 process=kt\n");
+
+        var (_, errors) = module.Invoke("Invoke-KtChat -PolicyConfig $args[0] -Message 'hello'", config);
+
+        var error = Assert.Single(errors);
+        Assert.StartsWith("AuditLogUnavailable", error.FullyQualifiedErrorId);
+        Assert.Contains("pid=424242", error.Exception.Message);
+        Assert.Empty(Directory.GetFiles(audit, "*.jsonl"));
+    }
+
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
     private string WriteConfig()
