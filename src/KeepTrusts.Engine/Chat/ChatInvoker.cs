@@ -74,49 +74,33 @@ public static class ChatInvoker
         using var response = await http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
         var target = response.Headers.TryGetValues("x-keeptrusts-target", out var targets) ? targets.First() : null;
         var summary = response.Headers.TryGetValues("x-keeptrusts-policy", out var policies) ? string.Join(";", policies) : null;
+        var reported = KtResultHeaders.Read(name => response.Headers.TryGetValues(name, out var values) ? values.First() : null);
         if (response.Content.Headers.ContentType?.MediaType == "text/event-stream")
         {
             await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
             var parsed = await ReadStreamAsync(stream, onText, cancellationToken).ConfigureAwait(false);
-            return parsed.ToResult(target, [], summary, started, 0);
+            return parsed.ToResult(target, reported.Decisions, summary, started, reported.Pricing?.CostOf(parsed.PromptTokens, parsed.CompletionTokens) ?? 0);
         }
 
         var bytes = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
-        return FromBody((int)response.StatusCode, bytes, null, summary, onText, started, request.Stream, target);
+        var result = FromBody((int)response.StatusCode, bytes, null, summary, onText, started, request.Stream, target);
+        return new ChatInvocationResult
+        {
+            Content = result.Content,
+            ToolCalls = result.ToolCalls,
+            Model = result.Model,
+            Target = result.Target,
+            FinishReason = result.FinishReason,
+            PromptTokens = result.PromptTokens,
+            CompletionTokens = result.CompletionTokens,
+            Cost = reported.Cost ?? 0,
+            Decisions = reported.Decisions,
+            PolicySummary = result.PolicySummary,
+            LatencyMs = result.LatencyMs,
+        };
     }
 
-    internal static byte[] BuildBody(ChatInvocationRequest request, string model)
-    {
-        var messages = new JsonArray();
-        if (!string.IsNullOrEmpty(request.SystemMessage))
-        {
-            messages.Add(new JsonObject { ["role"] = "system", ["content"] = request.SystemMessage });
-        }
-
-        foreach (var text in request.Messages)
-        {
-            messages.Add(new JsonObject { ["role"] = "user", ["content"] = text });
-        }
-
-        var body = new JsonObject { ["model"] = model, ["messages"] = messages };
-        if (request.Temperature is { } temperature)
-        {
-            body["temperature"] = temperature;
-        }
-
-        if (request.MaxTokens is { } maxTokens)
-        {
-            body["max_tokens"] = maxTokens;
-        }
-
-        if (request.Stream)
-        {
-            body["stream"] = true;
-            body["stream_options"] = new JsonObject { ["include_usage"] = true };
-        }
-
-        return JsonSerializer.SerializeToUtf8Bytes(body);
-    }
+    internal static byte[] BuildBody(ChatInvocationRequest request, string model) => ChatRequestBody.Build(request, model);
 
     private static ChatInvocationResult FromBody(
         int status, byte[] bytes, GatewayResponse? local, string? summary, Action<string>? onText, long started, bool stream, string? target = null)
@@ -146,6 +130,7 @@ public static class ChatInvoker
         return new ChatInvocationResult
         {
             Content = content,
+            ToolCalls = ChatToolCalls.FromMessage(json?["choices"]?[0]?["message"]),
             Model = json?["model"]?.ToString(),
             Target = local?.TargetId ?? target,
             FinishReason = json?["choices"]?[0]?["finish_reason"]?.ToString(),
@@ -190,6 +175,7 @@ public static class ChatInvoker
 
             if (chunk?["choices"] is JsonArray { Count: > 0 } choices && choices[0] is JsonObject choice)
             {
+                answer.ToolCalls.AddDelta(choice["delta"]?["tool_calls"]);
                 if (choice["delta"]?["content"]?.ToString() is { Length: > 0 } text)
                 {
                     answer.Content.Append(text);
@@ -210,6 +196,8 @@ public static class ChatInvoker
     {
         public StringBuilder Content { get; } = new();
 
+        public ChatToolCalls ToolCalls { get; } = new();
+
         public string? Model { get; set; }
 
         public string? FinishReason { get; set; }
@@ -221,6 +209,7 @@ public static class ChatInvoker
         public ChatInvocationResult ToResult(string? target, IReadOnlyList<PolicyDecision> decisions, string? summary, long started, decimal cost) => new()
         {
             Content = Content.ToString(),
+            ToolCalls = ToolCalls.ToList(),
             Model = Model,
             Target = target,
             FinishReason = FinishReason,

@@ -195,6 +195,11 @@ public static class GatewayServer
             context.Response.Headers[name] = value;
         }
 
+        foreach (var (name, value) in KtResultHeaders.For(response, gateway.Config.Providers.Targets.FirstOrDefault(t => t.Id == response.TargetId)?.Pricing))
+        {
+            context.Response.Headers[name] = value;
+        }
+
         if (response.StreamTo is { } streamTo)
         {
             context.Response.Headers.CacheControl = "no-cache";
