@@ -1,12 +1,23 @@
 <#
 .SYNOPSIS
-    Builds, tests or packages the KeepTrusts module (a thin wrapper over dotnet for pwsh users).
+    Builds, tests or packages KeepTrusts (a thin wrapper over dotnet for pwsh users).
 .DESCRIPTION
     Build   : dotnet build, which assembles the importable module in out/KeepTrusts/.
-    Test    : the same test command as the README and CI (dotnet test KeepTrusts.sln).
-    Package : builds Release and zips out/KeepTrusts into out/KeepTrusts-<version>.zip.
+    Test    : dotnet test KeepTrusts.sln, then the Pester specs in tests/Pester against the built module, with Pester
+              6.2.0 from the NuGet registry (restored into the NuGet cache by tests/Pester/tools/PesterDownload.csproj).
+              Fails when either fails.
+    Package : into artifacts/:
+              KeepTrusts.Gateway.<version>.nupkg  the kt .NET tool (dotnet tool install --global --add-source ./artifacts KeepTrusts.Gateway)
+              kt-<version>-<rid>.tar.gz / .zip    self-contained single-file kt per platform (no .NET needed)
+              KeepTrusts.<version>.nupkg          the module for Publish-PSResource -NupkgPath, with gateway/kt.dll and
+                                                  the self-contained gateway/<rid>/kt for every -Runtime built
+.PARAMETER Runtime
+    Platforms to build self-contained kt for (default: all four). The self-contained builds target net10.0: they carry
+    their own runtime, and the registry here serves the net10 runtime packs for all four platforms.
 .EXAMPLE
     ./build.ps1 -Task Test
+.EXAMPLE
+    ./build.ps1 -Task Package -Runtime linux-x64
 #>
 [CmdletBinding()]
 param(
@@ -14,7 +25,10 @@ param(
     [string] $Task = 'Build',
 
     [ValidateSet('Debug', 'Release')]
-    [string] $Configuration = 'Debug'
+    [string] $Configuration = 'Debug',
+
+    [ValidateSet('linux-x64', 'linux-arm64', 'win-x64', 'osx-arm64')]
+    [string[]] $Runtime = @('linux-x64', 'linux-arm64', 'win-x64', 'osx-arm64')
 )
 
 $ErrorActionPreference = 'Stop'
@@ -27,6 +41,9 @@ try {
         if ($LASTEXITCODE -ne 0) { throw "dotnet $($Arguments[0]) failed with exit code $LASTEXITCODE" }
     }
 
+    $version = ([xml](Get-Content -Raw Directory.Build.props)).Project.PropertyGroup.VersionPrefix | Where-Object { $_ } | Select-Object -First 1
+    $artifacts = Join-Path $PSScriptRoot 'artifacts'
+
     switch ($Task) {
         'Build' {
             Invoke-Dotnet @('build', 'KeepTrusts.sln', '-c', $Configuration)
@@ -34,19 +51,40 @@ try {
         }
         'Test' {
             Invoke-Dotnet @('test', 'KeepTrusts.sln', '-c', $Configuration)
-            if (Get-Module -ListAvailable -Name Pester | Where-Object Version -ge '5.0.0') {
-                Invoke-Pester -Path (Join-Path $PSScriptRoot 'tests/Pester') -Output Detailed -CI
-            }
-            else {
-                Write-Warning 'Pester 5 is not installed; skipped tests/Pester (the xunit suite above covers the module in a hosted runspace).'
-            }
+            # The same runner .ci/run uses: Pester 6.2.0 from the registry, the specs against out/KeepTrusts.
+            & (Join-Path $PSScriptRoot 'tests/Pester/Invoke-KtPester.ps1')
+            if ($LASTEXITCODE -ne 0) { throw "Pester failed ($LASTEXITCODE failed test(s))" }
         }
         'Package' {
+            New-Item -ItemType Directory -Force -Path $artifacts | Out-Null
             Invoke-Dotnet @('build', 'KeepTrusts.sln', '-c', 'Release')
-            $manifest = Import-PowerShellDataFile -Path (Join-Path $PSScriptRoot 'out/KeepTrusts/KeepTrusts.psd1')
-            $zip = Join-Path $PSScriptRoot "out/KeepTrusts-$($manifest.ModuleVersion).zip"
-            Compress-Archive -Path (Join-Path $PSScriptRoot 'out/KeepTrusts') -DestinationPath $zip -Force
-            Write-Host "Package: $zip"
+            Invoke-Dotnet @('pack', 'src/KeepTrusts.Gateway/KeepTrusts.Gateway.csproj', '-c', 'Release', '--no-build', '-o', $artifacts)
+
+            foreach ($rid in $Runtime) {
+                $publishDir = Join-Path $artifacts "self-contained/$rid"
+                Write-Progress -Activity 'Self-contained kt' -Status $rid
+                # Own artifacts path: the net10.0 restore must not overwrite the net8.0 one the module build uses.
+                Invoke-Dotnet @('publish', 'src/KeepTrusts.Gateway/KeepTrusts.Gateway.csproj', '-c', 'Release', '-r', $rid, '--self-contained',
+                    '--artifacts-path', (Join-Path $artifacts 'obj-self-contained'), '-p:KtTargetFramework=net10.0', '-p:PublishSingleFile=true',
+                    '-p:EnableCompressionInSingleFile=true', '-p:DebugType=none', '-o', $publishDir)
+                Remove-Item -Force -ErrorAction SilentlyContinue (Join-Path $publishDir '*.json')
+                $moduleGateway = Join-Path $PSScriptRoot "out/KeepTrusts/gateway/$rid"
+                New-Item -ItemType Directory -Force -Path $moduleGateway | Out-Null
+                Copy-Item -Path (Join-Path $publishDir '*') -Destination $moduleGateway -Force
+                if ($rid -like 'win-*') {
+                    Compress-Archive -Path (Join-Path $publishDir '*') -DestinationPath (Join-Path $artifacts "kt-$version-$rid.zip") -Force
+                }
+                else {
+                    & tar -czf (Join-Path $artifacts "kt-$version-$rid.tar.gz") -C $publishDir kt
+                    if ($LASTEXITCODE -ne 0) { throw "tar failed for $rid" }
+                }
+            }
+            Write-Progress -Activity 'Self-contained kt' -Completed
+
+            # PSResourceGet (in PowerShell 7.4+) makes the module package, so Publish-PSResource -NupkgPath takes it as is.
+            Remove-Item -Force -ErrorAction SilentlyContinue (Join-Path $artifacts "KeepTrusts.$version.nupkg")
+            Compress-PSResource -Path (Join-Path $PSScriptRoot 'out/KeepTrusts') -DestinationPath $artifacts
+            Get-ChildItem $artifacts -File | Format-Table Name, @{ n = 'MB'; e = { [math]::Round($_.Length / 1MB, 1) } } | Out-Host
         }
     }
 }

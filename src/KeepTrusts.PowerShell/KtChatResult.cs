@@ -1,11 +1,21 @@
 namespace KeepTrusts.PowerShell;
 
-/// <summary>What Invoke-KtChat returns.</summary>
+/// <summary>What Invoke-KtChat returns: the answer, and the whole conversation so piping it back continues it.</summary>
 public sealed class KtChatResult
 {
     public string Content { get; init; } = string.Empty;
 
+    /// <summary>Function calls the model asked for (FinishReason tool_calls); answer them with -ToolOutput.</summary>
+    public KtToolCall[] ToolCalls { get; init; } = [];
+
+    /// <summary>The conversation including this answer; Invoke-KtChat -History (or the pipeline) continues from it.</summary>
+    public KtChatMessage[] Messages { get; init; } = [];
+
+    /// <summary>The model the upstream says answered (for example gpt-4o-2024-08-06).</summary>
     public string? Model { get; init; }
+
+    /// <summary>The model name the call was routed by (-Model); a piped result continues with it.</summary>
+    public string? RoutingModel { get; init; }
 
     /// <summary>The target that answered (its id from the policy config).</summary>
     public string? Target { get; init; }
@@ -14,7 +24,7 @@ public sealed class KtChatResult
 
     public KtChatUsage Usage { get; init; } = new();
 
-    /// <summary>USD, from the target's pricing (in-process calls).</summary>
+    /// <summary>USD, from the target's pricing (in-process, or reported by the gateway).</summary>
     public decimal Cost { get; init; }
 
     public KtPolicyDecision[] PolicyDecisions { get; init; } = [];

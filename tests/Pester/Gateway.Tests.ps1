@@ -22,7 +22,7 @@ Describe 'Gateway cmdlets' -Tag 'UnitTests' {
     It 'Invoke-KtChat has exactly the expected parameters' {
         $common = [System.Management.Automation.PSCmdlet]::CommonParameters
         (Get-Command Invoke-KtChat).Parameters.Keys | Where-Object { $_ -notin $common } | Sort-Object |
-            Should -Be @('ApiKey', 'GatewayUrl', 'MaxTokens', 'Message', 'Model', 'PolicyConfig', 'Stream', 'SystemMessage', 'Target', 'Temperature')
+            Should -Be @('ApiKey', 'GatewayUrl', 'History', 'JsonSchema', 'MaxTokens', 'Message', 'Model', 'PolicyConfig', 'ResponseFormat', 'Stream', 'SystemMessage', 'Target', 'Temperature', 'ToolOutput', 'Tools')
     }
 }
 

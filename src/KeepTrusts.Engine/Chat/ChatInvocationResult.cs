@@ -7,6 +7,9 @@ public sealed class ChatInvocationResult
 {
     public string Content { get; init; } = string.Empty;
 
+    /// <summary>Function calls the model asked for (finish reason tool_calls).</summary>
+    public IReadOnlyList<ChatToolCall> ToolCalls { get; init; } = [];
+
     public string? Model { get; init; }
 
     public string? Target { get; init; }

@@ -44,7 +44,7 @@ public static class ChatInvoker
         var response = await pipeline.HandleAsync(new GatewayRequest
         {
             Operation = UpstreamOperation.ChatCompletions,
-            Chat = BuildRequest(request, model),
+            Body = ChatRequestBody.Build(request, model),
             TargetId = request.Target,
             Path = "Invoke-KtChat",
         }, cancellationToken).ConfigureAwait(false);
@@ -87,6 +87,7 @@ public static class ChatInvoker
         using var response = await http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
         var target = response.Headers.TryGetValues("x-keeptrusts-target", out var targets) ? targets.First() : null;
         var summary = response.Headers.TryGetValues("x-keeptrusts-policy", out var policies) ? string.Join(";", policies) : null;
+        var reported = KtResultHeaders.Read(name => response.Headers.TryGetValues(name, out var values) ? values.First() : null);
         if (response.Content.Headers.ContentType?.MediaType == "text/event-stream")
         {
             await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
@@ -96,38 +97,29 @@ public static class ChatInvoker
                 answer.Add(RemoteEvent.From(item.Data), onText);
             }
 
-            return answer.ToResult(target, [], summary, started, 0);
+            var (prompt, completion) = answer.Tokens;
+            return answer.ToResult(target, reported.Decisions, summary, started, reported.Pricing?.CostOf(prompt, completion) ?? 0);
         }
 
         var bytes = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
-        return FromBody((int)response.StatusCode, bytes, null, summary, onText, started, request.Stream, target);
+        var result = FromBody((int)response.StatusCode, bytes, null, summary, onText, started, request.Stream, target);
+        return new ChatInvocationResult
+        {
+            Content = result.Content,
+            ToolCalls = result.ToolCalls,
+            Model = result.Model,
+            Target = result.Target,
+            FinishReason = result.FinishReason,
+            PromptTokens = result.PromptTokens,
+            CompletionTokens = result.CompletionTokens,
+            Cost = reported.Cost ?? 0,
+            Decisions = reported.Decisions,
+            PolicySummary = result.PolicySummary,
+            LatencyMs = result.LatencyMs,
+        };
     }
 
-    internal static byte[] BuildBody(ChatInvocationRequest request, string model) =>
-        JsonSerializer.SerializeToUtf8Bytes(BuildRequest(request, model), GatewayJson.Default.ChatRequest);
-
-    internal static ChatRequest BuildRequest(ChatInvocationRequest request, string model)
-    {
-        var messages = new List<ChatMessage>();
-        if (!string.IsNullOrEmpty(request.SystemMessage))
-        {
-            messages.Add(new ChatMessage { Role = "system", Content = new MessageContent { Text = request.SystemMessage } });
-        }
-
-        messages.AddRange(request.Messages.Select(text => new ChatMessage { Role = "user", Content = new MessageContent { Text = text } }));
-        var chat = new ChatRequest { Model = model, Messages = messages, MaxTokens = request.MaxTokens, Stream = request.Stream ? true : null, Extra = [] };
-        if (request.Temperature is { } temperature)
-        {
-            chat.Extra["temperature"] = JsonSerializer.SerializeToElement(temperature, GatewayJson.Default.Double);
-        }
-
-        if (request.Stream)
-        {
-            chat.Extra["stream_options"] = JsonDocument.Parse("""{"include_usage":true}""").RootElement;
-        }
-
-        return chat;
-    }
+    internal static byte[] BuildBody(ChatInvocationRequest request, string model) => ChatRequestBody.Build(request, model);
 
     private static ChatInvocationResult FromBody(
         int status, byte[] bytes, GatewayResponse? local, string? summary, Action<string>? onText, long started, bool stream, string? target = null)
@@ -157,6 +149,7 @@ public static class ChatInvoker
         return new ChatInvocationResult
         {
             Content = content,
+            ToolCalls = ChatToolCalls.FromMessage(json?["choices"]?[0]?["message"]),
             Model = json?["model"]?.ToString(),
             Target = local?.TargetId ?? target,
             FinishReason = json?["choices"]?[0]?["finish_reason"]?.ToString(),

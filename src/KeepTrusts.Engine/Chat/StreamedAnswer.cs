@@ -10,6 +10,7 @@ namespace KeepTrusts.Engine.Chat;
 internal sealed class StreamedAnswer
 {
     private readonly StringBuilder _content = new();
+    private readonly ChatToolCalls _toolCalls = new();
     private string? _model;
     private string? _finishReason;
     private long _promptTokens;
@@ -31,6 +32,12 @@ internal sealed class StreamedAnswer
         _finishReason = item.FinishReason ?? _finishReason;
         _promptTokens = item.PromptTokens ?? _promptTokens;
         _completionTokens = item.CompletionTokens ?? _completionTokens;
+        // Tool-call pieces are rare and not in the typed event: read them from the chunk only when it has some.
+        if (item.Data.Span.IndexOf("\"tool_calls\""u8) >= 0)
+        {
+            _toolCalls.AddDelta(JsonNode.Parse(item.Data.Span)?["choices"]?[0]?["delta"]?["tool_calls"]);
+        }
+
         if (item.Text is { Length: > 0 } text)
         {
             _content.Append(text);
@@ -38,9 +45,12 @@ internal sealed class StreamedAnswer
         }
     }
 
+    public (long Prompt, long Completion) Tokens => (_promptTokens, _completionTokens);
+
     public ChatInvocationResult ToResult(string? target, IReadOnlyList<PolicyDecision> decisions, string? summary, long started, decimal cost) => new()
     {
         Content = _content.ToString(),
+        ToolCalls = _toolCalls.ToList(),
         Model = _model,
         Target = target,
         FinishReason = _finishReason,

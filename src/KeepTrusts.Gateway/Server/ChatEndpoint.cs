@@ -113,6 +113,14 @@ internal static class ChatEndpoint
             context.Response.Headers[name] = value;
         }
 
+        // What Invoke-KtChat -GatewayUrl reports beside the answer (cost, decisions), as the in-process call does.
+        var pipeline = context.RequestServices.GetRequiredService<GatewayPipeline>();
+        var pricing = pipeline.Config.Providers.Targets.FirstOrDefault(t => t.Id == response.TargetId)?.Pricing;
+        foreach (var (name, value) in KtResultHeaders.For(response, pricing))
+        {
+            context.Response.Headers[name] = value;
+        }
+
         if (response.Events is { } events)
         {
             context.Response.Headers.CacheControl = "no-cache";

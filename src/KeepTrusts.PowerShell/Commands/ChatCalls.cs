@@ -14,27 +14,39 @@ internal static class ChatCalls
         var config = PolicyConfigLoader.LoadValid(configPath);
         await using var composition = GatewayComposition.Create(config);
         var result = await ChatInvoker.InvokeAsync(config, composition.Chain, composition.Audit, ToRequest(call), onText, token).ConfigureAwait(false);
-        return ToKt(result);
+        return ToKt(result, call);
     }
 
     public static async Task<KtChatResult> ThroughGatewayAsync(Uri gatewayUrl, string? apiKey, ChatCall call, Action<string>? onText, CancellationToken token)
     {
         var result = await ChatInvoker.InvokeAsync(gatewayUrl, apiKey, ToRequest(call), onText, null, token).ConfigureAwait(false);
-        return ToKt(result);
+        return ToKt(result, call);
     }
 
-    /// <summary>Error id, category, target, message and fix for a failed call; null for exceptions that are bugs.</summary>
-    public static (string Id, ErrorCategory Category, object? Target, string Message, string Fix)? Describe(Exception ex) => ex switch
+    /// <summary>
+    /// Error id, category, target, message (one sentence) and fix for a failed call; null for exceptions that are bugs.
+    /// In-process nothing went over HTTP, so the message never names a status; through a gateway it does.
+    /// </summary>
+    public static (string Id, ErrorCategory Category, object? Target, string Message, string Fix)? Describe(Exception ex, bool inProcess) => ex switch
     {
+        // The engine's message already names the policy ("Request blocked by policy 'x': reason.").
         ChatInvocationException { IsPolicyBlock: true } blocked => ("PolicyBlocked", ErrorCategory.SecurityError, blocked.Policy,
-            $"Blocked by policy '{blocked.Policy}': {blocked.Message}", "The request was not sent upstream. Rephrase it, or review the policy settings in the policy config."),
+            blocked.Message, "The request was not sent upstream. Rephrase it, or review the policy settings in the policy config."),
+        ChatInvocationException { Code: "model_not_found" } missing => ("KtModelNotFound", ErrorCategory.ObjectNotFound, missing.Code,
+            missing.Message, "Pass one of the configured models to -Model (Tab completes them)."),
+        ChatInvocationException { Code: "upstream_credential_missing" } credential => ("KtCredentialMissing", ErrorCategory.AuthenticationError, credential.Code,
+            inProcess ? credential.Message : $"The gateway has no credential for its upstream: {credential.Message}",
+            inProcess ? "Set the environment variable the target's secret_key_ref names (or configure azure_auth), then call again."
+                : "Set the credential in the gateway's environment and restart it."),
         ChatInvocationException failed => ($"ChatFailed.{failed.Code}", failed.Status is 401 or 403 ? ErrorCategory.AuthenticationError : ErrorCategory.InvalidResult, failed.Code,
-            $"The chat call failed (HTTP {failed.Status}, {failed.ErrorType}/{failed.Code}): {failed.Message}", "See the message; Get-KtGateway and the gateway log show the upstream's state."),
+            inProcess ? failed.Message : $"The gateway answered HTTP {failed.Status} ({failed.Code}): {failed.Message}",
+            "Run with -Verbose; Get-KtGateway and the gateway log show the upstream's state."),
         HttpRequestException http => ("GatewayUnreachable", ErrorCategory.ConnectionError, null,
             $"The gateway could not be reached: {http.Message}", "Check -GatewayUrl and that the gateway runs (Get-KtGateway)."),
         AuditStartRefusedException audit => ("AuditLogUnavailable", ErrorCategory.ResourceBusy, null,
             $"The audit log cannot start: {audit.Message}", "Send the request through the running gateway with -GatewayUrl, or give this config its own policy.audit-logger.path."),
         PolicyConfigException invalid => ("PolicyConfigInvalid", ErrorCategory.InvalidData, invalid.Result.Path, invalid.Message, "Fix the errors listed (see Test-KtPolicyConfig)."),
+        ChatRequestInvalidException invalid => ("KtInvalidArgument", ErrorCategory.InvalidArgument, null, invalid.Message, "See Get-Help Invoke-KtChat -Examples."),
         _ => null,
     };
 
@@ -47,11 +59,38 @@ internal static class ChatCalls
         Stream = call.Stream,
         Temperature = call.Temperature,
         MaxTokens = call.MaxTokens,
+        History = call.History.Select(m => new ChatMessage(m.Role, m.Content)
+        {
+            ToolCallId = m.ToolCallId,
+            ToolCalls = m.ToolCalls.Select(c => new ChatToolCall(c.Id, c.Name, c.Arguments)).ToList(),
+        }).ToList(),
+        ToolsJson = call.ToolsJson,
+        ResponseFormat = call.ResponseFormat,
+        JsonSchemaJson = call.JsonSchemaJson,
     };
 
-    private static KtChatResult ToKt(ChatInvocationResult result) => new()
+    private static KtChatResult ToKt(ChatInvocationResult result, ChatCall call)
     {
+        var toolCalls = result.ToolCalls.Select(c => new KtToolCall { Id = c.Id, Name = c.Name, Arguments = c.Arguments }).ToArray();
+        // The conversation as it was sent (system, history, tool outputs, the new user messages) plus this answer.
+        var messages = new List<KtChatMessage>();
+        if (!string.IsNullOrEmpty(call.SystemMessage))
+        {
+            messages.Add(new KtChatMessage { Role = "system", Content = call.SystemMessage });
+        }
+
+        messages.AddRange(call.History.Where(m => m.Role != "system" || string.IsNullOrEmpty(call.SystemMessage)));
+        messages.AddRange(call.Messages.Select(m => new KtChatMessage { Role = "user", Content = m }));
+        messages.Add(new KtChatMessage { Role = "assistant", Content = result.Content, ToolCalls = toolCalls });
+        return ToKt(result, toolCalls, messages.ToArray(), call.Model);
+    }
+
+    private static KtChatResult ToKt(ChatInvocationResult result, KtToolCall[] toolCalls, KtChatMessage[] messages, string? routingModel) => new()
+    {
+        RoutingModel = routingModel,
         Content = result.Content,
+        ToolCalls = toolCalls,
+        Messages = messages,
         Model = result.Model,
         Target = result.Target,
         FinishReason = result.FinishReason,

@@ -3,7 +3,7 @@ using System.Management.Automation;
 namespace KeepTrusts.PowerShell.Commands;
 
 /// <summary>Reads audit records back as objects, filtered by time, target and policy action.</summary>
-[Cmdlet(VerbsCommon.Get, "KtAuditLog")]
+[Cmdlet(VerbsCommon.Get, "KtAuditLog", HelpUri = KtHelpUri.Cmdlets + "get-ktauditlog")]
 [OutputType(typeof(KtAuditRecord))]
 public sealed class GetKtAuditLogCommand : KtAuditLogCmdlet
 {

@@ -1,14 +1,16 @@
 using System.Management.Automation;
+using KeepTrusts.PowerShell.Completion;
 
 namespace KeepTrusts.PowerShell.Commands;
 
 /// <summary>Lists the kt gateways started with Start-KtGateway: running ones, and ones that exited on their own (Exited, with exit code and last log lines).</summary>
-[Cmdlet(VerbsCommon.Get, "KtGateway")]
+[Cmdlet(VerbsCommon.Get, "KtGateway", HelpUri = KtHelpUri.Cmdlets + "get-ktgateway")]
 [OutputType(typeof(KtGateway))]
 public sealed class GetKtGatewayCommand : KtCmdlet
 {
     [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
     [SupportsWildcards]
+    [ArgumentCompleter(typeof(GatewayIdCompleter))]
     public string[]? Id { get; set; }
 
     protected override void ProcessRecord()

@@ -1,4 +1,6 @@
+using System.Collections;
 using System.Management.Automation;
+using KeepTrusts.PowerShell.Completion;
 using System.Net;
 using System.Security;
 
@@ -6,41 +8,71 @@ namespace KeepTrusts.PowerShell.Commands;
 
 /// <summary>
 /// A policy-checked chat call: in-process with -PolicyConfig (the gateway's chain and routing, no server), or through a
-/// running gateway with -GatewayUrl. Messages may come from the pipeline; they form one conversation.
+/// running gateway with -GatewayUrl. Strings from the pipeline are this turn's user messages; a KtChatResult from the
+/// pipeline (or -History) is the conversation to continue, and is sent as it was, never as a user message.
 /// </summary>
-[Cmdlet(VerbsLifecycle.Invoke, "KtChat", DefaultParameterSetName = InProcessSet)]
+[Cmdlet(VerbsLifecycle.Invoke, "KtChat", HelpUri = KtHelpUri.Cmdlets + "invoke-ktchat", DefaultParameterSetName = InProcessSet)]
 [OutputType(typeof(KtChatResult))]
 public sealed class InvokeKtChatCommand : KtCmdlet
 {
     private const string InProcessSet = "PolicyConfig";
     private const string GatewaySet = "GatewayUrl";
     private readonly List<string> _messages = [];
+    private KtChatResult? _history;
+    private bool _messageFromCommandLine;
+    private bool _historyFromCommandLine;
 
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
-    [ValidateNotNullOrEmpty]
+    // No ValidateNotNullOrEmpty: PowerShell also offers a piped KtChatResult to this parameter (as its Content, which
+    // is empty after a tool call); ProcessRecord ignores it then, and empty strings are dropped.
+    [Parameter(Position = 0, ValueFromPipeline = true)]
     public string[] Message { get; set; } = [];
+
+    /// <summary>The conversation to continue: a previous result (piped or passed).</summary>
+    [Parameter(ValueFromPipeline = true)]
+    public KtChatResult? History { get; set; }
 
     [Parameter]
     public string? SystemMessage { get; set; }
 
-    /// <summary>The model to route by; with -PolicyConfig it defaults to the first configured model.</summary>
+    /// <summary>The model to route by; defaults to the history's model, then (in-process) the first configured model.</summary>
     [Parameter]
+    [ArgumentCompleter(typeof(ModelCompleter))]
     public string? Model { get; set; }
 
     [Parameter(Mandatory = true, ParameterSetName = InProcessSet)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(PolicyConfigPathCompleter))]
     public string PolicyConfig { get; set; } = string.Empty;
 
     /// <summary>Pin the call to one target id of the policy config.</summary>
     [Parameter(ParameterSetName = InProcessSet)]
+    [ArgumentCompleter(typeof(TargetCompleter))]
     public string? Target { get; set; }
 
     [Parameter(Mandatory = true, ParameterSetName = GatewaySet)]
+    [ArgumentCompleter(typeof(GatewayUrlCompleter))]
     public Uri? GatewayUrl { get; set; }
 
-    /// <summary>The gateway's client key, when it requires one.</summary>
+    /// <summary>The gateway's client key: a string or a SecureString; default $env:KT_API_KEY, then $env:OPENAI_API_KEY.</summary>
     [Parameter(ParameterSetName = GatewaySet)]
+    [SecretTransformation]
     public SecureString? ApiKey { get; set; }
+
+    /// <summary>Function definitions (hashtables in OpenAI's shape, or just name/description/parameters).</summary>
+    [Parameter]
+    public object[]? Tools { get; set; }
+
+    /// <summary>Outputs of the tool calls of the history's last answer, keyed by tool call id.</summary>
+    [Parameter]
+    public Hashtable? ToolOutput { get; set; }
+
+    [Parameter]
+    [ValidateSet("text", "json_object", "json_schema")]
+    public string? ResponseFormat { get; set; }
+
+    /// <summary>The JSON schema the answer must follow (implies -ResponseFormat json_schema): a hashtable or JSON text.</summary>
+    [Parameter]
+    public object? JsonSchema { get; set; }
 
     /// <summary>Write the answer to the host as it arrives (the result object is still returned).</summary>
     [Parameter]
@@ -54,10 +86,41 @@ public sealed class InvokeKtChatCommand : KtCmdlet
     [ValidateRange(1, 1_000_000)]
     public int? MaxTokens { get; set; }
 
-    protected override void ProcessRecord() => _messages.AddRange(Message);
+    protected override void BeginProcessing()
+    {
+        // Bound now means bound on the command line; whatever arrives later came down the pipeline.
+        _messageFromCommandLine = MyInvocation.BoundParameters.ContainsKey(nameof(Message));
+        _historyFromCommandLine = MyInvocation.BoundParameters.ContainsKey(nameof(History));
+        if (_messageFromCommandLine)
+        {
+            _messages.AddRange(Message.Where(m => !string.IsNullOrEmpty(m)));
+        }
+
+        _history = History;
+    }
+
+    protected override void ProcessRecord()
+    {
+        if (!_historyFromCommandLine && History is not null && !ReferenceEquals(History, _history))
+        {
+            // A previous result: the conversation to continue, never a user message.
+            _history = History;
+        }
+        else if (!_messageFromCommandLine && MyInvocation.ExpectingInput)
+        {
+            _messages.AddRange(Message.Where(m => !string.IsNullOrEmpty(m)));
+        }
+    }
 
     protected override void EndProcessing()
     {
+        var history = BuildHistory();
+        if (_messages.Count == 0 && ToolOutput is null)
+        {
+            ThrowTerminating("KtMessageMissing", ErrorCategory.InvalidArgument, null,
+                "There is nothing to send: give -Message (or pipe strings), or -ToolOutput to answer the last tool calls.");
+        }
+
         string? configPath = null;
         if (ParameterSetName == InProcessSet)
         {
@@ -71,9 +134,32 @@ public sealed class InvokeKtChatCommand : KtCmdlet
             }
         }
 
+        var model = Model ?? _history?.RoutingModel;
+        if (configPath is null && model is null)
+        {
+            ThrowTerminating("KtModelRequired", ErrorCategory.InvalidArgument, GatewayUrl,
+                "-Model is required with -GatewayUrl, because the gateway routes by model name.", "Pass -Model (Tab completes the models of running gateways).");
+        }
+
+        ChatCall request;
+        try
+        {
+            request = new ChatCall(_messages, SystemMessage, model, Target, Stream, Temperature, MaxTokens)
+            {
+                History = history,
+                ToolsJson = Tools is null ? null : PowerShellJson.ToJson(Tools),
+                ResponseFormat = ResponseFormat,
+                JsonSchemaJson = JsonSchema is null ? null : PowerShellJson.ToJson(JsonSchema),
+            };
+        }
+        catch (ArgumentException ex)
+        {
+            ThrowTerminating("KtInvalidArgument", ErrorCategory.InvalidArgument, null, ex.Message, "Give -Tools and -JsonSchema as hashtables or JSON text.");
+            return;
+        }
+
         WriteVerbose(configPath is not null ? $"Chat in-process with {configPath}" : $"Chat through {GatewayUrl}");
-        var request = new ChatCall(_messages, SystemMessage, Model, Target, Stream, Temperature, MaxTokens);
-        var apiKey = ApiKey is null ? null : new NetworkCredential(string.Empty, ApiKey).Password;
+        var apiKey = configPath is null ? ResolveApiKey() : null;
         Action<string>? onText = Stream ? text => Post(() => Host.UI.Write(text)) : null;
         try
         {
@@ -90,14 +176,60 @@ public sealed class InvokeKtChatCommand : KtCmdlet
         catch (OperationCanceledException)
         {
         }
-        catch (Exception ex) when (ChatCalls.Describe(ex) is { } failure)
+        catch (Exception ex) when (ChatCalls.Describe(ex, inProcess: configPath is not null) is { } failure)
         {
             if (Stream)
             {
                 Host.UI.WriteLine();
             }
 
-            ThrowTerminating(failure.Id, failure.Category, failure.Target, failure.Message, failure.Fix);
+            WriteVerbose($"{ex.GetType().Name}: {ex.Message}");
+            ThrowTerminating(failure.Id, failure.Category, failure.Target, failure.Message, failure.Fix, ex);
         }
+    }
+
+    /// <summary>The previous conversation, then one tool message per -ToolOutput entry.</summary>
+    private List<KtChatMessage> BuildHistory()
+    {
+        var history = _history?.Messages.ToList() ?? [];
+        if (ToolOutput is null)
+        {
+            return history;
+        }
+
+        var asked = _history?.ToolCalls.Select(c => c.Id).ToHashSet(StringComparer.Ordinal) ?? [];
+        foreach (DictionaryEntry output in ToolOutput)
+        {
+            var id = output.Key.ToString()!;
+            if (_history is not null && !asked.Contains(id))
+            {
+                ThrowTerminating("KtToolCallNotFound", ErrorCategory.ObjectNotFound, id,
+                    $"-ToolOutput names tool call '{id}', which the last answer did not ask for (it asked for: {string.Join(", ", asked.DefaultIfEmpty("none"))}).");
+            }
+
+            var value = output.Value is PSObject ps ? ps.BaseObject : output.Value;
+            history.Add(new KtChatMessage { Role = "tool", ToolCallId = id, Content = value as string ?? PowerShellJson.ToJson(output.Value) });
+        }
+
+        return history;
+    }
+
+    private string? ResolveApiKey()
+    {
+        if (ApiKey is not null)
+        {
+            return new NetworkCredential(string.Empty, ApiKey).Password;
+        }
+
+        foreach (var name in new[] { "KT_API_KEY", "OPENAI_API_KEY" })
+        {
+            if (Environment.GetEnvironmentVariable(name) is { Length: > 0 } key)
+            {
+                WriteVerbose($"Using the gateway key from ${name}");
+                return key;
+            }
+        }
+
+        return null;
     }
 }

@@ -8,7 +8,7 @@ namespace KeepTrusts.PowerShell.Commands;
 /// <summary>
 /// <para type="synopsis">Creates what private DNS needs for a private endpoint: the zone, a link per VNet, the zone group.</para>
 /// </summary>
-[Cmdlet(VerbsDiagnostic.Repair, "KtDnsZoneLink", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[Cmdlet(VerbsDiagnostic.Repair, "KtDnsZoneLink", HelpUri = KtHelpUri.Cmdlets + "repair-ktdnszonelink", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(KtDnsZoneLinkAction))]
 public sealed class RepairKtDnsZoneLinkCommand : KtArmCmdlet
 {

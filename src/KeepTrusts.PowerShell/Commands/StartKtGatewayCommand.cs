@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using KeepTrusts.PowerShell.Completion;
 
 namespace KeepTrusts.PowerShell.Commands;
 
@@ -6,13 +7,14 @@ namespace KeepTrusts.PowerShell.Commands;
 /// Validates a policy config, starts the kt gateway in its own process and waits until /readyz answers. In the foreground
 /// it streams the gateway's log and stops it on Ctrl+C; with -PassThru it leaves it running and returns it.
 /// </summary>
-[Cmdlet(VerbsLifecycle.Start, "KtGateway")]
+[Cmdlet(VerbsLifecycle.Start, "KtGateway", HelpUri = KtHelpUri.Cmdlets + "start-ktgateway")]
 [OutputType(typeof(KtGateway))]
 public sealed class StartKtGatewayCommand : KtCmdlet
 {
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [Alias("Path", "FullName")]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(PolicyConfigPathCompleter))]
     public string PolicyConfig { get; set; } = string.Empty;
 
     /// <summary>Port, host:port or http://host:port (the same grammar as kt --listen); default 127.0.0.1:8080.</summary>

@@ -1,9 +1,10 @@
 using System.Management.Automation;
+using KeepTrusts.PowerShell.Completion;
 
 namespace KeepTrusts.PowerShell.Commands;
 
 /// <summary>Stops kt gateways gracefully: in-flight requests drain, then the process exits.</summary>
-[Cmdlet(VerbsLifecycle.Stop, "KtGateway", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = ByIdSet)]
+[Cmdlet(VerbsLifecycle.Stop, "KtGateway", HelpUri = KtHelpUri.Cmdlets + "stop-ktgateway", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = ByIdSet)]
 [OutputType(typeof(KtGateway))]
 public sealed class StopKtGatewayCommand : KtCmdlet
 {
@@ -11,6 +12,7 @@ public sealed class StopKtGatewayCommand : KtCmdlet
     private const string ByObjectSet = "InputObject";
 
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = ByIdSet, ValueFromPipelineByPropertyName = true)]
+    [ArgumentCompleter(typeof(GatewayIdCompleter))]
     public string[] Id { get; set; } = [];
 
     [Parameter(Mandatory = true, ParameterSetName = ByObjectSet, ValueFromPipeline = true)]

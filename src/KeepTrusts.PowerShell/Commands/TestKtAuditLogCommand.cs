@@ -3,7 +3,7 @@ using System.Management.Automation;
 namespace KeepTrusts.PowerShell.Commands;
 
 /// <summary>Verifies an audit directory's hash chain and names the first record that breaks it.</summary>
-[Cmdlet(VerbsDiagnostic.Test, "KtAuditLog")]
+[Cmdlet(VerbsDiagnostic.Test, "KtAuditLog", HelpUri = KtHelpUri.Cmdlets + "test-ktauditlog")]
 [OutputType(typeof(KtAuditLogTestResult), typeof(bool))]
 public sealed class TestKtAuditLogCommand : KtAuditLogCmdlet
 {

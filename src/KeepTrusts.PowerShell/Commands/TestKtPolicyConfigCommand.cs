@@ -4,7 +4,7 @@ using System.Management.Automation;
 namespace KeepTrusts.PowerShell.Commands;
 
 /// <summary>Validates policy-config files and reports every problem with file:line:column, field path and fix.</summary>
-[Cmdlet(VerbsDiagnostic.Test, "KtPolicyConfig", DefaultParameterSetName = PathSet)]
+[Cmdlet(VerbsDiagnostic.Test, "KtPolicyConfig", HelpUri = KtHelpUri.Cmdlets + "test-ktpolicyconfig", DefaultParameterSetName = PathSet)]
 [OutputType(typeof(KtPolicyConfigTestResult))]
 [OutputType(typeof(bool))]
 public sealed class TestKtPolicyConfigCommand : KtCmdlet

@@ -8,7 +8,7 @@ namespace KeepTrusts.PowerShell.Commands;
 /// <summary>
 /// <para type="synopsis">Checks every link of an Azure OpenAI private endpoint and names the broken one with its fix.</para>
 /// </summary>
-[Cmdlet(VerbsDiagnostic.Test, "KtPrivateEndpoint")]
+[Cmdlet(VerbsDiagnostic.Test, "KtPrivateEndpoint", HelpUri = KtHelpUri.Cmdlets + "test-ktprivateendpoint")]
 [OutputType(typeof(KtPrivateEndpointCheck), typeof(KtPrivateEndpointSummary))]
 public sealed class TestKtPrivateEndpointCommand : KtArmCmdlet
 {

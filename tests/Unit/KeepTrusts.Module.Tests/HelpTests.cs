@@ -36,4 +36,31 @@ public sealed class HelpTests(ModuleFixture module)
         var describedNames = described.Select(d => d.BaseObject.ToString()).ToHashSet(StringComparer.OrdinalIgnoreCase);
         Assert.All(parameters.Select(p => p.BaseObject.ToString()), p => Assert.Contains(p, describedNames));
     }
+
+    [Theory]
+    [MemberData(nameof(ExportedCmdlets))]
+    public void Every_exported_cmdlet_has_a_HelpUri_to_its_section_of_the_cmdlet_reference(string name)
+    {
+        var (output, errors) = module.Invoke("(Get-Command -Name $args[0]).HelpUri", name);
+
+        Assert.Empty(errors);
+        var uri = Assert.Single(output).BaseObject.ToString()!;
+        Assert.Equal("https://github.com/keeptrusts/keeptrusts/blob/main/docs/cmdlets.md#" + name.ToLowerInvariant(), uri);
+        // The anchor exists: docs/cmdlets.md has a "## <name>" heading for it.
+        var reference = File.ReadAllLines(Path.Combine(KeepTrusts.Testing.RepoPaths.Root, "docs", "cmdlets.md"));
+        Assert.Contains("## " + name, reference);
+    }
+
+    [Theory]
+    [InlineData("about_KeepTrusts", "Start-KtGateway")]
+    [InlineData("about_KeepTrusts_PolicyConfig", "Test-KtPolicyConfig")]
+    public void About_topics_ship_with_the_module(string topic, string mentions)
+    {
+        var (output, errors) = module.Invoke("Get-Help -Name $args[0]", topic);
+
+        Assert.True(errors.Count == 0, string.Join("; ", errors.Select(e => e.ToString())));
+        var text = string.Join(Environment.NewLine, output.Select(o => o.BaseObject.ToString()));
+        Assert.Contains("SHORT DESCRIPTION", text);
+        Assert.Contains(mentions, text);
+    }
 }

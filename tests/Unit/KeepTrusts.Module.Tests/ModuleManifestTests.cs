@@ -61,6 +61,20 @@ public sealed class ModuleManifestTests(ModuleFixture module, ITestOutputHelper 
         var info = Assert.Single(output);
         Assert.Equal("KeepTrusts", info.Properties["Name"].Value);
         Assert.Equal(new Version(7, 4), info.Properties["PowerShellVersion"].Value);
+        Assert.Equal("https://github.com/keeptrusts/keeptrusts", info.Properties["ProjectUri"].Value?.ToString());
+        Assert.Equal("https://github.com/keeptrusts/keeptrusts/blob/main/LICENSE", info.Properties["LicenseUri"].Value?.ToString());
+        Assert.False(string.IsNullOrWhiteSpace(info.Properties["ReleaseNotes"].Value?.ToString()));
+        Assert.False(string.IsNullOrWhiteSpace(info.Properties["HelpInfoUri"].Value?.ToString()));
+        Assert.DoesNotContain("All rights reserved", info.Properties["Copyright"].Value?.ToString());
+    }
+
+    [Fact]
+    public void The_module_ships_the_MIT_license()
+    {
+        var license = File.ReadAllText(Path.Combine(Path.GetDirectoryName(RepoPaths.ModuleManifest)!, "LICENSE"));
+
+        Assert.StartsWith("MIT License", license);
+        Assert.Equal(license, File.ReadAllText(Path.Combine(RepoPaths.Root, "LICENSE")));
     }
 
     [Fact]

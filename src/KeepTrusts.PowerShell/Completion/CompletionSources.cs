@@ -1,0 +1,102 @@
+using System.Collections;
+using System.Management.Automation;
+using System.Management.Automation.Runspaces;
+using KeepTrusts.Engine.Configuration;
+using KeepTrusts.Engine.Hosting;
+
+namespace KeepTrusts.PowerShell.Completion;
+
+/// <summary>
+/// Where completions come from: the running gateways' instance records and the policy config given on the same line
+/// (or, without one, the configs of the running gateways). Engine calls live here, never on a completer class.
+/// </summary>
+internal static class CompletionSources
+{
+    public static IEnumerable<(string Value, string Tooltip)> GatewayIds() =>
+        SafeList().Select(g => (g.Id, $"{g.Status} {g.Url} {g.PolicyConfig}"));
+
+    public static IEnumerable<(string Value, string Tooltip)> GatewayUrls() =>
+        SafeList().Where(g => g.Status == "Running" && g.Url.Length > 0).Select(g => (g.Url, $"{g.Id} {g.PolicyConfig}"));
+
+    public static IEnumerable<(string Value, string Tooltip)> Models(IDictionary bound) =>
+        Targets(bound).GroupBy(t => t.Model, StringComparer.Ordinal)
+            .Select(g => (g.Key, "targets: " + string.Join(", ", g.Select(t => t.Id).Distinct())));
+
+    public static IEnumerable<(string Value, string Tooltip)> TargetIds(IDictionary bound) =>
+        Targets(bound).GroupBy(t => t.Id, StringComparer.Ordinal).Select(g => (g.Key, $"{g.First().Provider} {g.First().Model}"));
+
+    /// <summary>Policy config files (*.yaml, *.yml) and folders under the path typed so far.</summary>
+    public static IEnumerable<(string Value, string Tooltip)> ConfigPaths(string word)
+    {
+        var location = CurrentDirectory();
+        var typedDirectory = Path.GetDirectoryName(word) ?? string.Empty;
+        var directory = Path.IsPathRooted(typedDirectory) ? typedDirectory : Path.Combine(location, typedDirectory);
+        if (!Directory.Exists(directory))
+        {
+            yield break;
+        }
+
+        var prefix = Path.GetFileName(word);
+        foreach (var entry in Directory.EnumerateFileSystemEntries(directory).Order(StringComparer.OrdinalIgnoreCase))
+        {
+            var name = Path.GetFileName(entry);
+            var isDirectory = Directory.Exists(entry);
+            if (!name.StartsWith(prefix, StringComparison.OrdinalIgnoreCase) || (!isDirectory && !(name.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) || name.EndsWith(".yml", StringComparison.OrdinalIgnoreCase))))
+            {
+                continue;
+            }
+
+            var value = typedDirectory.Length == 0 ? (word.StartsWith("./", StringComparison.Ordinal) ? "./" + name : name) : Path.Combine(typedDirectory, name);
+            yield return (isDirectory ? value + Path.DirectorySeparatorChar : value, entry);
+        }
+    }
+
+    private static IEnumerable<TargetOptions> Targets(IDictionary bound)
+    {
+        IEnumerable<string> configs;
+        if (bound["PolicyConfig"] is { } given)
+        {
+            var path = given is PSObject ps ? ps.BaseObject.ToString()! : given.ToString()!;
+            configs = [Path.IsPathRooted(path) ? path : Path.Combine(CurrentDirectory(), path)];
+        }
+        else
+        {
+            var url = bound["GatewayUrl"]?.ToString()?.TrimEnd('/');
+            configs = SafeList().Where(g => g.Status == "Running" && (url is null || string.Equals(g.Url.TrimEnd('/'), url, StringComparison.OrdinalIgnoreCase)))
+                .Select(g => g.PolicyConfig).Distinct();
+        }
+
+        foreach (var config in configs)
+        {
+            PolicyConfigLoadResult result;
+            try
+            {
+                result = PolicyConfigLoader.Load(config);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                continue;
+            }
+
+            foreach (var target in result.Config?.Providers.Targets ?? [])
+            {
+                yield return target;
+            }
+        }
+    }
+
+    private static IReadOnlyList<GatewayInstance> SafeList()
+    {
+        try
+        {
+            return GatewayProcesses.List();
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return [];
+        }
+    }
+
+    private static string CurrentDirectory() =>
+        Runspace.DefaultRunspace?.SessionStateProxy.Path.CurrentFileSystemLocation.ProviderPath ?? Environment.CurrentDirectory;
+}
