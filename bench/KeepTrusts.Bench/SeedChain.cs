@@ -6,14 +6,15 @@ namespace KeepTrusts.Bench;
 /// <summary>The seed's full chain (prompt-injection 0.8 block, pii-detector redact, safety-filter strict block).</summary>
 internal static class SeedChain
 {
-    public static PolicyChain Create()
+    /// <param name="classifier">builtin (the default: heuristics and the learned model) or off (heuristics only).</param>
+    public static PolicyChain Create(string classifier = "builtin")
     {
-        var config = PolicyConfigLoader.LoadText("""
+        var config = PolicyConfigLoader.LoadText($$"""
             pack: { name: bench }
             policies:
               chain: [prompt-injection, pii-detector, safety-filter]
             policy:
-              prompt-injection: { threshold: 0.8, action: block }
+              prompt-injection: { threshold: 0.8, action: block, classifier: {{classifier}} }
               pii-detector: { action: redact }
               safety-filter: { mode: strict, action: block }
             providers:

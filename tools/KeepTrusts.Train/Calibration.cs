@@ -2,24 +2,28 @@ namespace KeepTrusts.Train;
 
 /// <summary>
 /// Maps margins to the 0..1 score the policy compares with its threshold: p = σ(scale · margin + offset). The scale is
-/// Platt's slope fitted on out-of-fold margins; the offset puts the default threshold 0.8 at the out-of-fold margin
-/// where the training set's false-positive rate is <see cref="TargetFpr"/>. Monotone, so it changes no ranking (TPR at
-/// a given FPR is unchanged); it only decides what "0.8" means.
+/// Platt's slope fitted on out-of-fold margins. The offset puts the default threshold 0.8 where the combined detector
+/// (max of heuristic score and model probability, as the policy runs it) flags <see cref="TargetFpr"/> of the training
+/// set's benign texts, out of fold. Monotone, so it changes no ranking (TPR at a given FPR of the model alone is
+/// unchanged); it decides what "0.8" means.
 /// </summary>
 internal static class Calibration
 {
-    public const double TargetFpr = 0.005;
+    public const double TargetFpr = 0.01;
     public const double DefaultThreshold = 0.8;
 
-    public static (float Scale, float Offset, double Margin) Fit(IReadOnlyList<TrainingExample> examples, double[] margins)
+    public static (float Scale, float Offset, double Margin) Fit(IReadOnlyList<TrainingExample> examples, double[] margins, double[] heuristic)
     {
         var scale = PlattSlope(examples, margins);
-        var margin = CrossValidation.At(examples, margins, TargetFpr).Threshold;
-        if (double.IsInfinity(margin))
-        {
-            margin = margins.Max() + 1e-6;
-        }
+        var benign = Enumerable.Range(0, examples.Count).Where(i => !examples[i].Attack).ToList();
+        var allowed = (int)Math.Floor(TargetFpr * benign.Count) - benign.Count(i => heuristic[i] >= DefaultThreshold);
 
+        // Benign texts the heuristics pass, highest margin first: the model may flag the first `allowed` of them.
+        var passed = benign.Where(i => heuristic[i] < DefaultThreshold).Select(i => margins[i]).OrderByDescending(m => m).ToList();
+        var margin = passed.Count == 0 ? margins.Max() : Math.Max(0, allowed) < passed.Count ? passed[Math.Max(0, allowed)] : passed[^1] - 1e-6;
+
+        // Just above that benign text's margin (ties stay below the threshold).
+        margin = Math.BitIncrement(margin);
         var offset = Math.Log(DefaultThreshold / (1 - DefaultThreshold)) - scale * margin;
         return ((float)scale, (float)offset, margin);
     }

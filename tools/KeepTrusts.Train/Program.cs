@@ -14,6 +14,8 @@ var root = FindRepoRoot();
 var data = Path.Combine(root, "data", "injection", "train.jsonl");
 var output = Path.Combine(root, "src", "KeepTrusts.Engine", "Policies", "PromptInjection", "injection-model.bin");
 var folds = 5;
+string? gridOption = null;
+var cvOnly = false;
 for (var i = 0; i < args.Length; i++)
 {
     switch (args[i])
@@ -21,21 +23,30 @@ for (var i = 0; i < args.Length; i++)
         case "--data": data = Path.GetFullPath(args[++i]); break;
         case "--out": output = Path.GetFullPath(args[++i]); break;
         case "--folds": folds = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+        case "--grid": gridOption = args[++i]; break;
+        case "--cv-only": cvOnly = true; break;
         default:
-            Console.Error.WriteLine($"unknown option '{args[i]}'; usage: KeepTrusts.Train [--data <train.jsonl>] [--out <model.bin>] [--folds <k>]");
+            Console.Error.WriteLine($"unknown option '{args[i]}'; usage: KeepTrusts.Train [--data <train.jsonl>] [--out <model.bin>] [--folds <k>] [--grid l2:epochs:rate,...] [--cv-only]");
             return 2;
     }
 }
 
 const int Seed = 20261205;
-var shape = new ModelShape(Bits: 20, Window: 1024, Stride: 512);
+var shape = new ModelShape(Bits: 18, Window: 1024, Stride: 512);
 Hyperparameters[] grid =
 [
-    new(L2: 1e-6, Epochs: 4, LearningRate: 0.1),
-    new(L2: 1e-5, Epochs: 4, LearningRate: 0.1),
-    new(L2: 1e-4, Epochs: 4, LearningRate: 0.1),
+    new(L2: 1e-6, Epochs: 8, LearningRate: 0.1),
     new(L2: 1e-5, Epochs: 8, LearningRate: 0.1),
+    new(L2: 1e-5, Epochs: 16, LearningRate: 0.1),
+    new(L2: 1e-4, Epochs: 16, LearningRate: 0.1),
 ];
+
+if (gridOption is not null)
+{
+    // Experiments: another grid, still cross-validated on the training data only.
+    grid = gridOption.Split(',').Select(g => g.Split(':')).Select(p => new Hyperparameters(
+        double.Parse(p[0], CultureInfo.InvariantCulture), int.Parse(p[1], CultureInfo.InvariantCulture), double.Parse(p[2], CultureInfo.InvariantCulture))).ToArray();
+}
 
 IReadOnlyList<LabelledSample> samples;
 try
@@ -70,7 +81,14 @@ foreach (var candidate in grid)
     }
 }
 
-var (scale, offset, margin) = Calibration.Fit(examples, bestMargins!);
+if (cvOnly)
+{
+    return 0;
+}
+
+var heuristic = samples.Select(s => PromptInjectionScorer.Score(s.Text).Score).ToArray();
+var (scale, offset, margin) = Calibration.Fit(examples, bestMargins!, heuristic);
+var heuristicFpr = (double)Enumerable.Range(0, examples.Count).Count(i => !examples[i].Attack && heuristic[i] >= Calibration.DefaultThreshold) / examples.Count(e => !e.Attack);
 var (weights, bias) = new LogisticTrainer(shape, best!, Seed).Train(examples);
 var model = new InjectionModel(shape.Bits, shape.Window, shape.Stride, bias, scale, offset, weights);
 using (var stream = new BufferedStream(File.Create(output), 1 << 16))
@@ -92,7 +110,7 @@ File.WriteAllText(card, $"""
     | training data | `{Path.GetRelativePath(root, data).Replace('\\', '/')}`, {examples.Count} samples ({examples.Count(e => e.Attack)} attacks), SHA-256 `{dataHash}` |
     | features | hashed word uni/bigrams + character 3-5-grams, 2^{shape.Bits} slots, windows of {shape.Window} chars every {shape.Stride} |
     | chosen by {folds}-fold CV on the training data | L2 {best!.L2:0e0}, {best.Epochs} epochs, AdaGrad rate {best.LearningRate}, seed {Seed} |
-    | calibration | scale {scale:0.0000}, offset {offset:0.0000}: score 0.8 at out-of-fold margin {margin:0.0000} (training FPR {Calibration.TargetFpr:P1}) |
+    | calibration | scale {scale:0.0000}, offset {offset:0.0000}: score 0.8 at out-of-fold margin {margin:0.0000}, where heuristics + model flag {Calibration.TargetFpr:P1} of the training set's benign texts (heuristics alone: {heuristicFpr:P2}) |
 
     Cross-validation (out-of-fold, training data only):
 

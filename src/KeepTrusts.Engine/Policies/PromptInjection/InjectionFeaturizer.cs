@@ -1,7 +1,8 @@
 namespace KeepTrusts.Engine.Policies.PromptInjection;
 
 /// <summary>
-/// Hashed n-gram features of lower-cased, normalized text: words and word pairs (letters and digits; digits read as 0)
+/// Hashed n-gram features of lower-cased, normalized text: words and word pairs (letters and digits; digits read as 0;
+/// in Han, kana and Hangul every character is a word)
 /// and character 3-, 4- and 5-grams (whitespace runs read as one space). Each n-gram is hashed as it is read (FNV-1a
 /// then a 32-bit finalizer) into a table of 2^bits slots: no string is made per n-gram, and the cost is a few
 /// operations per character. Character n-grams carry scripts without spaces (zh, ja) and spelling variants; word
@@ -16,15 +17,14 @@ internal static class InjectionFeaturizer
     private const uint CharSalt = 0xC2B2AE35;
 
     public const int MinCharGram = 3;
-    public const int MaxCharGram = 5;
 
     public static void Featurize<TSink>(ReadOnlySpan<char> lowered, int bits, ref TSink sink)
         where TSink : struct, IFeatureSink
     {
         var shift = 32 - bits;
 
-        // The last MaxCharGram characters as read (after folding), newest at ring[count % 5].
-        Span<char> ring = stackalloc char[MaxCharGram];
+        // The last four characters read (after folding), newest first: a shift register, so no ring indexing.
+        char c1 = '\0', c2 = '\0', c3 = '\0', c4 = '\0';
         var read = 0;
         var previousSpace = true;
 
@@ -36,13 +36,25 @@ internal static class InjectionFeaturizer
         for (var i = 0; i < lowered.Length; i++)
         {
             var c = lowered[i];
-            var letterOrDigit = char.IsLetterOrDigit(c);
-            if (letterOrDigit && char.IsDigit(c))
+            var kind = c < 128 ? AsciiKinds[c] : NonAsciiKind(c);
+            if (kind == Digit)
             {
                 c = '0';
             }
 
-            if (letterOrDigit)
+            if (kind == Ideograph)
+            {
+                // Scripts written without spaces: each character is a word, so word pairs are character bigrams.
+                if (wordLength > 0)
+                {
+                    EndWord(i - 1, ref wordHash, ref wordLength, ref previousWord, ref havePreviousWord, shift, ref sink);
+                }
+
+                wordHash = (FnvOffset ^ c) * FnvPrime;
+                wordLength = 1;
+                EndWord(i, ref wordHash, ref wordLength, ref previousWord, ref havePreviousWord, shift, ref sink);
+            }
+            else if (kind is Letter or Digit)
             {
                 wordHash = (wordHash ^ c) * FnvPrime;
                 wordLength++;
@@ -53,7 +65,7 @@ internal static class InjectionFeaturizer
             }
 
             // Character n-grams: whitespace runs fold to one space.
-            if (char.IsWhiteSpace(c))
+            if (kind == Space)
             {
                 if (previousSpace)
                 {
@@ -68,24 +80,25 @@ internal static class InjectionFeaturizer
                 previousSpace = false;
             }
 
-            ring[read % MaxCharGram] = c;
             read++;
-            if (read < MinCharGram)
+            if (read >= MinCharGram)
             {
-                continue;
-            }
-
-            // Hash backwards from the newest character: lengths 3, 4 and 5 share the work.
-            var hash = FnvOffset ^ CharSalt;
-            var available = Math.Min(read, MaxCharGram);
-            for (var k = 0; k < available; k++)
-            {
-                hash = (hash ^ ring[(read - 1 - k) % MaxCharGram]) * FnvPrime;
-                if (k + 1 >= MinCharGram)
+                // Hashed backwards from the newest character: lengths 3, 4 and 5 share the work.
+                var hash = (((((FnvOffset ^ CharSalt) ^ c) * FnvPrime) ^ c1) * FnvPrime ^ c2) * FnvPrime;
+                sink.Add(i, Slot(hash + 2, shift));
+                if (read >= 4)
                 {
-                    sink.Add(i, Slot(hash + (uint)k, shift));
+                    hash = (hash ^ c3) * FnvPrime;
+                    sink.Add(i, Slot(hash + 3, shift));
+                    if (read >= 5)
+                    {
+                        hash = (hash ^ c4) * FnvPrime;
+                        sink.Add(i, Slot(hash + 4, shift));
+                    }
                 }
             }
+
+            (c4, c3, c2, c1) = (c3, c2, c1, c);
         }
 
         if (wordLength > 0)
@@ -93,6 +106,28 @@ internal static class InjectionFeaturizer
             EndWord(lowered.Length - 1, ref wordHash, ref wordLength, ref previousWord, ref havePreviousWord, shift, ref sink);
         }
     }
+
+    private const byte Other = 0;
+    private const byte Letter = 1;
+    private const byte Digit = 2;
+    private const byte Space = 3;
+    private const byte Ideograph = 4;
+
+    private static readonly byte[] AsciiKinds = CreateAsciiKinds();
+
+    private static byte[] CreateAsciiKinds()
+    {
+        var kinds = new byte[128];
+        for (var c = 0; c < 128; c++)
+        {
+            kinds[c] = char.IsAsciiDigit((char)c) ? Digit : char.IsAsciiLetter((char)c) ? Letter : char.IsWhiteSpace((char)c) ? Space : Other;
+        }
+
+        return kinds;
+    }
+
+    private static byte NonAsciiKind(char c) =>
+        char.IsLetterOrDigit(c) ? IsIdeographic(c) ? Ideograph : char.IsDigit(c) ? Digit : Letter : char.IsWhiteSpace(c) ? Space : Other;
 
     private static void EndWord<TSink>(int position, ref uint wordHash, ref int wordLength, ref uint previousWord, ref bool havePreviousWord, int shift, ref TSink sink)
         where TSink : struct, IFeatureSink
@@ -109,6 +144,9 @@ internal static class InjectionFeaturizer
         wordLength = 0;
     }
 
+    /// <summary>Han, kana and Hangul: text in these scripts has no spaces between words.</summary>
+    private static bool IsIdeographic(char c) => c is >= '\u3040' and <= '\u30FF' or >= '\u3400' and <= '\u4DBF' or >= '\u4E00' and <= '\u9FFF' or >= '\uAC00' and <= '\uD7AF';
+
     /// <summary>murmur3's finalizer spreads FNV's low-entropy high bits, then the top bits pick the slot.</summary>
     private static int Slot(uint hash, int shift)
     {
@@ -121,20 +159,19 @@ internal static class InjectionFeaturizer
     }
 
     /// <summary>
-    /// The windows a text of <paramref name="length"/> characters is scored in: one window when it fits, else windows
-    /// of <paramref name="window"/> characters every <paramref name="stride"/>, the last one ending at the text's end.
+    /// The windows a text of <paramref name="length"/> characters is scored in: the text is cut in blocks of
+    /// <paramref name="stride"/> characters and a window is two neighbouring blocks (<paramref name="window"/> = 2 ×
+    /// stride), so windows overlap by half and the last one ends at the text's end. A text of two blocks or less is
+    /// one window.
     /// </summary>
-    public static int WindowCount(int length, int window, int stride) =>
-        length <= window ? 1 : 1 + (length - window + stride - 1) / stride;
-
-    public static (int Start, int End) Window(int index, int length, int window, int stride)
+    public static int WindowCount(int length, int window, int stride)
     {
-        if (length <= window)
-        {
-            return (0, length);
-        }
-
-        var start = Math.Min(index * stride, length - window);
-        return (start, start + window);
+        var blocks = Blocks(length, stride);
+        return blocks <= window / stride ? 1 : blocks - window / stride + 1;
     }
+
+    public static (int Start, int End) Window(int index, int length, int window, int stride) =>
+        WindowCount(length, window, stride) == 1 ? (0, length) : (index * stride, Math.Min(length, index * stride + window));
+
+    public static int Blocks(int length, int stride) => Math.Max(1, (length + stride - 1) / stride);
 }

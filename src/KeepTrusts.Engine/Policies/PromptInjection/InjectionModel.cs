@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Numerics;
 
 namespace KeepTrusts.Engine.Policies.PromptInjection;
 
@@ -15,6 +16,11 @@ public sealed class InjectionModel
 
     internal InjectionModel(int bits, int window, int stride, float bias, float scale, float offset, float[] weights)
     {
+        if (!BitOperations.IsPow2(stride) || window % stride != 0)
+        {
+            throw new ArgumentException($"the stride ({stride}) must be a power of two and divide the window ({window})", nameof(stride));
+        }
+
         if (weights.Length != 1 << bits)
         {
             throw new ArgumentException($"expected {1 << bits} weights, got {weights.Length}", nameof(weights));
@@ -58,27 +64,30 @@ public sealed class InjectionModel
             return WindowMargin(sum.Sum, sum.Count);
         }
 
-        // Per-character sums and counts, then each window is a difference of prefix sums.
-        var sums = ArrayPool<double>.Shared.Rent(lowered.Length + 1);
-        var counts = ArrayPool<int>.Shared.Rent(lowered.Length + 1);
+        // Sums and counts per block of Stride characters (pooled: no allocation per call); a window is Window / Stride
+        // neighbouring blocks.
+        var blocks = InjectionFeaturizer.Blocks(lowered.Length, Stride);
+        var sums = ArrayPool<double>.Shared.Rent(blocks);
+        var counts = ArrayPool<int>.Shared.Rent(blocks);
         try
         {
-            Array.Clear(sums, 0, lowered.Length + 1);
-            Array.Clear(counts, 0, lowered.Length + 1);
-            var sink = new PositionSink(weights, sums, counts);
+            Array.Clear(sums, 0, blocks);
+            Array.Clear(counts, 0, blocks);
+            var sink = new BlockSink(weights, sums, counts, BitOperations.Log2((uint)Stride));
             InjectionFeaturizer.Featurize(lowered, Bits, ref sink);
-            for (var i = 1; i <= lowered.Length; i++)
-            {
-                sums[i] += sums[i - 1];
-                counts[i] += counts[i - 1];
-            }
-
+            var span = Window / Stride;
             var best = double.NegativeInfinity;
-            var windows = InjectionFeaturizer.WindowCount(lowered.Length, Window, Stride);
-            for (var w = 0; w < windows; w++)
+            for (var start = 0; start + span <= blocks; start++)
             {
-                var (start, end) = InjectionFeaturizer.Window(w, lowered.Length, Window, Stride);
-                best = Math.Max(best, WindowMargin(sums[end] - sums[start], counts[end] - counts[start]));
+                double sum = 0;
+                var count = 0;
+                for (var b = start; b < start + span; b++)
+                {
+                    sum += sums[b];
+                    count += counts[b];
+                }
+
+                best = Math.Max(best, WindowMargin(sum, count));
             }
 
             return best;
@@ -104,13 +113,13 @@ public sealed class InjectionModel
         }
     }
 
-    /// <summary>Sums at position + 1, so that after the prefix pass [start, end) is sums[end] - sums[start].</summary>
-    private readonly struct PositionSink(float[] weights, double[] sums, int[] counts) : IFeatureSink
+    /// <summary>Adds each feature's weight to its block's sum (Stride is a power of two: the block is a shift).</summary>
+    private readonly struct BlockSink(float[] weights, double[] sums, int[] counts, int shift) : IFeatureSink
     {
         public void Add(int position, int index)
         {
-            sums[position + 1] += weights[index];
-            counts[position + 1]++;
+            sums[position >> shift] += weights[index];
+            counts[position >> shift]++;
         }
     }
 }

@@ -31,7 +31,7 @@ public static class InjectionModelFile
         var bits = BinaryPrimitives.ReadInt32LittleEndian(header[8..]);
         var window = BinaryPrimitives.ReadInt32LittleEndian(header[12..]);
         var stride = BinaryPrimitives.ReadInt32LittleEndian(header[16..]);
-        if (version != Version || bits is < 8 or > 24 || window < 16 || stride < 1 || stride > window)
+        if (version != Version || bits is < 8 or > 24 || window < 16 || stride < 1 || stride > window || (stride & (stride - 1)) != 0 || window % stride != 0)
         {
             throw new InvalidDataException($"{name}: unsupported model (version {version}, bits {bits}, window {window}, stride {stride}); rebuild it with tools/KeepTrusts.Train");
         }

@@ -62,7 +62,8 @@ public sealed class InjectionModelTests
         Assert.Equal(3, InjectionFeaturizer.WindowCount(2048, 1024, 512));
         Assert.Equal(3, InjectionFeaturizer.WindowCount(2000, 1024, 512));
         Assert.Equal((0, 1024), InjectionFeaturizer.Window(0, 2000, 1024, 512));
-        Assert.Equal((976, 2000), InjectionFeaturizer.Window(2, 2000, 1024, 512));
+        Assert.Equal((1024, 2000), InjectionFeaturizer.Window(2, 2000, 1024, 512));
+        Assert.Equal((512, 1536), InjectionFeaturizer.Window(1, 2000, 1024, 512));
     }
 
     [Fact]

@@ -1,0 +1,58 @@
+using KeepTrusts.Engine.Configuration;
+using KeepTrusts.Engine.Evaluation;
+using KeepTrusts.Testing;
+using Xunit.Abstractions;
+
+namespace KeepTrusts.Engine.Tests.Evaluation;
+
+/// <summary>
+/// The shipped prompt-injection detector (heuristics + built-in model, threshold 0.8) on data/injection's held-out split
+/// and second public set, measured the way <c>kt eval</c> measures it. The figures are reported in docs/policies.md
+/// (first contact); the floors sit just below them and guard against regressions. The model never trained on these
+/// files, and nothing was tuned on them.
+/// </summary>
+public sealed class LearnedDetectorEvaluationTests(ITestOutputHelper output)
+{
+    private static readonly PolicyConfig Config = PolicyConfigLoader.LoadText("""
+        pack: { name: eval }
+        policies:
+          chain: [prompt-injection]
+        policy:
+          prompt-injection: { threshold: 0.8, action: block }
+        providers:
+          targets:
+            - { id: e, provider: echo, model: m }
+        """, "eval.yaml", _ => true).Config!;
+
+    [Theory]
+    [InlineData("holdout.jsonl", 0.0, 0.0, 0.0)]
+    [InlineData("second.jsonl", 0.0, 0.0, 0.0)]
+    public void Shipped_detector_on_the_public_sets(string file, double recallFloor, double fprCeiling, double tprAtFpr1Floor)
+    {
+        var path = Path.Combine(RepoPaths.Root, "data", "injection", file);
+
+        var result = PolicyEvaluator.Evaluate(Config, path);
+
+        output.WriteLine($"{file}: recall {result.Recall:0.000}, FPR {result.FalsePositiveRate:0.000}, precision {result.Precision:0.000}, TPR at FPR 1% {result.AtFpr1!.TruePositiveRate:0.000}, at 5% {result.AtFpr5!.TruePositiveRate:0.000}");
+        Assert.True(result.Recall >= recallFloor, $"recall {result.Recall:0.000} < {recallFloor}");
+        Assert.True(result.FalsePositiveRate <= fprCeiling, $"FPR {result.FalsePositiveRate:0.000} > {fprCeiling}");
+        Assert.True(result.AtFpr1.TruePositiveRate >= tprAtFpr1Floor, $"TPR at FPR 1% {result.AtFpr1.TruePositiveRate:0.000} < {tprAtFpr1Floor}");
+    }
+
+    [Theory]
+    [InlineData("injection.jsonl", 0.95, 0.90)]
+    [InlineData("injection-second.jsonl", 0.95, 0.85)]
+    [InlineData("injection-holdout.jsonl", 0.95, 0.85)]
+    public void Shipped_detector_keeps_the_own_set_floors(string file, double precisionFloor, double recallFloor)
+    {
+        var result = PolicyEvaluator.Evaluate(Config, Path.Combine(AppContext.BaseDirectory, "Evaluation", file));
+
+        foreach (var mistake in result.Mistakes)
+        {
+            output.WriteLine($"{file}:{mistake.Line}: {(mistake.MissedAttack ? "missed" : "false alarm")} ({mistake.Score:0.00}) {mistake.Text}");
+        }
+
+        output.WriteLine($"{file}: precision {result.Precision:0.000}, recall {result.Recall:0.000}");
+        Assert.True(result.Precision >= precisionFloor && result.Recall >= recallFloor, $"precision {result.Precision:0.000}, recall {result.Recall:0.000}");
+    }
+}
