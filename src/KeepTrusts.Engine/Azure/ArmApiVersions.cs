@@ -13,6 +13,9 @@ public static class ArmApiVersions
     public const string PrivateDns = "2024-06-01";
     public const string Web = "2023-12-01";
 
+    /// <summary>Resource Graph queries (POST /providers/Microsoft.ResourceGraph/resources): a provider action, not a resource type.</summary>
+    public const string ResourceGraph = "2022-10-01";
+
     public static readonly IReadOnlyDictionary<string, string> ByResourceType = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
     {
         ["Microsoft.CognitiveServices/accounts"] = CognitiveServices,

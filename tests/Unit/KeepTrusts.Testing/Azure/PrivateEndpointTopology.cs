@@ -179,9 +179,11 @@ public sealed class PrivateEndpointTopology
     /// CNAME; if the private zone is linked to the spoke, its A record answers (NXDOMAIN when there is none),
     /// otherwise the public address does. Regenerate after a repair to see its effect.
     /// </summary>
-    public DnsmasqZone BuildDns(ArmResourceStore store)
+    public DnsmasqZone BuildDns(ArmResourceStore store) => AddDns(new DnsmasqZone().AuthoritativeFor("openai.azure.com"), store);
+
+    /// <summary>Adds this account's answers to <paramref name="zone"/> (several accounts share one dnsmasq in fleet tests).</summary>
+    public DnsmasqZone AddDns(DnsmasqZone zone, ArmResourceStore store)
     {
-        var zone = new DnsmasqZone().AuthoritativeFor("openai.azure.com");
         if (store.Get(AccountId)?["properties"]?["privateEndpointConnections"] is JsonArray { Count: 0 })
         {
             // No private endpoint: public DNS has no privatelink CNAME and answers the public address.
