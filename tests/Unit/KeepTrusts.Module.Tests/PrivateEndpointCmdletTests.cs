@@ -28,7 +28,7 @@ public sealed class PrivateEndpointCmdletTests(ModuleFixture module)
         var (output, errors) = module.Invoke(PrivateEndpointScripts.TestScript, lab.TestArgs());
 
         Assert.Empty(errors);
-        Assert.Equal(15, output.Count);
+        Assert.Equal(17, output.Count);
         Assert.All(output, o => Assert.Equal("KeepTrusts.PowerShell.KtPrivateEndpointCheck", o.TypeNames[0]));
         var failing = output.Where(o => Prop(o, "Status") == "Fail").ToList();
         Assert.Equal(expected.Split(',', StringSplitOptions.RemoveEmptyEntries), failing.Select(o => Prop(o, "Check")));

@@ -19,7 +19,7 @@ namespace KeepTrusts.Testing.Azure;
 /// side effects the real providers have, and records every request. Any bearer token is accepted; none is refused
 /// silently: a request without one gets 401 like the real service.
 /// </summary>
-public sealed class FakeArmServer : IAsyncDisposable
+public sealed partial class FakeArmServer : IAsyncDisposable
 {
     private static readonly JsonSerializerOptions Compact = new() { WriteIndented = false };
 
@@ -132,6 +132,11 @@ public sealed class FakeArmServer : IAsyncDisposable
             return ListAction(path[..^"/list".Length], apiVersion);
         }
 
+        if (request.Method == "GET" && SubscriptionList().Match(path) is { Success: true } byType)
+        {
+            return ListBySubscription(byType.Groups[1].Value, byType.Groups[2].Value, apiVersion);
+        }
+
         var (resourceType, isCollection) = ArmResourceStore.Classify(path);
         if (FakeArmApiVersions.ByResourceType.TryGetValue(resourceType, out var expected) && expected != apiVersion)
         {
@@ -167,6 +172,30 @@ public sealed class FakeArmServer : IAsyncDisposable
             default:
                 return (405, Error("MethodNotAllowed", $"The fake does not implement {request.Method}."), headers);
         }
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^/subscriptions/([^/]+)/providers/([^/]+/[^/]+)/?$", System.Text.RegularExpressions.RegexOptions.IgnoreCase)]
+    private static partial System.Text.RegularExpressions.Regex SubscriptionList();
+
+    /// <summary>GET /subscriptions/{id}/providers/{namespace}/{type}: every stored resource of that type in the subscription.</summary>
+    private (int, JsonNode?, List<(string, string)>) ListBySubscription(string subscription, string type, string? apiVersion)
+    {
+        if (FakeArmApiVersions.ByResourceType.TryGetValue(type, out var expected) && expected != apiVersion)
+        {
+            return (400, Error("InvalidApiVersionParameter", $"The api-version '{apiVersion}' is invalid. The supported versions are '{expected}'."), []);
+        }
+
+        if (FindFault("GET", type) is { } fault)
+        {
+            return (fault.StatusCode, FaultBody(fault, $"/subscriptions/{subscription}", type), []);
+        }
+
+        var items = Store.Ids
+            .Where(id => id.Split('/')[2].Equals(subscription, StringComparison.OrdinalIgnoreCase))
+            .Where(id => ArmResourceStore.Classify(id) is { IsCollection: false } c && c.ResourceType.Equals(type, StringComparison.OrdinalIgnoreCase))
+            .Select(id => (JsonNode)Store.Get(id)!.DeepClone())
+            .ToArray();
+        return (200, new JsonObject { ["value"] = new JsonArray(items) }, []);
     }
 
     /// <summary>Largest page the Resource Graph fake returns; smaller than the real 1000 so tests exercise $skipToken.</summary>
