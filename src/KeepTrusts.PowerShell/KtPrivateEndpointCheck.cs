@@ -6,6 +6,9 @@ public sealed class KtPrivateEndpointCheck
     /// <summary>The endpoint host name the check ran for.</summary>
     public string Endpoint { get; set; } = string.Empty;
 
+    /// <summary>The account's resource id (-AccountResourceId, or the account found by -SubscriptionId); null without one.</summary>
+    public string? Account { get; set; }
+
     /// <summary>Stable id, e.g. Dns.ZoneLinks.</summary>
     public string Check { get; set; } = string.Empty;
 

@@ -5,6 +5,9 @@ public sealed class KtPrivateEndpointSummary
 {
     public string Endpoint { get; set; } = string.Empty;
 
+    /// <summary>The account's resource id (-AccountResourceId, or the account found by -SubscriptionId); null without one.</summary>
+    public string? Account { get; set; }
+
     /// <summary>True when no check failed (warnings allowed).</summary>
     public bool Healthy { get; set; }
 

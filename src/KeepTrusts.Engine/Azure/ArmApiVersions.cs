@@ -12,6 +12,10 @@ public static class ArmApiVersions
     public const string Network = "2024-05-01";
     public const string PrivateDns = "2024-06-01";
     public const string Web = "2023-12-01";
+    public const string DnsResolver = "2022-07-01";
+
+    /// <summary>Resource Graph queries (POST /providers/Microsoft.ResourceGraph/resources): a provider action, not a resource type.</summary>
+    public const string ResourceGraph = "2022-10-01";
 
     public static readonly IReadOnlyDictionary<string, string> ByResourceType = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
     {
@@ -26,6 +30,13 @@ public static class ArmApiVersions
         ["Microsoft.Network/privateDnsZones"] = PrivateDns,
         ["Microsoft.Network/privateDnsZones/virtualNetworkLinks"] = PrivateDns,
         ["Microsoft.Network/privateDnsZones/A"] = PrivateDns,
+        ["Microsoft.Network/azureFirewalls"] = Network,
+        ["Microsoft.Network/firewallPolicies"] = Network,
+        ["Microsoft.Network/dnsResolvers"] = DnsResolver,
+        ["Microsoft.Network/dnsResolvers/inboundEndpoints"] = DnsResolver,
+        ["Microsoft.Network/dnsForwardingRulesets"] = DnsResolver,
+        ["Microsoft.Network/dnsForwardingRulesets/forwardingRules"] = DnsResolver,
+        ["Microsoft.Network/dnsForwardingRulesets/virtualNetworkLinks"] = DnsResolver,
         ["Microsoft.Web/sites"] = Web,
         ["Microsoft.Web/sites/config"] = Web,
         ["Microsoft.Web/sites/slots"] = Web,

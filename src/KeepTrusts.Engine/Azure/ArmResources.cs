@@ -120,8 +120,21 @@ public sealed class ArmResources : IArmReader
     {
         var parent = Parse(parentId);
         var collectionType = new ResourceType(parent.ResourceType + "/" + childType);
-        var apiVersion = ArmApiVersions.For(collectionType);
-        var collectionPath = parentId.TrimEnd('/') + "/" + childType;
+        return await ListPathAsync(parentId.TrimEnd('/') + "/" + childType, ArmApiVersions.For(collectionType), cancellationToken).ConfigureAwait(false);
+    }
+
+    public Task<IReadOnlyList<JsonElement>> ListBySubscriptionAsync(string subscriptionId, string resourceType, CancellationToken cancellationToken)
+    {
+        if (!Guid.TryParse(subscriptionId, out _))
+        {
+            throw new ArgumentException($"'{subscriptionId}' is not a subscription id.");
+        }
+
+        return ListPathAsync($"/subscriptions/{subscriptionId}/providers/{resourceType}", ArmApiVersions.For(new ResourceType(resourceType)), cancellationToken);
+    }
+
+    private async Task<IReadOnlyList<JsonElement>> ListPathAsync(string collectionPath, string apiVersion, CancellationToken cancellationToken)
+    {
         var next = new Uri(_endpoint, collectionPath.TrimStart('/') + "?api-version=" + apiVersion);
         var items = new List<JsonElement>();
         while (next is not null)

@@ -23,6 +23,9 @@ public sealed class CachedArmReader(IArmReader inner) : IArmReader
     public Task<IReadOnlyList<JsonElement>> ListAsync(string parentId, string childType, CancellationToken cancellationToken) =>
         _lists.GetOrAdd(parentId.TrimEnd('/') + "/" + childType, _ => new Lazy<Task<IReadOnlyList<JsonElement>>>(() => inner.ListAsync(parentId, childType, cancellationToken))).Value;
 
+    public Task<IReadOnlyList<JsonElement>> ListBySubscriptionAsync(string subscriptionId, string resourceType, CancellationToken cancellationToken) =>
+        _lists.GetOrAdd($"/subscriptions/{subscriptionId}/providers/{resourceType}", _ => new Lazy<Task<IReadOnlyList<JsonElement>>>(() => inner.ListBySubscriptionAsync(subscriptionId, resourceType, cancellationToken))).Value;
+
     public Task<JsonElement?> PostActionAsync(string resourceId, string action, CancellationToken cancellationToken) =>
         _resources.GetOrAdd("POST " + resourceId.TrimEnd('/') + "/" + action, _ => new Lazy<Task<JsonElement?>>(() => inner.PostActionAsync(resourceId, action, cancellationToken))).Value;
 }

@@ -10,6 +10,8 @@ public static class PrivateEndpointCheckIds
     public const string DnsZoneLinks = "Dns.ZoneLinks";
     public const string DnsZoneGroup = "Dns.ZoneGroup";
     public const string DnsARecord = "Dns.ARecord";
+    public const string DnsVnetServers = "Dns.VnetServers";
+    public const string DnsForwarding = "Dns.Forwarding";
     public const string PrivateEndpointConnection = "PrivateEndpoint.Connection";
     public const string AccountNetwork = "Account.Network";
     public const string AppServiceRouteAll = "AppService.RouteAll";
@@ -21,7 +23,7 @@ public static class PrivateEndpointCheckIds
 
     public static readonly IReadOnlyList<string> InOrder =
     [
-        DnsResolution, DnsPrivatelinkCname, DnsPrivateIp, DnsZone, DnsZoneLinks, DnsZoneGroup, DnsARecord,
+        DnsResolution, DnsPrivatelinkCname, DnsPrivateIp, DnsZone, DnsZoneLinks, DnsZoneGroup, DnsARecord, DnsVnetServers, DnsForwarding,
         PrivateEndpointConnection, AccountNetwork, AppServiceRouteAll, SubnetNetworkPolicies, NsgAllow443, TlsHandshake, AppServiceSettings, SdkEndpoint,
     ];
 }

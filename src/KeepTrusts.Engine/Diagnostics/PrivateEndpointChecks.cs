@@ -29,6 +29,8 @@ internal static class PrivateEndpointChecks
             DnsZoneLinks(context, names),
             DnsZoneGroup(context, names),
             DnsARecord(context, names),
+            VnetDns.VnetDnsChecks.Servers(context, names),
+            VnetDns.VnetDnsChecks.Forwarding(context, names),
             Connection(context),
             AccountNetwork(context),
             RouteAll(context),

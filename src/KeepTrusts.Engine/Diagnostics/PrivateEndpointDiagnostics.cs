@@ -272,6 +272,32 @@ public sealed class PrivateEndpointDiagnostics
         inventory.PeNsg = await peNsgTask.ConfigureAwait(false);
         inventory.Links = await linksTask.ConfigureAwait(false);
         inventory.ARecord = await aRecordTask.ConfigureAwait(false);
+
+        // Stage 5: how the VNets resolve names (custom DNS servers, resolvers, firewalls, forwarding rulesets).
+        _reporter.Progress(72, "Reading the VNets' DNS servers and forwarding rulesets");
+        var vnets = new List<(string, JsonElement?, string)>();
+        if (inventory.AppSubnetId is not null && inventory.AppVnet is not null)
+        {
+            vnets.Add((ArmIds.Parent(inventory.AppSubnetId), inventory.AppVnet, "the app's VNet"));
+        }
+
+        if (inventory.PeSubnetId is not null && inventory.PeVnet is not null && !vnets.Any(v => ArmIds.SameId(v.Item1, ArmIds.Parent(inventory.PeSubnetId))))
+        {
+            vnets.Add((ArmIds.Parent(inventory.PeSubnetId), inventory.PeVnet, "the endpoint's VNet"));
+        }
+
+        if (vnets.Count > 0)
+        {
+            try
+            {
+                inventory.VnetDns = await VnetDns.VnetDnsReader.ReadAsync(arm, vnets, cancellationToken).ConfigureAwait(false);
+            }
+            catch (ArmRequestException ex)
+            {
+                inventory.Failures["vnetDns"] = ex;
+            }
+        }
+
         return inventory;
     }
 

@@ -95,8 +95,8 @@ internal sealed class RemediationNames
           + $"--endpoint-name {PeName} --name default --private-dns-zone {ZoneId} --zone-name {ZoneName.Replace('.', '-')}";
 
     /// <summary>Repair-KtDnsZoneLink with the endpoint, the VNets that must be linked and, when the zone does not exist yet, where to create it.</summary>
-    public string RepairCommand(bool fixStaleRecord = false) =>
-        $"Repair-KtDnsZoneLink -PrivateEndpointId '{PeId ?? "<private-endpoint-id>"}' -VirtualNetworkId {(RequiredVnets.Count == 0 ? "'<vnet-id>'" : string.Join(",", RequiredVnets.Select(v => $"'{v.Id}'")))}"
+    public string RepairCommand(bool fixStaleRecord = false, IReadOnlyList<string>? extraVnets = null) =>
+        $"Repair-KtDnsZoneLink -PrivateEndpointId '{PeId ?? "<private-endpoint-id>"}' -VirtualNetworkId {VnetList(extraVnets)}"
         + (_context.Inventory.ZoneId is null && !ZoneId.StartsWith("/subscriptions/<", StringComparison.Ordinal)
             ? $" -ZoneResourceGroupId '/subscriptions/{ZoneSub}/resourceGroups/{ZoneRg}'"
             : string.Empty)
@@ -107,7 +107,13 @@ internal sealed class RemediationNames
     /// The cmdlet first (preview with -WhatIf, then run it without), the az commands after it for those who prefer them;
     /// only the az commands when no private endpoint is known (the cmdlet needs its id).
     /// </summary>
-    public string RepairFirst(IEnumerable<string> azCommands, bool fixStaleRecord = false)
+    private string VnetList(IReadOnlyList<string>? extraVnets)
+    {
+        var ids = RequiredVnets.Select(v => v.Id).Concat(extraVnets ?? []).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+        return ids.Count == 0 ? "'<vnet-id>'" : string.Join(",", ids.Select(v => $"'{v}'"));
+    }
+
+    public string RepairFirst(IEnumerable<string> azCommands, bool fixStaleRecord = false, IReadOnlyList<string>? extraVnets = null)
     {
         var az = azCommands.ToList();
         if (PeId is null)
@@ -116,7 +122,7 @@ internal sealed class RemediationNames
         }
 
         return string.Join(Environment.NewLine,
-            new[] { RepairCommand(fixStaleRecord) + "   # preview; run again without -WhatIf to apply", "# or with az:" }.Concat(az));
+            new[] { RepairCommand(fixStaleRecord, extraVnets) + "   # preview; run again without -WhatIf to apply", "# or with az:" }.Concat(az));
     }
 
     /// <summary>Everything DNS needs, in order: the zone if missing, missing links, the zone group if missing (Repair-KtDnsZoneLink first).</summary>

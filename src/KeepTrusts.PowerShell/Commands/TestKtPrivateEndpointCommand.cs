@@ -2,30 +2,48 @@ using System.Management.Automation;
 using System.Security;
 using KeepTrusts.Engine.Azure;
 using KeepTrusts.Engine.Diagnostics;
+using KeepTrusts.Engine.Diagnostics.Fleet;
 
 namespace KeepTrusts.PowerShell.Commands;
 
 /// <summary>
 /// <para type="synopsis">Checks every link of an Azure OpenAI private endpoint and names the broken one with its fix.</para>
 /// </summary>
-[Cmdlet(VerbsDiagnostic.Test, "KtPrivateEndpoint", HelpUri = KtHelpUri.Cmdlets + "test-ktprivateendpoint")]
+[Cmdlet(VerbsDiagnostic.Test, "KtPrivateEndpoint", DefaultParameterSetName = EndpointSet, HelpUri = KtHelpUri.Cmdlets + "test-ktprivateendpoint")]
 [OutputType(typeof(KtPrivateEndpointCheck), typeof(KtPrivateEndpointSummary))]
 public sealed class TestKtPrivateEndpointCommand : KtArmCmdlet
 {
     private const int ProgressId = 41;
+    private const string EndpointSet = "Endpoint";
+    private const string SubscriptionSet = "Subscription";
 
     /// <summary>https://name.openai.azure.com/; defaults to $env:AZURE_OPENAI_ENDPOINT.</summary>
-    [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
+    [Parameter(Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = EndpointSet)]
     [ValidateNotNullOrEmpty]
     public string? Endpoint { get; set; }
 
-    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [Parameter(ValueFromPipelineByPropertyName = true, ParameterSetName = EndpointSet)]
     [ValidateNotNullOrEmpty]
     public string? AccountResourceId { get; set; }
 
-    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [Parameter(ValueFromPipelineByPropertyName = true, ParameterSetName = EndpointSet)]
     [ValidateNotNullOrEmpty]
     public string? AppServiceResourceId { get; set; }
+
+    /// <summary>Fleet mode: check every Cognitive Services / Azure OpenAI account of these subscriptions (Resource Graph).</summary>
+    [Parameter(Mandatory = true, ParameterSetName = SubscriptionSet)]
+    [ValidateNotNullOrEmpty]
+    public string[] SubscriptionId { get; set; } = [];
+
+    /// <summary>Fleet mode: only accounts in these resource groups.</summary>
+    [Parameter(ParameterSetName = SubscriptionSet)]
+    [ValidateNotNullOrEmpty]
+    public string[]? ResourceGroupName { get; set; }
+
+    /// <summary>Fleet mode: how many accounts are checked at once.</summary>
+    [Parameter(ParameterSetName = SubscriptionSet)]
+    [ValidateRange(1, 64)]
+    public int ThrottleLimit { get; set; } = 8;
 
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
@@ -46,6 +64,12 @@ public sealed class TestKtPrivateEndpointCommand : KtArmCmdlet
 
     protected override void ProcessRecord()
     {
+        if (ParameterSetName == SubscriptionSet)
+        {
+            ProcessFleet();
+            return;
+        }
+
         var endpoint = Endpoint ?? Environment.GetEnvironmentVariable("AZURE_OPENAI_ENDPOINT");
         if (string.IsNullOrWhiteSpace(endpoint))
         {
@@ -100,24 +124,14 @@ public sealed class TestKtPrivateEndpointCommand : KtArmCmdlet
             WriteError(ArmErrorRecords.From(failure));
         }
 
+        WriteReport(report, AccountResourceId);
+    }
+
+    private void WriteReport(PrivateEndpointReport report, string? account)
+    {
         if (Summary.IsPresent)
         {
-            var s = report.Summary;
-            WriteObject(new KtPrivateEndpointSummary
-            {
-                Endpoint = s.Endpoint,
-                Healthy = s.Healthy,
-                FirstFailingCheck = s.FirstFailingCheck,
-                Gotcha = s.Gotcha,
-                Message = s.Message,
-                Remediation = s.Remediation,
-                Failed = s.Failed,
-                Warnings = s.Warnings,
-                Passed = s.Passed,
-                Skipped = s.Skipped,
-                PrivateEndpointId = s.PrivateEndpointId,
-                VirtualNetworkId = s.VirtualNetworkIds.ToArray(),
-            });
+            WriteObject(ToSummary(report.Summary, account));
             return;
         }
 
@@ -126,6 +140,7 @@ public sealed class TestKtPrivateEndpointCommand : KtArmCmdlet
             WriteObject(new KtPrivateEndpointCheck
             {
                 Endpoint = report.Summary.Endpoint,
+                Account = account,
                 Check = check.Check,
                 Gotcha = check.Gotcha,
                 Status = (KtCheckStatus)(int)check.Status,
@@ -134,5 +149,78 @@ public sealed class TestKtPrivateEndpointCommand : KtArmCmdlet
                 Remediation = check.Remediation,
             });
         }
+    }
+
+    private static KtPrivateEndpointSummary ToSummary(PrivateEndpointSummary s, string? account) => new()
+    {
+        Endpoint = s.Endpoint,
+        Account = account,
+        Healthy = s.Healthy,
+        FirstFailingCheck = s.FirstFailingCheck,
+        Gotcha = s.Gotcha,
+        Message = s.Message,
+        Remediation = s.Remediation,
+        Failed = s.Failed,
+        Warnings = s.Warnings,
+        Passed = s.Passed,
+        Skipped = s.Skipped,
+        PrivateEndpointId = s.PrivateEndpointId,
+        VirtualNetworkId = s.VirtualNetworkIds.ToArray(),
+    };
+
+    /// <summary>
+    /// -SubscriptionId: every account's results are written as soon as its checks finish (completion order), each with
+    /// Account set; an ARM failure shared by many accounts (the same denied zone) becomes one error record, not one per account.
+    /// </summary>
+    private void ProcessFleet()
+    {
+        var activity = $"Test-KtPrivateEndpoint -SubscriptionId {string.Join(",", SubscriptionId)}";
+        var request = new FleetRequest
+        {
+            SubscriptionIds = SubscriptionId,
+            ResourceGroupNames = ResourceGroupName ?? [],
+            ThrottleLimit = ThrottleLimit,
+            VirtualNetworkIds = VirtualNetworkId ?? [],
+            DnsServer = DnsServer,
+            Port = Port,
+            Arm = new ArmConnectionOptions { ArmEndpoint = ArmEndpoint, AccessToken = AccessToken, SkipCertificateCheck = SkipCertificateCheck.IsPresent },
+        };
+        var reporter = new CmdletOperationReporter(Post, ProgressId, activity) { VerboseSink = WriteVerbose, ProgressSink = WriteProgress };
+        var reported = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        try
+        {
+            RunOnPipeline(ct => new PrivateEndpointFleet(reporter).RunAsync(request, result => Post(() => WriteFleetResult(result, reported)), ct));
+        }
+        catch (ArgumentException ex)
+        {
+            WriteError("KtInvalidArgument", ErrorCategory.InvalidArgument, string.Join(",", SubscriptionId), ex.Message);
+        }
+        catch (ArmRequestException ex)
+        {
+            WriteError(ArmErrorRecords.From(ex));
+        }
+        finally
+        {
+            WriteProgress(new ProgressRecord(ProgressId, activity, "Done") { RecordType = ProgressRecordType.Completed });
+        }
+    }
+
+    private void WriteFleetResult(FleetAccountReport result, HashSet<string> reported)
+    {
+        if (result.Report is null)
+        {
+            WriteError("KtAccountNotChecked", ErrorCategory.InvalidData, result.Account.AccountId, $"{result.Account.AccountId}: {result.Error}");
+            return;
+        }
+
+        foreach (var failure in result.Report.ArmFailures)
+        {
+            if (reported.Add($"{failure.Kind} {failure.ResourceId}"))
+            {
+                WriteError(ArmErrorRecords.From(failure));
+            }
+        }
+
+        WriteReport(result.Report, result.Account.AccountId);
     }
 }

@@ -28,7 +28,7 @@ public sealed class PrivateEndpointCmdletTests(ModuleFixture module)
         var (output, errors) = module.Invoke(PrivateEndpointScripts.TestScript, lab.TestArgs());
 
         Assert.Empty(errors);
-        Assert.Equal(15, output.Count);
+        Assert.Equal(17, output.Count);
         Assert.All(output, o => Assert.Equal("KeepTrusts.PowerShell.KtPrivateEndpointCheck", o.TypeNames[0]));
         var failing = output.Where(o => Prop(o, "Status") == "Fail").ToList();
         Assert.Equal(expected.Split(',', StringSplitOptions.RemoveEmptyEntries), failing.Select(o => Prop(o, "Check")));
@@ -328,5 +328,43 @@ public sealed class PrivateEndpointCmdletTests(ModuleFixture module)
         var skipped = deniedOutput.Single(o => Prop(o, "Check") == "AppService.Settings");
         Assert.Equal("Skipped", Prop(skipped, "Status"));
         Assert.Contains("Microsoft.Web/sites/config/list/action", Prop(skipped, "Message"));
+    }
+
+    [RequiresDnsmasqFact]
+    public async Task Fleet_mode_writes_one_summary_per_account_with_Account_set_and_counts_accounts_in_progress()
+    {
+        await using var lab = await FleetLab.StartAsync(12, resourceGraphPageSize: 5);
+        using var shell = System.Management.Automation.PowerShell.Create(module.Runspace);
+        shell.AddScript("Test-KtPrivateEndpoint -SubscriptionId $args[0] -DnsServer $args[1] -Port $args[2] -AccessToken $args[3] -ArmEndpoint $args[4] -SkipCertificateCheck -ThrottleLimit 4 -Summary")
+            .AddArgument(FleetLab.Subscription).AddArgument(lab.Dns.Endpoint).AddArgument(lab.Port).AddArgument(PrivateEndpointScripts.Token()).AddArgument(lab.Arm.Endpoint);
+
+        var output = shell.Invoke();
+
+        Assert.Empty(shell.Streams.Error);
+        Assert.Equal(12, output.Count);
+        Assert.All(output, o => Assert.Equal("KeepTrusts.PowerShell.KtPrivateEndpointSummary", o.TypeNames[0]));
+        Assert.Equal(lab.Accounts.Select(a => a.AccountId).Order(), output.Select(o => Prop(o, "Account")).Order());
+        var stale = output.Single(o => Prop(o, "Account") == lab.Accounts[FleetLab.StaleIndex].AccountId);
+        Assert.False((bool)stale.Properties["Healthy"].Value);
+        Assert.Equal("Dns.PrivateIp", Prop(stale, "FirstFailingCheck"));
+        Assert.Contains("-FixStaleRecord -WhatIf", Prop(stale, "Remediation"));
+        Assert.Equal(11, output.Count(o => (bool)o.Properties["Healthy"].Value));
+        var progress = shell.Streams.Progress.ToList();
+        Assert.Contains(progress, p => p.StatusDescription == "12/12 accounts checked, 1 not healthy");
+        Assert.Equal(ProgressRecordType.Completed, progress.Last().RecordType);
+        Assert.Empty(lab.Arm.WriteRequests);
+    }
+
+    [Fact]
+    public void Fleet_parameters_are_a_separate_parameter_set_and_bad_input_is_KtInvalidArgument()
+    {
+        var (_, mixErrors) = module.Invoke("Test-KtPrivateEndpoint -SubscriptionId 11111111-1111-4111-8111-111111111111 -Endpoint https://x.openai.azure.com/");
+        var (output, errors) = module.Invoke("Test-KtPrivateEndpoint -SubscriptionId not-a-guid -AccessToken $args[0] -ArmEndpoint https://127.0.0.1:1/", PrivateEndpointScripts.Token());
+
+        Assert.Contains("AmbiguousParameterSet", Assert.Single(mixErrors).FullyQualifiedErrorId);
+        Assert.Empty(output);
+        var error = Assert.Single(errors);
+        Assert.StartsWith("KtInvalidArgument,", error.FullyQualifiedErrorId);
+        Assert.Contains("-SubscriptionId 'not-a-guid' is not a subscription id", error.Exception.Message);
     }
 }

@@ -32,7 +32,7 @@ public sealed class KtResultHeadersTests
     [Fact]
     public void A_stream_sends_the_targets_pricing_instead_of_a_cost_it_does_not_know_yet()
     {
-        var response = new GatewayResponse { StreamTo = (_, _) => Task.CompletedTask };
+        var response = new GatewayResponse { Events = NoEvents() };
 
         var headers = KtResultHeaders.For(response, new PricingOptions { InputPerMillion = 2.5m, OutputPerMillion = 10m }).ToList();
         var (cost, pricing, _) = KtResultHeaders.Read(Lookup(headers));
@@ -55,5 +55,11 @@ public sealed class KtResultHeadersTests
         Assert.True(header.Length <= KtResultHeaders.MaxDecisionsHeaderBytes, $"{header.Length} bytes");
         Assert.All(header, c => Assert.True(c < 128));
         Assert.NotEmpty(KtResultHeaders.Read(name => name == KtResultHeaders.Decisions ? header : null).Decisions);
+    }
+
+    private static async IAsyncEnumerable<ChatEvent> NoEvents()
+    {
+        await Task.CompletedTask;
+        yield break;
     }
 }

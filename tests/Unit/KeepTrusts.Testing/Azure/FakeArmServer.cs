@@ -19,7 +19,7 @@ namespace KeepTrusts.Testing.Azure;
 /// side effects the real providers have, and records every request. Any bearer token is accepted; none is refused
 /// silently: a request without one gets 401 like the real service.
 /// </summary>
-public sealed class FakeArmServer : IAsyncDisposable
+public sealed partial class FakeArmServer : IAsyncDisposable
 {
     private static readonly JsonSerializerOptions Compact = new() { WriteIndented = false };
 
@@ -122,9 +122,19 @@ public sealed class FakeArmServer : IAsyncDisposable
             return (400, Error("MissingApiVersionParameter", "The api-version query parameter (?api-version=) is required for all requests."), headers);
         }
 
+        if (request.Method == "POST" && path.TrimEnd('/').Equals("/providers/Microsoft.ResourceGraph/resources", StringComparison.OrdinalIgnoreCase))
+        {
+            return ResourceGraph(apiVersion, requestBody);
+        }
+
         if (request.Method == "POST" && path.EndsWith("/list", StringComparison.OrdinalIgnoreCase))
         {
             return ListAction(path[..^"/list".Length], apiVersion);
+        }
+
+        if (request.Method == "GET" && SubscriptionList().Match(path) is { Success: true } byType)
+        {
+            return ListBySubscription(byType.Groups[1].Value, byType.Groups[2].Value, apiVersion);
         }
 
         var (resourceType, isCollection) = ArmResourceStore.Classify(path);
@@ -162,6 +172,105 @@ public sealed class FakeArmServer : IAsyncDisposable
             default:
                 return (405, Error("MethodNotAllowed", $"The fake does not implement {request.Method}."), headers);
         }
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^/subscriptions/([^/]+)/providers/([^/]+/[^/]+)/?$", System.Text.RegularExpressions.RegexOptions.IgnoreCase)]
+    private static partial System.Text.RegularExpressions.Regex SubscriptionList();
+
+    /// <summary>GET /subscriptions/{id}/providers/{namespace}/{type}: every stored resource of that type in the subscription.</summary>
+    private (int, JsonNode?, List<(string, string)>) ListBySubscription(string subscription, string type, string? apiVersion)
+    {
+        if (FakeArmApiVersions.ByResourceType.TryGetValue(type, out var expected) && expected != apiVersion)
+        {
+            return (400, Error("InvalidApiVersionParameter", $"The api-version '{apiVersion}' is invalid. The supported versions are '{expected}'."), []);
+        }
+
+        if (FindFault("GET", type) is { } fault)
+        {
+            return (fault.StatusCode, FaultBody(fault, $"/subscriptions/{subscription}", type), []);
+        }
+
+        var items = Store.Ids
+            .Where(id => id.Split('/')[2].Equals(subscription, StringComparison.OrdinalIgnoreCase))
+            .Where(id => ArmResourceStore.Classify(id) is { IsCollection: false } c && c.ResourceType.Equals(type, StringComparison.OrdinalIgnoreCase))
+            .Select(id => (JsonNode)Store.Get(id)!.DeepClone())
+            .ToArray();
+        return (200, new JsonObject { ["value"] = new JsonArray(items) }, []);
+    }
+
+    /// <summary>Largest page the Resource Graph fake returns; smaller than the real 1000 so tests exercise $skipToken.</summary>
+    public int ResourceGraphPageSize { get; set; } = 1000;
+
+    /// <summary>The query texts Resource Graph received, in order.</summary>
+    public IReadOnlyList<string> ResourceGraphQueries => _graphQueries.ToList();
+
+    private readonly ConcurrentQueue<string> _graphQueries = new();
+
+    /// <summary>
+    /// Azure Resource Graph's resources query (api-version 2022-10-01): body { subscriptions, query, options { $top,
+    /// $skipToken, resultFormat } }, answer { totalRecords, count, resultTruncated, $skipToken, data, facets }. The fake
+    /// does not run KQL: it serves Cognitive Services accounts of the given subscriptions, honours a
+    /// "resourceGroup in~ (...)" filter, and returns the columns the diagnostics' projection names.
+    /// </summary>
+    private (int, JsonNode?, List<(string, string)>) ResourceGraph(string? apiVersion, string? requestBody)
+    {
+        if (apiVersion != "2022-10-01")
+        {
+            return (400, Error("InvalidApiVersionParameter", $"The api-version '{apiVersion}' is invalid. The supported versions are '2022-10-01'."), []);
+        }
+
+        if (FindFault("POST", "Microsoft.ResourceGraph/resources") is { } fault)
+        {
+            return (fault.StatusCode, FaultBody(fault, "/providers/Microsoft.ResourceGraph/resources", "Microsoft.ResourceGraph/resources"), []);
+        }
+
+        var body = string.IsNullOrWhiteSpace(requestBody) ? null : JsonNode.Parse(requestBody) as JsonObject;
+        var subscriptions = (body?["subscriptions"] as JsonArray)?.Select(s => s!.GetValue<string>()).ToList() ?? [];
+        var query = body?["query"]?.GetValue<string>();
+        if (subscriptions.Count == 0 || string.IsNullOrWhiteSpace(query))
+        {
+            return (400, Error("BadRequest", "Please provide a query and at least one subscription."), []);
+        }
+
+        _graphQueries.Enqueue(query);
+        var options = body!["options"] as JsonObject;
+        var top = Math.Min(options?["$top"]?.GetValue<int>() ?? 100, ResourceGraphPageSize);
+        var skip = options?["$skipToken"]?.GetValue<string>() is { } token ? int.Parse(System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(token)), System.Globalization.CultureInfo.InvariantCulture) : 0;
+        var groupFilter = System.Text.RegularExpressions.Regex.Match(query, @"resourceGroup in~ \(([^)]*)\)");
+        var groups = groupFilter.Success
+            ? System.Text.RegularExpressions.Regex.Matches(groupFilter.Groups[1].Value, "'([^']+)'").Select(m => m.Groups[1].Value).ToHashSet(StringComparer.OrdinalIgnoreCase)
+            : null;
+        var rows = Store.Ids
+            .Where(id => ArmResourceStore.Classify(id).ResourceType.Equals("Microsoft.CognitiveServices/accounts", StringComparison.OrdinalIgnoreCase))
+            .Where(id => subscriptions.Contains(id.Split('/')[2], StringComparer.OrdinalIgnoreCase))
+            .Where(id => groups is null || groups.Contains(ResourceGroupOf(id)))
+            .Select(id => Store.Get(id)!)
+            .ToList();
+        var page = rows.Skip(skip).Take(top).Select(account => (JsonNode)new JsonObject
+        {
+            ["id"] = account["id"]!.GetValue<string>(),
+            ["name"] = account["name"]?.GetValue<string>(),
+            ["kind"] = account["kind"]?.GetValue<string>(),
+            ["subscriptionId"] = account["id"]!.GetValue<string>().Split('/')[2],
+            ["resourceGroup"] = ResourceGroupOf(account["id"]!.GetValue<string>()).ToLowerInvariant(),
+            ["customSubDomainName"] = account["properties"]?["customSubDomainName"]?.GetValue<string>() ?? string.Empty,
+            ["endpoint"] = account["properties"]?["endpoint"]?.GetValue<string>() ?? string.Empty,
+            ["privateEndpointCount"] = (account["properties"]?["privateEndpointConnections"] as JsonArray)?.Count ?? 0,
+        }).ToArray();
+        var result = new JsonObject
+        {
+            ["totalRecords"] = rows.Count,
+            ["count"] = page.Length,
+            ["resultTruncated"] = "false",
+            ["data"] = new JsonArray(page),
+            ["facets"] = new JsonArray(),
+        };
+        if (skip + page.Length < rows.Count)
+        {
+            result["$skipToken"] = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes((skip + page.Length).ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        }
+
+        return (200, result, []);
     }
 
     /// <summary>

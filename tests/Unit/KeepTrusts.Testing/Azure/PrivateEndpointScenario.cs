@@ -34,4 +34,16 @@ public enum PrivateEndpointScenario
 
     /// <summary>The app's AZURE_OPENAI_ENDPOINT is a Key Vault reference: reported as such (a warning), never resolved.</summary>
     AppSettingsKeyVaultReference,
+
+    /// <summary>The spoke's DNS server is a custom VM: what it forwards cannot be seen from ARM (a warning naming the query that settles it).</summary>
+    CustomDnsVm,
+
+    /// <summary>The spoke uses a DNS Private Resolver inbound endpoint in dns-vnet, and the zone is not linked to dns-vnet.</summary>
+    PrivateResolverZoneNotLinked,
+
+    /// <summary>A forwarding ruleset linked to the spoke sends openai.azure.com to an on-premises DNS server.</summary>
+    RulesetForwardsElsewhere,
+
+    /// <summary>The spoke uses the hub's Azure Firewall with DNS proxy on (policy), forwarding to Azure DNS from the linked hub: healthy.</summary>
+    FirewallDnsProxy,
 }

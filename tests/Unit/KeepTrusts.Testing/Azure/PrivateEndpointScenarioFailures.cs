@@ -20,5 +20,9 @@ public static class PrivateEndpointScenarioFailures
         [PrivateEndpointScenario.NoPrivateEndpoint, "PrivateEndpoint.Connection"],
         [PrivateEndpointScenario.AppSettingsWrongEndpoint, "AppService.Settings"],
         [PrivateEndpointScenario.AppSettingsKeyVaultReference, ""],
+        [PrivateEndpointScenario.CustomDnsVm, ""],
+        [PrivateEndpointScenario.PrivateResolverZoneNotLinked, "Dns.VnetServers"],
+        [PrivateEndpointScenario.RulesetForwardsElsewhere, "Dns.Forwarding"],
+        [PrivateEndpointScenario.FirewallDnsProxy, ""],
     ];
 }

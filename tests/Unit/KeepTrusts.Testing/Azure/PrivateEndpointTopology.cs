@@ -70,6 +70,17 @@ public sealed class PrivateEndpointTopology
     /// <summary>The regional public endpoint: the classic wrong AZURE_OPENAI_ENDPOINT (bypasses the private endpoint).</summary>
     public string RegionalPublicEndpoint { get; init; } = "https://eastus.api.cognitive.microsoft.com/";
 
+    public string DnsVnetId => $"/subscriptions/{NetworkSubscription}/resourceGroups/{NetworkResourceGroup}/providers/Microsoft.Network/virtualNetworks/dns-vnet";
+    public string ResolverId => $"/subscriptions/{NetworkSubscription}/resourceGroups/{NetworkResourceGroup}/providers/Microsoft.Network/dnsResolvers/dnspr-hub";
+    public string RulesetId => $"/subscriptions/{NetworkSubscription}/resourceGroups/{NetworkResourceGroup}/providers/Microsoft.Network/dnsForwardingRulesets/ruleset-onprem";
+    public string FirewallId => $"/subscriptions/{NetworkSubscription}/resourceGroups/{NetworkResourceGroup}/providers/Microsoft.Network/azureFirewalls/afw-hub";
+    public string FirewallPolicyId => $"/subscriptions/{NetworkSubscription}/resourceGroups/{NetworkResourceGroup}/providers/Microsoft.Network/firewallPolicies/afwp-hub";
+
+    /// <summary>Addresses of the custom DNS servers in the DNS scenarios (loopback stand-ins; never queried by the diagnostics).</summary>
+    public string CustomDnsIp { get; init; } = "127.20.0.53";
+    public string ResolverInboundIp { get; init; } = "127.10.5.4";
+    public string FirewallIp { get; init; } = "127.10.6.4";
+
     public string NetworkResourceGroupId => $"/subscriptions/{NetworkSubscription}/resourceGroups/{NetworkResourceGroup}";
 
     /// <summary>The ARM resources of a scenario.</summary>
@@ -95,7 +106,21 @@ public sealed class PrivateEndpointTopology
 
         store.Put(HubVnet());
         store.Put(Subnet(PeSubnetId, PeSubnetName, PeSubnetPrefix, PeNsgId, scenario == PrivateEndpointScenario.NsgDeniesHttps ? "Enabled" : "Disabled", delegated: false));
-        store.Put(SpokeVnet());
+        var spoke = SpokeVnet();
+        var spokeDns = scenario switch
+        {
+            PrivateEndpointScenario.CustomDnsVm => CustomDnsIp,
+            PrivateEndpointScenario.PrivateResolverZoneNotLinked => ResolverInboundIp,
+            PrivateEndpointScenario.FirewallDnsProxy => FirewallIp,
+            _ => null,
+        };
+        if (spokeDns is not null)
+        {
+            spoke["properties"]!["dhcpOptions"] = new JsonObject { ["dnsServers"] = new JsonArray(spokeDns) };
+        }
+
+        store.Put(spoke);
+        AddDnsInfrastructure(store, scenario);
         store.Put(Subnet(AppSubnetId, AppSubnetName, AppSubnetPrefix, AppNsgId, "Disabled", delegated: true));
         store.Put(PeNsg(scenario == PrivateEndpointScenario.NsgDeniesHttps));
         store.Put(AppNsg());
@@ -179,9 +204,11 @@ public sealed class PrivateEndpointTopology
     /// CNAME; if the private zone is linked to the spoke, its A record answers (NXDOMAIN when there is none),
     /// otherwise the public address does. Regenerate after a repair to see its effect.
     /// </summary>
-    public DnsmasqZone BuildDns(ArmResourceStore store)
+    public DnsmasqZone BuildDns(ArmResourceStore store) => AddDns(new DnsmasqZone().AuthoritativeFor("openai.azure.com"), store);
+
+    /// <summary>Adds this account's answers to <paramref name="zone"/> (several accounts share one dnsmasq in fleet tests).</summary>
+    public DnsmasqZone AddDns(DnsmasqZone zone, ArmResourceStore store)
     {
-        var zone = new DnsmasqZone().AuthoritativeFor("openai.azure.com");
         if (store.Get(AccountId)?["properties"]?["privateEndpointConnections"] is JsonArray { Count: 0 })
         {
             // No private endpoint: public DNS has no privatelink CNAME and answers the public address.
@@ -514,6 +541,59 @@ public sealed class PrivateEndpointTopology
       }
     }
     """);
+
+    /// <summary>The resolver, firewall and ruleset a DNS scenario needs, in the shapes of api-versions 2022-07-01 and 2024-05-01.</summary>
+    private void AddDnsInfrastructure(ArmResourceStore store, PrivateEndpointScenario scenario)
+    {
+        switch (scenario)
+        {
+            case PrivateEndpointScenario.PrivateResolverZoneNotLinked:
+                store.Put(Parse($$"""
+                { "id": "{{DnsVnetId}}", "name": "dns-vnet", "type": "Microsoft.Network/virtualNetworks", "location": "eastus",
+                  "properties": { "addressSpace": { "addressPrefixes": [ "127.10.5.0/24" ] }, "subnets": [ { "id": "{{DnsVnetId}}/subnets/snet-inbound", "name": "snet-inbound" } ] } }
+                """));
+                store.Put(Parse($$"""
+                { "id": "{{ResolverId}}", "name": "dnspr-hub", "type": "Microsoft.Network/dnsResolvers", "location": "eastus",
+                  "properties": { "virtualNetwork": { "id": "{{DnsVnetId}}" }, "dnsResolverState": "Connected", "provisioningState": "Succeeded", "resourceGuid": "b6a1d7e2-0000-4000-8000-000000000001" } }
+                """));
+                store.Put(Parse($$"""
+                { "id": "{{ResolverId}}/inboundEndpoints/inbound", "name": "inbound", "type": "Microsoft.Network/dnsResolvers/inboundEndpoints", "location": "eastus",
+                  "properties": { "ipConfigurations": [ { "subnet": { "id": "{{DnsVnetId}}/subnets/snet-inbound" }, "privateIpAddress": "{{ResolverInboundIp}}", "privateIpAllocationMethod": "Static" } ], "provisioningState": "Succeeded" } }
+                """));
+                break;
+            case PrivateEndpointScenario.RulesetForwardsElsewhere:
+                store.Put(Parse($$"""
+                { "id": "{{RulesetId}}", "name": "ruleset-onprem", "type": "Microsoft.Network/dnsForwardingRulesets", "location": "eastus",
+                  "properties": { "dnsResolverOutboundEndpoints": [ { "id": "{{ResolverId}}/outboundEndpoints/outbound" } ], "provisioningState": "Succeeded" } }
+                """));
+                store.Put(Parse($$"""
+                { "id": "{{RulesetId}}/virtualNetworkLinks/link-spoke", "name": "link-spoke", "type": "Microsoft.Network/dnsForwardingRulesets/virtualNetworkLinks",
+                  "properties": { "virtualNetwork": { "id": "{{SpokeVnetId}}" }, "metadata": {}, "provisioningState": "Succeeded" } }
+                """));
+                store.Put(Parse($$"""
+                { "id": "{{RulesetId}}/forwardingRules/openai-to-onprem", "name": "openai-to-onprem", "type": "Microsoft.Network/dnsForwardingRulesets/forwardingRules",
+                  "properties": { "domainName": "openai.azure.com.", "targetDnsServers": [ { "ipAddress": "192.0.2.53", "port": 53 } ], "forwardingRuleState": "Enabled", "provisioningState": "Succeeded" } }
+                """));
+                store.Put(Parse($$"""
+                { "id": "{{RulesetId}}/forwardingRules/contoso", "name": "contoso", "type": "Microsoft.Network/dnsForwardingRulesets/forwardingRules",
+                  "properties": { "domainName": "contoso.com.", "targetDnsServers": [ { "ipAddress": "192.0.2.53", "port": 53 } ], "forwardingRuleState": "Enabled", "provisioningState": "Succeeded" } }
+                """));
+                break;
+            case PrivateEndpointScenario.FirewallDnsProxy:
+                store.Put(Parse($$"""
+                { "id": "{{FirewallPolicyId}}", "name": "afwp-hub", "type": "Microsoft.Network/firewallPolicies", "location": "eastus",
+                  "properties": { "sku": { "tier": "Standard" }, "threatIntelMode": "Alert", "dnsSettings": { "servers": [], "enableProxy": true }, "provisioningState": "Succeeded" } }
+                """));
+                store.Put(Parse($$"""
+                { "id": "{{FirewallId}}", "name": "afw-hub", "type": "Microsoft.Network/azureFirewalls", "location": "eastus",
+                  "properties": { "sku": { "name": "AZFW_VNet", "tier": "Standard" }, "firewallPolicy": { "id": "{{FirewallPolicyId}}" },
+                    "ipConfigurations": [ { "name": "ipconfig", "id": "{{FirewallId}}/azureFirewallIpConfigurations/ipconfig",
+                      "properties": { "privateIPAddress": "{{FirewallIp}}", "subnet": { "id": "{{HubVnetId}}/subnets/AzureFirewallSubnet" } } } ],
+                    "additionalProperties": {}, "provisioningState": "Succeeded" } }
+                """));
+                break;
+        }
+    }
 
     private static JsonObject AppSettings(string id, string endpoint) => Parse($$"""
     {

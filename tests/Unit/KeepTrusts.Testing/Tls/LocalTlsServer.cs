@@ -17,10 +17,13 @@ public sealed class LocalTlsServer : IAsyncDisposable
     private readonly Task _acceptLoop;
     private int _handshakes;
 
-    private LocalTlsServer(TcpListener listener, X509Certificate2 certificate)
+    private readonly bool _ownsCertificate = true;
+
+    private LocalTlsServer(TcpListener listener, X509Certificate2 certificate, bool ownsCertificate = true)
     {
         _listener = listener;
         _certificate = certificate;
+        _ownsCertificate = ownsCertificate;
         _acceptLoop = Task.Run(AcceptLoopAsync);
     }
 
@@ -45,6 +48,19 @@ public sealed class LocalTlsServer : IAsyncDisposable
         var listener = new TcpListener(loopbackAddress, 0);
         listener.Start();
         return new LocalTlsServer(listener, certificate);
+    }
+
+    /// <summary>A server on a given port with a certificate the caller owns (many endpoint addresses sharing one port and one certificate).</summary>
+    public static LocalTlsServer Start(IPAddress loopbackAddress, int port, X509Certificate2 certificate)
+    {
+        if (!IPAddress.IsLoopback(loopbackAddress))
+        {
+            throw new ArgumentException($"Test servers bind to loopback only; {loopbackAddress} is not in 127.0.0.0/8.", nameof(loopbackAddress));
+        }
+
+        var listener = new TcpListener(loopbackAddress, port);
+        listener.Start();
+        return new LocalTlsServer(listener, certificate, ownsCertificate: false);
     }
 
     private async Task AcceptLoopAsync()
@@ -108,7 +124,11 @@ public sealed class LocalTlsServer : IAsyncDisposable
             // Stopping the listener ends the loop; nothing more to do.
         }
 
-        _certificate.Dispose();
+        if (_ownsCertificate)
+        {
+            _certificate.Dispose();
+        }
+
         _stop.Dispose();
     }
 }
