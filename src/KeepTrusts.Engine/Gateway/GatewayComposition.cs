@@ -42,19 +42,21 @@ public sealed class GatewayComposition : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Http.Dispose();
-        if (_ownsChainAndAudit)
+        if (!_ownsChainAndAudit)
         {
-            // Policies that hold native or network resources (an ONNX session, an HTTP client) are released with the composition.
-            foreach (var policy in Chain.Policies)
+            return;
+        }
+
+        // Policies that hold native or network resources (an ONNX session, an HTTP client) are released with the composition.
+        foreach (var policy in Chain.Policies)
+        {
+            if (policy is IDisposable disposable)
             {
-                if (policy is IDisposable disposable)
-                {
-                    disposable.Dispose();
-                }
+                disposable.Dispose();
             }
         }
 
-        if (_ownsChainAndAudit && Audit is not null)
+        if (Audit is not null)
         {
             await Audit.DisposeAsync().ConfigureAwait(false);
         }

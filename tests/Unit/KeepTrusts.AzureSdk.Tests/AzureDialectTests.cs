@@ -172,4 +172,30 @@ public sealed class AzureDialectTests
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("Hello from gpt-4o: hi", JsonNode.Parse(await response.Content.ReadAsStringAsync())!["choices"]![0]!["message"]!["content"]!.ToString());
     }
+
+    [Fact]
+    public async Task Azure_v1_responses_path_answers_in_the_Responses_shape()
+    {
+        await using var harness = await GatewayHarness.StartAsync(GatewayHarness.SingleTarget());
+
+        using var response = await harness.Http.PostAsync("/openai/v1/responses",
+            new StringContent("""{"model":"gpt-4o","input":[{"role":"user","content":[{"type":"input_text","text":"hi"}]}]}""", Encoding.UTF8, "application/json"));
+        var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("Hello from gpt-4o: hi", body["output"]![0]!["content"]![0]!["text"]!.ToString());
+        Assert.Equal("azure-a", response.Headers.GetValues("x-keeptrusts-target").Single());
+    }
+
+    [Fact]
+    public async Task Azure_v1_models_lists_the_configured_models()
+    {
+        await using var harness = await GatewayHarness.StartAsync(GatewayHarness.SingleTarget());
+
+        var models = JsonNode.Parse(await harness.Http.GetStringAsync("/openai/v1/models"))!;
+        using var missing = await harness.Http.GetAsync("/openai/v1/models/nope");
+
+        Assert.Equal("gpt-4o", models["data"]![0]!["id"]!.ToString());
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+    }
 }
