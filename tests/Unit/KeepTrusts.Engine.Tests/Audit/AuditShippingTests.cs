@@ -17,14 +17,25 @@ public sealed class AuditShippingTests(AuditShippingTests.AzuriteFixture azurite
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "kt-audit-ship-" + Guid.NewGuid().ToString("N"));
     private readonly Lazy<AzuriteServer> _azurite = azurite.Server;
 
-    /// <summary>Started on first use, so a class whose Azurite tests are skipped starts nothing.</summary>
+    /// <summary>
+    /// Starts Azurite in the background as soon as the class is set up (it takes seconds), so the start overlaps the
+    /// tests that do not need it; nothing is started when Azurite tests are skipped here.
+    /// </summary>
     public sealed class AzuriteFixture : IDisposable
     {
-        public Lazy<AzuriteServer> Server { get; } = new(AzuriteServer.Start);
+        private readonly Task<AzuriteServer>? _starting = AzuriteServer.SkipReason is null && AzuriteServer.BinaryPath is not null ? Task.Run(AzuriteServer.Start) : null;
+
+        public AzuriteFixture() => Server = new Lazy<AzuriteServer>(() => (_starting ?? Task.Run(AzuriteServer.Start)).GetAwaiter().GetResult());
+
+        public Lazy<AzuriteServer> Server { get; }
 
         public void Dispose()
         {
-            if (Server.IsValueCreated)
+            if (_starting is { IsCompletedSuccessfully: true })
+            {
+                _starting.Result.Dispose();
+            }
+            else if (Server.IsValueCreated)
             {
                 Server.Value.Dispose();
             }

@@ -68,7 +68,8 @@ public sealed class AzuriteServer : IDisposable
         process.ErrorDataReceived += (_, e) => server.Append(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var deadline = DateTime.UtcNow.AddSeconds(30);
+        // Node loads Azurite in ~8 s on an idle 2-core machine; under a full parallel test run it can take much longer.
+        var deadline = DateTime.UtcNow.AddSeconds(120);
         while (DateTime.UtcNow < deadline)
         {
             if (process.HasExited)
@@ -86,7 +87,7 @@ public sealed class AzuriteServer : IDisposable
         }
 
         server.Dispose();
-        throw new TimeoutException($"azurite-blob on 127.0.0.1:{port} did not accept connections within 30 s: {server.Output}");
+        throw new TimeoutException($"azurite-blob on 127.0.0.1:{port} did not accept connections within 120 s: {server.Output}");
     }
 
     public string Output
