@@ -25,8 +25,8 @@ public sealed class LearnedDetectorEvaluationTests(ITestOutputHelper output)
         """, "eval.yaml", _ => true).Config!;
 
     [Theory]
-    [InlineData("holdout.jsonl", 0.0, 0.0, 0.0)]
-    [InlineData("second.jsonl", 0.0, 0.0, 0.0)]
+    [InlineData("holdout.jsonl", 0.77, 0.01, 0.81)]
+    [InlineData("second.jsonl", 0.15, 0.03, 0.11)]
     public void Shipped_detector_on_the_public_sets(string file, double recallFloor, double fprCeiling, double tprAtFpr1Floor)
     {
         var path = Path.Combine(RepoPaths.Root, "data", "injection", file);
