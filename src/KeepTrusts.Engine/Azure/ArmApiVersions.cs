@@ -32,6 +32,8 @@ public static class ArmApiVersions
         ["Microsoft.Network/privateDnsZones/A"] = PrivateDns,
         ["Microsoft.Network/azureFirewalls"] = Network,
         ["Microsoft.Network/firewallPolicies"] = Network,
+        ["Microsoft.Network/firewallPolicies/ruleCollectionGroups"] = Network,
+        ["Microsoft.Network/routeTables"] = Network,
         ["Microsoft.Network/dnsResolvers"] = DnsResolver,
         ["Microsoft.Network/dnsResolvers/inboundEndpoints"] = DnsResolver,
         ["Microsoft.Network/dnsForwardingRulesets"] = DnsResolver,

@@ -15,6 +15,7 @@ public static class PrivateEndpointCheckIds
     public const string PrivateEndpointConnection = "PrivateEndpoint.Connection";
     public const string AccountNetwork = "Account.Network";
     public const string AppServiceRouteAll = "AppService.RouteAll";
+    public const string RoutePath = "Route.Path";
     public const string SubnetNetworkPolicies = "Subnet.NetworkPolicies";
     public const string NsgAllow443 = "Nsg.Allow443";
     public const string TlsHandshake = "Tls.Handshake";
@@ -24,6 +25,6 @@ public static class PrivateEndpointCheckIds
     public static readonly IReadOnlyList<string> InOrder =
     [
         DnsResolution, DnsPrivatelinkCname, DnsPrivateIp, DnsZone, DnsZoneLinks, DnsZoneGroup, DnsARecord, DnsVnetServers, DnsForwarding,
-        PrivateEndpointConnection, AccountNetwork, AppServiceRouteAll, SubnetNetworkPolicies, NsgAllow443, TlsHandshake, AppServiceSettings, SdkEndpoint,
+        PrivateEndpointConnection, AccountNetwork, AppServiceRouteAll, RoutePath, SubnetNetworkPolicies, NsgAllow443, TlsHandshake, AppServiceSettings, SdkEndpoint,
     ];
 }

@@ -34,6 +34,7 @@ internal static class PrivateEndpointChecks
             Connection(context),
             AccountNetwork(context),
             RouteAll(context),
+            Routing.RoutePathCheck.Evaluate(context, names),
             NetworkPolicies(context, names, out var inboundApplies),
             Nsg(context, names, inboundApplies),
             Tls(context, tls),
@@ -516,7 +517,11 @@ internal static class PrivateEndpointChecks
             return null;
         }
 
-        var flow = new NsgFlow(n.SourceAddress, n.PeAddress, 443, "Tcp", VnetSpace(c.Inventory.PeVnet));
+        var flow = new NsgFlow(n.SourceAddress, n.PeAddress, 443, "Tcp", VnetSpace(c.Inventory.PeVnet))
+        {
+            SourceApplicationSecurityGroups = AppAsgs(c),
+            DestinationApplicationSecurityGroups = EndpointAsgs(c),
+        };
         return NsgEvaluator.Evaluate(NsgRule.FromNsg(nsg), NsgDirection.Inbound, flow);
     }
 
@@ -572,7 +577,11 @@ internal static class PrivateEndpointChecks
 
         if (c.Inventory.AppNsg is { } appNsg && n.SourceAddress is not null)
         {
-            var flow = new NsgFlow(n.SourceAddress, n.PeAddress, 443, "Tcp", VnetSpace(c.Inventory.AppVnet));
+            var flow = new NsgFlow(n.SourceAddress, n.PeAddress, 443, "Tcp", VnetSpace(c.Inventory.AppVnet))
+            {
+                SourceApplicationSecurityGroups = AppAsgs(c),
+                DestinationApplicationSecurityGroups = EndpointAsgs(c),
+            };
             var outbound = NsgEvaluator.Evaluate(NsgRule.FromNsg(appNsg), NsgDirection.Outbound, flow);
             notes.AddRange(outbound.Notes);
             evidence.Add(new("outbound", outbound.DecidingRule.Describe()));
@@ -601,6 +610,26 @@ internal static class PrivateEndpointChecks
 
         return new CheckResult(Ids.NsgAllow443, NsgGotcha, CheckStatus.Pass,
             $"TCP 443 to {n.PeAddress}: {string.Join("; ", decisions)}.", evidence, null);
+    }
+
+    /// <summary>
+    /// App Service VNet integration has no NIC in the customer's VNet, so the app belongs to no ASG (known: empty);
+    /// without the app, the source is only a VNet range and its membership is unknown.
+    /// </summary>
+    private static IReadOnlySet<string>? AppAsgs(PrivateEndpointCheckContext c) =>
+        c.Inventory.AppSubnet is null ? null : new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>The endpoint's ASGs: those on the private endpoint and on its NIC's IP configurations (null when neither was read).</summary>
+    private static IReadOnlySet<string>? EndpointAsgs(PrivateEndpointCheckContext c)
+    {
+        if (c.Inventory.PrivateEndpoint is null && c.Inventory.Nic is null)
+        {
+            return null;
+        }
+
+        return c.Inventory.PrivateEndpoint.Arr("properties", "applicationSecurityGroups").Select(a => ((JsonElement?)a).Str("id"))
+            .Concat(c.Inventory.Nic.Arr("properties", "ipConfigurations").SelectMany(ip => ((JsonElement?)ip).Arr("properties", "applicationSecurityGroups")).Select(a => ((JsonElement?)a).Str("id")))
+            .Where(i => i is not null).Select(i => i!).ToHashSet(StringComparer.OrdinalIgnoreCase);
     }
 
     /// <summary>What the VirtualNetwork service tag covers for a VNet: its own space plus every peered VNet's.</summary>

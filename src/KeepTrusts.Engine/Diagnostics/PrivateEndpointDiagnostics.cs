@@ -286,16 +286,24 @@ public sealed class PrivateEndpointDiagnostics
             vnets.Add((ArmIds.Parent(inventory.PeSubnetId), inventory.PeVnet, "the endpoint's VNet"));
         }
 
-        if (vnets.Count > 0)
+        var vnetDnsTask = vnets.Count > 0 ? VnetDns.VnetDnsReader.ReadAsync(arm, vnets, cancellationToken) : Task.FromResult<VnetDns.VnetDnsInventory>(null!);
+        var routeTask = Routing.RoutePathReader.ReadAsync(arm, inventory, cancellationToken);
+        try
         {
-            try
-            {
-                inventory.VnetDns = await VnetDns.VnetDnsReader.ReadAsync(arm, vnets, cancellationToken).ConfigureAwait(false);
-            }
-            catch (ArmRequestException ex)
-            {
-                inventory.Failures["vnetDns"] = ex;
-            }
+            inventory.VnetDns = await vnetDnsTask.ConfigureAwait(false);
+        }
+        catch (ArmRequestException ex)
+        {
+            inventory.Failures["vnetDns"] = ex;
+        }
+
+        try
+        {
+            inventory.RoutePath = await routeTask.ConfigureAwait(false);
+        }
+        catch (ArmRequestException ex)
+        {
+            inventory.Failures["routePath"] = ex;
         }
 
         return inventory;

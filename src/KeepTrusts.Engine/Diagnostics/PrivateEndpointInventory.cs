@@ -39,6 +39,7 @@ internal sealed class PrivateEndpointInventory
     public JsonElement? AppNsg { get; set; }
     public AppService.AppServiceSettings? AppSettings { get; set; }
     public VnetDns.VnetDnsInventory? VnetDns { get; set; }
+    public Routing.RoutePathInventory? RoutePath { get; set; }
 
     public string? FailureText(params string[] keys) =>
         keys.Select(k => Failures.TryGetValue(k, out var f) ? f.Message : null).FirstOrDefault(m => m is not null);

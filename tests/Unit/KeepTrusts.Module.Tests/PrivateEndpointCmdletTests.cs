@@ -13,7 +13,7 @@ public sealed class PrivateEndpointCmdletTests(ModuleFixture module)
     private static int? ExpectedGotcha(string check) => check switch
     {
         _ when check.StartsWith("Dns.", StringComparison.Ordinal) => 1,
-        "AppService.RouteAll" => 2,
+        "AppService.RouteAll" or "Route.Path" => 2,
         "Subnet.NetworkPolicies" or "Nsg.Allow443" => 3,
         "Sdk.Endpoint" or "AppService.Settings" => 4,
         _ => null,
@@ -28,7 +28,7 @@ public sealed class PrivateEndpointCmdletTests(ModuleFixture module)
         var (output, errors) = module.Invoke(PrivateEndpointScripts.TestScript, lab.TestArgs());
 
         Assert.Empty(errors);
-        Assert.Equal(17, output.Count);
+        Assert.Equal(18, output.Count);
         Assert.All(output, o => Assert.Equal("KeepTrusts.PowerShell.KtPrivateEndpointCheck", o.TypeNames[0]));
         var failing = output.Where(o => Prop(o, "Status") == "Fail").ToList();
         Assert.Equal(expected.Split(',', StringSplitOptions.RemoveEmptyEntries), failing.Select(o => Prop(o, "Check")));

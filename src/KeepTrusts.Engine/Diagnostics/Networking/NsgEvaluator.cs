@@ -18,19 +18,29 @@ public static class NsgEvaluator
         var notes = new List<string>();
         foreach (var rule in rules.Where(r => r.Direction == direction).OrderBy(r => r.Priority).ThenBy(r => r.IsDefault))
         {
-            if (rule.UsesApplicationSecurityGroups)
-            {
-                notes.Add($"{rule.Describe()} uses application security groups, which are not evaluated: check it by hand.");
-                continue;
-            }
-
             if (!ProtocolMatches(rule.Protocol, flow.Protocol) || !PortMatches(rule.DestinationPorts, flow.DestinationPort))
             {
                 continue;
             }
 
-            if (!AddressesMatch(rule.SourceAddresses, flow.Source, flow, notes, rule) ||
-                !AddressesMatch(rule.DestinationAddresses, flow.Destination, flow, notes, rule))
+            var sourceAsgs = rule.SourceApplicationSecurityGroups ?? [];
+            var destinationAsgs = rule.DestinationApplicationSecurityGroups ?? [];
+            if (rule.UsesApplicationSecurityGroups && sourceAsgs.Count == 0 && destinationAsgs.Count == 0)
+            {
+                notes.Add($"{rule.Describe()} uses application security groups, which are not evaluated: check it by hand.");
+                continue;
+            }
+
+            // A side with ASGs matches by NIC membership (when known); a side without them by its prefixes.
+            var sourceMatch = sourceAsgs.Count > 0
+                ? AsgMatch(sourceAsgs, flow.SourceApplicationSecurityGroups, "source", rule, notes)
+                : AddressesMatch(rule.SourceAddresses, flow.Source, flow, notes, rule);
+            bool? destinationMatch = sourceMatch is not true
+                ? false
+                : destinationAsgs.Count > 0
+                    ? AsgMatch(destinationAsgs, flow.DestinationApplicationSecurityGroups, "destination", rule, notes)
+                    : AddressesMatch(rule.DestinationAddresses, flow.Destination, flow, notes, rule);
+            if (sourceMatch is not true || destinationMatch is not true)
             {
                 continue;
             }
@@ -41,6 +51,18 @@ public static class NsgEvaluator
         // Every NSG ends in DenyAll; reaching here means the rule list had no defaults at all.
         var denyAll = NsgRule.AzureDefaults("(implicit)").First(r => r.Direction == direction && !r.Allow);
         return new NsgVerdict(false, denyAll, notes);
+    }
+
+    /// <summary>True/false when membership is known; null (with a note) when it is not, which counts as not matching.</summary>
+    private static bool? AsgMatch(IReadOnlyList<string> ruleAsgs, IReadOnlySet<string>? members, string side, NsgRule rule, List<string> notes)
+    {
+        if (members is null)
+        {
+            notes.Add($"{rule.Describe()} uses application security groups for the {side}, whose membership is unknown here: check it by hand.");
+            return null;
+        }
+
+        return ruleAsgs.Any(a => members.Contains(a, StringComparer.OrdinalIgnoreCase));
     }
 
     internal static bool ProtocolMatches(string ruleProtocol, string flowProtocol) =>

@@ -11,4 +11,11 @@ public sealed record NsgFlow(
     IPAddress Destination,
     int DestinationPort,
     string Protocol,
-    IReadOnlyList<IPNetwork> VirtualNetworkSpace);
+    IReadOnlyList<IPNetwork> VirtualNetworkSpace)
+{
+    /// <summary>Application security groups the source belongs to; null = unknown (ASG rules are then noted, not judged).</summary>
+    public IReadOnlySet<string>? SourceApplicationSecurityGroups { get; init; }
+
+    /// <summary>Application security groups the destination's NIC (the private endpoint) belongs to; null = unknown.</summary>
+    public IReadOnlySet<string>? DestinationApplicationSecurityGroups { get; init; }
+}

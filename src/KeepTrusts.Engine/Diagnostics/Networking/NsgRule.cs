@@ -14,7 +14,9 @@ public sealed record NsgRule(
     IReadOnlyList<string> DestinationAddresses,
     IReadOnlyList<string> DestinationPorts,
     bool IsDefault,
-    bool UsesApplicationSecurityGroups)
+    bool UsesApplicationSecurityGroups,
+    IReadOnlyList<string>? SourceApplicationSecurityGroups = null,
+    IReadOnlyList<string>? DestinationApplicationSecurityGroups = null)
 {
     public string Describe() =>
         $"{NsgName}/{Name} (priority {Priority}, {Direction}, {(Allow ? "Allow" : "Deny")}{(IsDefault ? ", default rule" : string.Empty)})";
@@ -67,8 +69,15 @@ public sealed record NsgRule(
             Merge(p, "destinationAddressPrefix", "destinationAddressPrefixes"),
             Merge(p, "destinationPortRange", "destinationPortRanges"),
             isDefault,
-            HasItems(p, "sourceApplicationSecurityGroups") || HasItems(p, "destinationApplicationSecurityGroups"));
+            HasItems(p, "sourceApplicationSecurityGroups") || HasItems(p, "destinationApplicationSecurityGroups"),
+            Ids(p, "sourceApplicationSecurityGroups"),
+            Ids(p, "destinationApplicationSecurityGroups"));
     }
+
+    private static List<string> Ids(JsonElement properties, string name) =>
+        properties.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Array
+            ? value.EnumerateArray().Select(v => v.TryGetProperty("id", out var id) ? id.GetString() : null).Where(i => i is not null).Select(i => i!).ToList()
+            : [];
 
     private static List<string> Merge(JsonElement properties, string single, string plural)
     {

@@ -99,4 +99,23 @@ public sealed class NsgEvaluatorTests
         Assert.Equal("AllowVnetInBound", verdict.DecidingRule.Name);
         Assert.Contains(verdict.Notes, n => n.Contains("Deny-Asg") && n.Contains("application security groups"));
     }
+
+    [Theory]
+    [InlineData("asg-openai-pe", false, "Deny-To-Asg")]
+    [InlineData("asg-other", true, "AllowVnetInBound")]
+    public void Application_security_group_rules_match_by_the_endpoints_membership(string member, bool allowed, string deciding)
+    {
+        var asg = new NsgRule("nsg-pe", "Deny-To-Asg", 100, NsgDirection.Inbound, false, "Tcp", ["*"], [], ["443"], false, true,
+            DestinationApplicationSecurityGroups: ["/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/applicationSecurityGroups/asg-openai-pe"]);
+        var flow = Https() with
+        {
+            SourceApplicationSecurityGroups = new HashSet<string>(),
+            DestinationApplicationSecurityGroups = new HashSet<string> { "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/applicationSecurityGroups/" + member },
+        };
+
+        var verdict = NsgEvaluator.Evaluate(WithDefaults(asg), NsgDirection.Inbound, flow);
+
+        Assert.Equal((allowed, deciding), (verdict.Allowed, verdict.DecidingRule.Name));
+        Assert.Empty(verdict.Notes);
+    }
 }

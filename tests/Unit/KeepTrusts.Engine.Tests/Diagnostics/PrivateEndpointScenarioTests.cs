@@ -32,7 +32,7 @@ public sealed class PrivateEndpointScenarioTests
     internal static int? ExpectedGotcha(string check) => check switch
     {
         _ when check.StartsWith("Dns.", StringComparison.Ordinal) => 1,
-        "AppService.RouteAll" => 2,
+        "AppService.RouteAll" or "Route.Path" => 2,
         "Subnet.NetworkPolicies" or "Nsg.Allow443" => 3,
         "Sdk.Endpoint" or "AppService.Settings" => 4,
         _ => null,

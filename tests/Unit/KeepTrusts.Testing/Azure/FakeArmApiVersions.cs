@@ -21,6 +21,8 @@ public static class FakeArmApiVersions
         ["Microsoft.Network/privateDnsZones/A"] = "2024-06-01",
         ["Microsoft.Network/azureFirewalls"] = "2024-05-01",
         ["Microsoft.Network/firewallPolicies"] = "2024-05-01",
+        ["Microsoft.Network/firewallPolicies/ruleCollectionGroups"] = "2024-05-01",
+        ["Microsoft.Network/routeTables"] = "2024-05-01",
         ["Microsoft.Network/dnsResolvers"] = "2022-07-01",
         ["Microsoft.Network/dnsResolvers/inboundEndpoints"] = "2022-07-01",
         ["Microsoft.Network/dnsForwardingRulesets"] = "2022-07-01",

@@ -46,4 +46,16 @@ public enum PrivateEndpointScenario
 
     /// <summary>The spoke uses the hub's Azure Firewall with DNS proxy on (policy), forwarding to Azure DNS from the linked hub: healthy.</summary>
     FirewallDnsProxy,
+
+    /// <summary>A UDR on the app subnet sends the hub range through Azure Firewall, whose policy has no rule for TCP 443 to the endpoint.</summary>
+    UdrToFirewallDenied,
+
+    /// <summary>The same route, and a Firewall Policy network rule allows TCP 443 from the app subnet to the endpoint.</summary>
+    UdrToFirewallAllowed,
+
+    /// <summary>The UDR's next hop is a virtual appliance that is not an Azure Firewall: not judgeable from ARM (a warning).</summary>
+    UdrToUnknownAppliance,
+
+    /// <summary>Gotcha 3 through an application security group: network policies on, and the NSG denies 443 to the ASG the endpoint is in.</summary>
+    NsgDeniesByAsg,
 }

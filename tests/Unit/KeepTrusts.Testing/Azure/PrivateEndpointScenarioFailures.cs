@@ -24,5 +24,9 @@ public static class PrivateEndpointScenarioFailures
         [PrivateEndpointScenario.PrivateResolverZoneNotLinked, "Dns.VnetServers"],
         [PrivateEndpointScenario.RulesetForwardsElsewhere, "Dns.Forwarding"],
         [PrivateEndpointScenario.FirewallDnsProxy, ""],
+        [PrivateEndpointScenario.UdrToFirewallDenied, "Route.Path"],
+        [PrivateEndpointScenario.UdrToFirewallAllowed, ""],
+        [PrivateEndpointScenario.UdrToUnknownAppliance, ""],
+        [PrivateEndpointScenario.NsgDeniesByAsg, "Subnet.NetworkPolicies,Nsg.Allow443"],
     ];
 }

@@ -81,6 +81,13 @@ public sealed class PrivateEndpointTopology
     public string ResolverInboundIp { get; init; } = "127.10.5.4";
     public string FirewallIp { get; init; } = "127.10.6.4";
 
+    public string RouteTableId => $"/subscriptions/{AppSubscription}/resourceGroups/{AppResourceGroup}/providers/Microsoft.Network/routeTables/rt-app";
+
+    /// <summary>An appliance address that is not an Azure Firewall (loopback stand-in; never contacted).</summary>
+    public string UnknownApplianceIp { get; init; } = "127.10.7.4";
+
+    public string AsgId => $"/subscriptions/{NetworkSubscription}/resourceGroups/{NetworkResourceGroup}/providers/Microsoft.Network/applicationSecurityGroups/asg-openai-pe";
+
     public string NetworkResourceGroupId => $"/subscriptions/{NetworkSubscription}/resourceGroups/{NetworkResourceGroup}";
 
     /// <summary>The ARM resources of a scenario.</summary>
@@ -105,7 +112,10 @@ public sealed class PrivateEndpointTopology
         }
 
         store.Put(HubVnet());
-        store.Put(Subnet(PeSubnetId, PeSubnetName, PeSubnetPrefix, PeNsgId, scenario == PrivateEndpointScenario.NsgDeniesHttps ? "Enabled" : "Disabled", delegated: false));
+        var throughAppliance = scenario is PrivateEndpointScenario.UdrToFirewallDenied or PrivateEndpointScenario.UdrToFirewallAllowed or PrivateEndpointScenario.UdrToUnknownAppliance;
+        // Route-table network policies on the endpoint subnet let the broader UDR take precedence over the endpoint's /32.
+        store.Put(Subnet(PeSubnetId, PeSubnetName, PeSubnetPrefix, PeNsgId,
+            scenario is PrivateEndpointScenario.NsgDeniesHttps or PrivateEndpointScenario.NsgDeniesByAsg ? "Enabled" : throughAppliance ? "RouteTableEnabled" : "Disabled", delegated: false));
         var spoke = SpokeVnet();
         var spokeDns = scenario switch
         {
@@ -121,8 +131,27 @@ public sealed class PrivateEndpointTopology
 
         store.Put(spoke);
         AddDnsInfrastructure(store, scenario);
-        store.Put(Subnet(AppSubnetId, AppSubnetName, AppSubnetPrefix, AppNsgId, "Disabled", delegated: true));
-        store.Put(PeNsg(scenario == PrivateEndpointScenario.NsgDeniesHttps));
+        var appSubnet = Subnet(AppSubnetId, AppSubnetName, AppSubnetPrefix, AppNsgId, "Disabled", delegated: true);
+        if (throughAppliance)
+        {
+            appSubnet["properties"]!["routeTable"] = new JsonObject { ["id"] = RouteTableId };
+            store.Put(RouteTable(scenario == PrivateEndpointScenario.UdrToUnknownAppliance ? UnknownApplianceIp : FirewallIp));
+        }
+
+        store.Put(appSubnet);
+        var peNsg = PeNsg(scenario == PrivateEndpointScenario.NsgDeniesHttps);
+        if (scenario == PrivateEndpointScenario.NsgDeniesByAsg)
+        {
+            // The deny names the endpoint's ASG, not an address: only NIC membership tells that it applies.
+            var deny = Parse(Rule(PeNsgId, "Deny-Https-To-AI-Asg", 200, "Inbound", "Deny", "Tcp", "*", "", "443"));
+            deny["properties"]!["destinationApplicationSecurityGroups"] = new JsonArray(new JsonObject { ["id"] = AsgId });
+            ((JsonArray)peNsg["properties"]!["securityRules"]!).Insert(0, deny);
+            store.Put(Parse($$"""{ "id": "{{AsgId}}", "name": "asg-openai-pe", "type": "Microsoft.Network/applicationSecurityGroups", "location": "eastus", "properties": { "provisioningState": "Succeeded" } }"""));
+            var pe = store.Get(PrivateEndpointId)!;
+            pe["properties"]!["applicationSecurityGroups"] = new JsonArray(new JsonObject { ["id"] = AsgId });
+        }
+
+        store.Put(peNsg);
         store.Put(AppNsg());
         var routeAll = scenario != PrivateEndpointScenario.AppServiceWithoutRouteAll;
         store.Put(Site(routeAll));
@@ -579,6 +608,24 @@ public sealed class PrivateEndpointTopology
                   "properties": { "domainName": "contoso.com.", "targetDnsServers": [ { "ipAddress": "192.0.2.53", "port": 53 } ], "forwardingRuleState": "Enabled", "provisioningState": "Succeeded" } }
                 """));
                 break;
+            case PrivateEndpointScenario.UdrToFirewallDenied or PrivateEndpointScenario.UdrToFirewallAllowed:
+                AddDnsInfrastructure(store, PrivateEndpointScenario.FirewallDnsProxy);
+                var allowOpenAi = scenario == PrivateEndpointScenario.UdrToFirewallAllowed
+                    ? $$"""
+                      , { "ruleCollectionType": "FirewallPolicyFilterRuleCollection", "name": "allow-openai", "priority": 200, "action": { "type": "Allow" },
+                        "rules": [ { "ruleType": "NetworkRule", "name": "app-to-openai-443", "ipProtocols": [ "TCP" ], "sourceAddresses": [ "{{AppSubnetPrefix}}" ],
+                                     "destinationAddresses": [ "{{PrivateIp}}" ], "destinationPorts": [ "443" ], "sourceIpGroups": [], "destinationIpGroups": [], "destinationFqdns": [] } ] }
+                      """
+                    : string.Empty;
+                store.Put(Parse($$"""
+                { "id": "{{FirewallPolicyId}}/ruleCollectionGroups/rcg-spoke", "name": "rcg-spoke", "type": "Microsoft.Network/firewallPolicies/ruleCollectionGroups",
+                  "properties": { "priority": 200, "provisioningState": "Succeeded", "ruleCollections": [
+                      { "ruleCollectionType": "FirewallPolicyFilterRuleCollection", "name": "allow-dns", "priority": 100, "action": { "type": "Allow" },
+                        "rules": [ { "ruleType": "NetworkRule", "name": "dns", "ipProtocols": [ "UDP" ], "sourceAddresses": [ "127.20.0.0/16" ],
+                                     "destinationAddresses": [ "*" ], "destinationPorts": [ "53" ], "sourceIpGroups": [], "destinationIpGroups": [], "destinationFqdns": [] } ] }{{allowOpenAi}}
+                  ] } }
+                """));
+                break;
             case PrivateEndpointScenario.FirewallDnsProxy:
                 store.Put(Parse($$"""
                 { "id": "{{FirewallPolicyId}}", "name": "afwp-hub", "type": "Microsoft.Network/firewallPolicies", "location": "eastus",
@@ -594,6 +641,23 @@ public sealed class PrivateEndpointTopology
                 break;
         }
     }
+
+    private JsonObject RouteTable(string nextHop) => Parse($$"""
+    {
+      "id": "{{RouteTableId}}", "name": "rt-app", "type": "Microsoft.Network/routeTables", "location": "eastus",
+      "properties": {
+        "provisioningState": "Succeeded",
+        "disableBgpRoutePropagation": true,
+        "routes": [
+          { "id": "{{RouteTableId}}/routes/hub-via-firewall", "name": "hub-via-firewall", "type": "Microsoft.Network/routeTables/routes",
+            "properties": { "provisioningState": "Succeeded", "addressPrefix": "{{HubAddressSpace}}", "nextHopType": "VirtualAppliance", "nextHopIpAddress": "{{nextHop}}", "hasBgpOverride": false } },
+          { "id": "{{RouteTableId}}/routes/default-via-firewall", "name": "default-via-firewall", "type": "Microsoft.Network/routeTables/routes",
+            "properties": { "provisioningState": "Succeeded", "addressPrefix": "0.0.0.0/0", "nextHopType": "VirtualAppliance", "nextHopIpAddress": "{{nextHop}}", "hasBgpOverride": false } }
+        ],
+        "subnets": [ { "id": "{{AppSubnetId}}" } ]
+      }
+    }
+    """);
 
     private static JsonObject AppSettings(string id, string endpoint) => Parse($$"""
     {
