@@ -1,3 +1,5 @@
+using KeepTrusts.Engine.Policies.PromptInjection;
+
 namespace KeepTrusts.Train;
 
 /// <summary>
@@ -47,7 +49,7 @@ internal sealed class LogisticTrainer(ModelShape shape, Hyperparameters paramete
 
         void Step(int[] window, int label, double classWeight)
         {
-            var norm = window.Length == 0 ? 0 : 1 / Math.Sqrt(window.Length);
+            var norm = 1 / Math.Sqrt(Math.Max(window.Length, InjectionModel.MinNormalizerCount));
             var margin = bias;
             foreach (var slot in window)
             {
@@ -75,7 +77,7 @@ internal sealed class LogisticTrainer(ModelShape shape, Hyperparameters paramete
             sum += weights[slot];
         }
 
-        return bias + (window.Length == 0 ? 0 : sum / Math.Sqrt(window.Length));
+        return bias + sum / Math.Sqrt(Math.Max(window.Length, InjectionModel.MinNormalizerCount));
     }
 
     /// <summary>The example's margin as inference computes it: its highest window.</summary>
@@ -90,7 +92,7 @@ internal sealed class LogisticTrainer(ModelShape shape, Hyperparameters paramete
                 sum += weights[slot];
             }
 
-            best = Math.Max(best, bias + (window.Length == 0 ? 0 : sum / Math.Sqrt(window.Length)));
+            best = Math.Max(best, bias + sum / Math.Sqrt(Math.Max(window.Length, InjectionModel.MinNormalizerCount)));
         }
 
         return best;

@@ -55,7 +55,7 @@ public sealed class MeasureKtPolicyTests(ModuleFixture module)
         Assert.Equal(["KeepTrusts.PowerShell.KtPolicyMeasurement", "KeepTrusts.PowerShell.KtPolicySourceMeasurement", "KeepTrusts.PowerShell.KtPolicySourceMeasurement"],
             output.Select(o => o.TypeNames[0]));
         Assert.Equal(["other", "own"], output.Skip(1).Select(o => (string)o.Properties["Source"].Value));
-        Assert.Equal((1, 1.0), ((int)output[2].Properties["Attacks"].Value, (double)output[2].Properties["Recall"].Value));
+        Assert.Equal((2, 1.0), ((int)output[2].Properties["Attacks"].Value, (double)output[2].Properties["Recall"].Value));
     }
 
     [Fact]

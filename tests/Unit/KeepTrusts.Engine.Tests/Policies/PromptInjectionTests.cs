@@ -73,7 +73,8 @@ public sealed class PromptInjectionTests
         Assert.Contains("instruction-override", blocked.Reason);
         Assert.NotEmpty(blocked.Spans);
         Assert.Equal(PolicyAction.Allow, allowed.Action);
-        Assert.Equal(0, allowed.Score);
+        Assert.Equal("no match", allowed.Reason);
+        Assert.True(allowed.Score < 0.5, $"model score {allowed.Score}");
     }
 
     [Fact]
