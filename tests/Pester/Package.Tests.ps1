@@ -36,7 +36,6 @@ Describe 'The module nupkg' -Tag 'Package' {
         $metadata.licenseUrl | Should -Be 'https://github.com/keeptrusts/keeptrusts/blob/main/LICENSE'
         $metadata.releaseNotes | Should -Match 'CHANGELOG'
         $metadata.tags | Should -Match 'PSModule'
-        $metadata.tags | Should -Match 'PSCmdlet_Start-KtGateway'
     }
 
     It 'holds the module files, help, about topics, license and the gateway' {

@@ -31,6 +31,14 @@ public sealed class GetKtAuditLogCommand : KtAuditLogCmdlet
             return;
         }
 
+        // Reading a log whose chain is broken is allowed (that is how an investigation starts), but never silently.
+        var verification = AuditLogs.Verify(directory);
+        if (!verification.IsValid)
+        {
+            WriteWarning($"The audit log in {directory} does not verify: {verification.FirstBadRecord} (seq {verification.FirstBadSeq}): {verification.Reason}. " +
+                "Records from there on may have been changed or removed; Test-KtAuditLog shows the details.");
+        }
+
         DateTimeOffset? since = Since is { } s ? new DateTimeOffset(s.Kind == DateTimeKind.Unspecified ? DateTime.SpecifyKind(s, DateTimeKind.Local) : s) : null;
         foreach (var record in AuditLogs.Read(directory, since, Target, Decision))
         {

@@ -97,6 +97,11 @@ internal static class CompletionSources
         }
     }
 
-    private static string CurrentDirectory() =>
-        Runspace.DefaultRunspace?.SessionStateProxy.Path.CurrentFileSystemLocation.ProviderPath ?? Environment.CurrentDirectory;
+    /// <summary>PowerShell's current location (not the process's): a nested pipeline on the completing runspace.</summary>
+    private static string CurrentDirectory()
+    {
+        using var shell = System.Management.Automation.PowerShell.Create(RunspaceMode.CurrentRunspace);
+        var location = shell.AddScript("$ExecutionContext.SessionState.Path.CurrentFileSystemLocation.ProviderPath").Invoke().FirstOrDefault()?.BaseObject as string;
+        return location ?? Environment.CurrentDirectory;
+    }
 }

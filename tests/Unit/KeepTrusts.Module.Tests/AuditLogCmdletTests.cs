@@ -52,6 +52,25 @@ public sealed class AuditLogCmdletTests(ModuleFixture module) : IDisposable
         Assert.False((bool)result.Properties["IsValid"].Value);
         Assert.Equal(1L, Convert.ToInt64(result.Properties["FirstBadSeq"].Value));
         Assert.Equal(false, Assert.Single(module.Invoke("Test-KtAuditLog -Path $args[0] -Quiet", audit).Output).BaseObject);
+
+        // Reading it still works, with a warning that names the first bad record.
+        var (read, _) = module.Invoke("Get-KtAuditLog -Path $args[0] -WarningVariable w -WarningAction SilentlyContinue; $w", audit);
+        Assert.Equal(2, read.Count(o => o.BaseObject is not WarningRecord));
+        var warning = Assert.Single(read.Select(o => o.BaseObject).OfType<WarningRecord>());
+        Assert.Contains("does not verify", warning.Message);
+        Assert.Contains($"{file}:1", warning.Message);
+    }
+
+    [Fact]
+    public void Reading_an_intact_log_gives_no_warning()
+    {
+        var config = WriteConfig();
+        module.Invoke("Invoke-KtChat -PolicyConfig $args[0] -Message 'first'", config);
+
+        var (read, _) = module.Invoke("Get-KtAuditLog -Path $args[0] -WarningVariable w -WarningAction SilentlyContinue; $w", Path.Combine(_directory, "audit"));
+
+        Assert.Single(read);
+        Assert.IsNotType<WarningRecord>(read[0].BaseObject);
     }
 
     [Theory]
