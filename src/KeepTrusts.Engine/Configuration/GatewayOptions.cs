@@ -7,6 +7,10 @@ public sealed class GatewayOptions : ConfigSection
     [ConfigKey("max_request_body_bytes")]
     public long MaxRequestBodyBytes { get; set; } = 4 * 1024 * 1024;
 
+    /// <summary>Connection and request-line/header bounds (Kestrel).</summary>
+    [ConfigKey("limits")]
+    public GatewayLimitsOptions Limits { get; set; } = new();
+
     /// <summary>Client API keys. Empty: no client authentication (only sensible on loopback).</summary>
     [ConfigKey("client_keys")]
     public List<ClientKeyOptions> ClientKeys { get; set; } = [];

@@ -373,6 +373,7 @@ internal sealed class PolicyConfigValidator(List<ConfigDiagnostic> diagnostics, 
 
     private void ValidateGateway(GatewayOptions gateway)
     {
+        ValidateLimits(gateway.Limits);
         if (gateway.MaxRequestBodyBytes < 1024)
         {
             Error(DiagnosticCodes.OutOfRange, $"max_request_body_bytes {gateway.MaxRequestBodyBytes} is too small", gateway, "max_request_body_bytes",
@@ -404,6 +405,22 @@ internal sealed class PolicyConfigValidator(List<ConfigDiagnostic> diagnostics, 
                 ValidateRateLimit(rateLimit);
             }
         }
+    }
+
+    private void ValidateLimits(GatewayLimitsOptions limits)
+    {
+        void InRange(string key, long value, long min, long max, string fix)
+        {
+            if (value < min || value > max)
+            {
+                Error(DiagnosticCodes.OutOfRange, $"{key} {value} is outside {min}..{max}", limits, key, fix);
+            }
+        }
+
+        InRange("keep_alive_timeout_seconds", limits.KeepAliveTimeoutSeconds, 1, 3600, "give the seconds an idle connection is kept, for example 30");
+        InRange("max_concurrent_connections", limits.MaxConcurrentConnections, 1, 1_000_000, "give the most open connections, for example 1000");
+        InRange("max_request_line_bytes", limits.MaxRequestLineBytes, 1024, 64 * 1024, "for example 8192");
+        InRange("max_request_headers_bytes", limits.MaxRequestHeadersBytes, 4096, 1024 * 1024, "for example 32768");
     }
 
     /// <summary>secret_key_ref.env names a variable; a key pasted there instead is an error that does not print the key.</summary>

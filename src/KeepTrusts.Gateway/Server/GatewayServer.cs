@@ -32,12 +32,7 @@ public static class GatewayServer
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
-            kestrel.Limits.MaxRequestBodySize = config.Gateway.MaxRequestBodyBytes;
-            kestrel.Limits.RequestHeadersTimeout = options.RequestHeadersTimeout;
-            kestrel.Limits.MaxRequestHeadersTotalSize = 32 * 1024;
-            kestrel.Limits.MaxRequestLineSize = 8 * 1024;
-            kestrel.Limits.KeepAliveTimeout = TimeSpan.FromSeconds(120);
-            kestrel.Limits.MinRequestBodyDataRate = new MinDataRate(bytesPerSecond: 240, gracePeriod: TimeSpan.FromSeconds(5));
+            KestrelLimits.Apply(kestrel, config.Gateway, options.RequestHeadersTimeout);
             kestrel.Listen(host, port, listen => listen.Protocols = HttpProtocols.Http1);
         });
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(options.ShutdownTimeoutSeconds));
@@ -85,6 +80,7 @@ public static class GatewayServer
             sp.GetRequiredService<UpstreamCredentials>(), sp.GetRequiredService<ILoggerFactory>().CreateLogger("KeepTrusts.Gateway.HealthProbe")));
 
         var app = builder.Build();
+        KestrelLimits.UseLimitErrors(app, config.Gateway.Limits);
         MapRoutes(app, metrics);
         return app;
     }
