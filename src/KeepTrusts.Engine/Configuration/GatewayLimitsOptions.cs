@@ -34,9 +34,12 @@ public sealed class GatewayLimitsOptions : ConfigSection
     [ConfigKey("max_messages")]
     public int MaxMessages { get; set; } = 2_048;
 
-    /// <summary>Most characters of text (what the policies read) in one request.</summary>
+    /// <summary>
+    /// Most characters of text (what the policies read) in one request. The default matches the default body limit, so
+    /// it bites when max_request_body_bytes is raised (for images) and the text should not grow with it.
+    /// </summary>
     [ConfigKey("max_text_chars")]
-    public int MaxTextChars { get; set; } = 1_000_000;
+    public int MaxTextChars { get; set; } = 4 * 1024 * 1024;
 
     /// <summary>Largest complete (non-streamed) upstream answer, error bodies included; over it the call is cut and the client gets 502.</summary>
     [ConfigKey("max_upstream_response_bytes")]
