@@ -93,6 +93,7 @@ public static class AuditChain
 
             WriteOptional(json, "prompt", record.PromptContent);
             WriteOptional(json, "completion", record.CompletionContent);
+            WriteOptional(json, "upstream_error", record.UpstreamError);
             json.WriteString("prev", prev);
             json.WriteEndObject();
         }

@@ -52,4 +52,7 @@ public sealed class AuditRecord
 
     /// <summary>Response text as the content mode allows, else null.</summary>
     public string? CompletionContent { get; init; }
+
+    /// <summary>An upstream error body as it came (truncated), when the client got it normalized to its dialect.</summary>
+    public string? UpstreamError { get; init; }
 }

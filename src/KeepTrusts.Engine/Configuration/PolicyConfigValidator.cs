@@ -465,6 +465,14 @@ internal sealed class PolicyConfigValidator(List<ConfigDiagnostic> diagnostics, 
         InRange("max_concurrent_connections", limits.MaxConcurrentConnections, 1, 1_000_000, "give the most open connections, for example 1000");
         InRange("max_request_line_bytes", limits.MaxRequestLineBytes, 1024, 64 * 1024, "for example 8192");
         InRange("max_request_headers_bytes", limits.MaxRequestHeadersBytes, 4096, 1024 * 1024, "for example 32768");
+        InRange("max_json_depth", limits.MaxJsonDepth, 4, 64, "for example 64 (also the deserializer's own bound)");
+        InRange("max_json_items", limits.MaxJsonItems, 16, 10_000_000, "for example 10000");
+        InRange("max_messages", limits.MaxMessages, 1, 1_000_000, "for example 2048");
+        InRange("max_text_chars", limits.MaxTextChars, 1024, 1_000_000_000, "for example 1000000");
+        InRange("max_upstream_response_bytes", limits.MaxUpstreamResponseBytes, 64 * 1024, 1L << 32, "for example 16777216 (16 MiB)");
+        InRange("max_upstream_stream_bytes", limits.MaxUpstreamStreamBytes, 64 * 1024, 1L << 36, "for example 67108864 (64 MiB)");
+        InRange("max_upstream_event_bytes", limits.MaxUpstreamEventBytes, 4 * 1024, 1L << 30, "for example 1048576 (1 MiB)");
+        InRange("max_audit_content_chars", limits.MaxAuditContentChars, 256, 100_000_000, "for example 32768");
     }
 
     /// <summary>secret_key_ref.env names a variable; a key pasted there instead is an error that does not print the key.</summary>

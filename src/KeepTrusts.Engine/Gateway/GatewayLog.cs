@@ -26,4 +26,7 @@ internal static partial class GatewayLog
 
     [LoggerMessage(EventId = 1007, Level = LogLevel.Error, Message = "Target {Target} has no credential: {Reason}")]
     public static partial void CredentialMissing(ILogger logger, string target, string reason);
+
+    [LoggerMessage(EventId = 1008, Level = LogLevel.Error, Message = "Request {RequestId} failed unexpectedly; the client got 500 internal_error")]
+    public static partial void Unexpected(ILogger logger, string requestId, Exception exception);
 }

@@ -26,6 +26,9 @@ public sealed class GatewayPipeline
     private readonly AttemptLoop _attempts;
     private readonly CompletionStage _completion;
     private readonly StreamStage _stream;
+    private readonly IGatewayMetrics _metrics;
+    private readonly Input.StrictJsonRules _clientRules;
+    private readonly Input.StrictJsonRules _upstreamRules;
 
     public GatewayPipeline(PolicyConfig config, GatewayComposition composition, IGatewayMetrics? metrics = null, ILogger? logger = null,
         UpstreamCredentials? credentials = null, TimeProvider? time = null)
@@ -36,7 +39,8 @@ public sealed class GatewayPipeline
         var meter = metrics ?? NullGatewayMetrics.Instance;
         Router = new TargetRouter(config, _time);
         var callers = Router.Targets.ToDictionary(
-            t => t.Id, t => new UpstreamCaller(t, composition.Http, credentials ?? new UpstreamCredentials(), meter, log, _time), StringComparer.Ordinal);
+            t => t.Id, t => new UpstreamCaller(t, composition.Http, credentials ?? new UpstreamCredentials(), meter, log, _time, config.Gateway.Limits.MaxUpstreamResponseBytes),
+            StringComparer.Ordinal);
         foreach (var target in Router.Targets)
         {
             var id = target.Id;
@@ -49,9 +53,12 @@ public sealed class GatewayPipeline
 
         _recorder = new OutcomeRecorder(config, composition.Audit, meter, log, _time);
         _policies = new RequestPolicyStage(config, composition.Chain, _recorder, meter, _time);
-        _attempts = new AttemptLoop(callers, meter, log);
+        _metrics = meter;
+        _clientRules = Input.StrictJsonRules.ForClient(config.Gateway.Limits);
+        _upstreamRules = Input.StrictJsonRules.ForUpstream(config.Gateway.Limits);
+        _attempts = new AttemptLoop(callers, meter, log, _upstreamRules);
         _completion = new CompletionStage(_policies, _recorder);
-        _stream = new StreamStage(_policies, _recorder, meter, _time);
+        _stream = new StreamStage(_policies, _recorder, meter, _time, config.Gateway.Limits);
     }
 
     private static readonly GatewayError ClientClosed = GatewayError.Upstream(0, "client_closed_request", "The client closed the request.");
@@ -63,13 +70,73 @@ public sealed class GatewayPipeline
     /// <summary>Ready when at least one target can take traffic.</summary>
     public bool IsReady => Router.Targets.Any(t => t.Health.IsAvailable);
 
+    /// <summary>
+    /// Every request ends in an answer in the client's dialect and one recorded outcome: an exception no stage expected
+    /// becomes a 500 <c>internal_error</c> with a body, recorded like any other outcome (never an empty 500).
+    /// </summary>
     public async Task<GatewayResponse> HandleAsync(GatewayRequest request, CancellationToken cancellationToken)
     {
         var outcome = new RequestOutcome(request, _time.GetTimestamp());
+        try
+        {
+            return await HandleCoreAsync(request, outcome, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested && !outcome.Recorded)
+        {
+            return await FailAsync(outcome, GatewayError.Upstream(0, "client_closed_request", "The client closed the request.")).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            return await UnexpectedAsync(outcome, ex).ConfigureAwait(false);
+        }
+    }
+
+    internal static GatewayError InternalError(string requestId) => new(500, OpenAIError.Server, "internal_error",
+        $"The gateway failed on this request (request id {requestId}). It was recorded; report the request id if it happens again.");
+
+    private async Task<GatewayResponse> UnexpectedAsync(RequestOutcome outcome, Exception ex)
+    {
+        _metrics.InvalidInput("gateway", "internal_error");
+        GatewayLog.Unexpected(_logger, outcome.Request.RequestId, ex);
+        var error = InternalError(outcome.Request.RequestId);
+        if (!outcome.Recorded)
+        {
+            try
+            {
+                return await FailAsync(outcome, error).ConfigureAwait(false);
+            }
+            catch (Exception again)
+            {
+                // The record itself failed (audit disk): the client still gets a body saying so.
+                GatewayLog.Unexpected(_logger, outcome.Request.RequestId, again);
+                error = error with { Code = "audit_write_failed", Message = $"The gateway could not record this request (request id {outcome.Request.RequestId}); it was not processed." };
+            }
+        }
+
+        return new GatewayResponse { Status = 500, Body = GatewayErrors.Body(outcome.Request.Dialect, error), ErrorCode = error.Code, Outcome = outcome };
+    }
+
+    private async Task<GatewayResponse> HandleCoreAsync(GatewayRequest request, RequestOutcome outcome, CancellationToken cancellationToken)
+    {
+        // The input contract first, in one pass over the bytes: duplicate keys, lone surrogates, depth, counts, field kinds.
+        if (request.Chat is null && Input.StrictJsonReader.Check(request.Body.Span, _clientRules) is { } violation)
+        {
+            _metrics.InvalidInput("client", violation.Reason);
+            return await FailAsync(outcome, Input.InputContract.ClientError(violation)).ConfigureAwait(false);
+        }
+
         var (exchange, invalid) = ExchangeParser.Parse(request, Router);
         if (exchange is null)
         {
             return await FailAsync(outcome, invalid!).ConfigureAwait(false);
+        }
+
+        if (exchange.Segments.TotalLength > _config.Gateway.Limits.MaxTextChars)
+        {
+            _metrics.InvalidInput("client", "too_much_text");
+            outcome.Model = exchange.Model;
+            return await FailAsync(outcome, GatewayError.Invalid("text_too_long",
+                $"The request has {exchange.Segments.TotalLength} characters of text; the limit is {_config.Gateway.Limits.MaxTextChars} (gateway.limits.max_text_chars). Send less text per request.")).ConfigureAwait(false);
         }
 
         outcome.Model = exchange.Model;
@@ -109,7 +176,7 @@ public sealed class GatewayPipeline
 
         if (!attempt.Succeeded)
         {
-            var passed = await UpstreamErrorAnswer.PassThroughAsync(attempt, outcome, _recorder, Settle).ConfigureAwait(false);
+            var passed = await UpstreamErrorAnswer.PassThroughAsync(attempt, outcome, _recorder, Settle, _upstreamRules).ConfigureAwait(false);
             return WithHeaders(passed, outcome, withTarget: true);
         }
 
@@ -120,7 +187,17 @@ public sealed class GatewayPipeline
                 Status = 200,
                 ContentType = "text/event-stream",
                 TargetId = attempt.Target!.Id,
-                Events = _stream.EventsAsync(exchange, attempt.Target, attempt.Response!, outcome, Settle, cancellationToken),
+                Events = GuardedEvents.Of(_stream.EventsAsync(exchange, attempt.Target, attempt.Response!, outcome, Settle, cancellationToken), outcome,
+                    async ex =>
+                    {
+                        GatewayLog.Unexpected(_logger, outcome.Request.RequestId, ex);
+                        if (!outcome.Recorded)
+                        {
+                            outcome.Status = 500;
+                            outcome.ErrorCode = "internal_error";
+                            await Settle(outcome).ConfigureAwait(false);
+                        }
+                    }, cancellationToken),
                 Outcome = outcome,
             };
             return WithHeaders(streamed, outcome, withTarget: true);

@@ -23,4 +23,9 @@ public interface IGatewayMetrics
     void RateLimited(string scope);
 
     void TimeToFirstByte(string target, TimeSpan duration);
+
+    /// <summary>A client request or an upstream answer that broke the input contract (source: client or upstream; reason: a JsonViolation reason or a limit).</summary>
+    void InvalidInput(string source, string reason)
+    {
+    }
 }

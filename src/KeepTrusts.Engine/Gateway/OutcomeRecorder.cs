@@ -41,6 +41,8 @@ internal sealed class OutcomeRecorder(PolicyConfig config, IAuditSink? audit, IG
         }
 
         var mode = config.Policy.AuditLogger.Content;
+        // Bounded per record (gateway.limits.max_audit_content_chars): a huge prompt or answer cannot make a huge record.
+        var maxContent = config.Gateway.Limits.MaxAuditContentChars;
         var record = new AuditRecord
         {
             Time = time.GetUtcNow(),
@@ -61,8 +63,9 @@ internal sealed class OutcomeRecorder(PolicyConfig config, IAuditSink? audit, IG
             Decisions = outcome.Decisions?.ToArray() ?? [],
             ContentFilterResults = outcome.ContentFilterResults,
             // Blocked requests keep no content: the text was what a policy refused.
-            PromptContent = status == 400 && outcome.ErrorCode is not null ? null : Content(mode, outcome.PromptText),
-            CompletionContent = Content(mode, outcome.CompletionText),
+            PromptContent = status == 400 && outcome.ErrorCode is not null ? null : Input.AuditText.Truncate(Content(mode, outcome.PromptText), maxContent),
+            CompletionContent = Input.AuditText.Truncate(Content(mode, outcome.CompletionText), maxContent),
+            UpstreamError = Input.AuditText.Truncate(outcome.UpstreamErrorBody, maxContent),
         };
         try
         {

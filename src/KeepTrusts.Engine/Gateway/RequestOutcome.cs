@@ -46,6 +46,9 @@ public sealed class RequestOutcome(GatewayRequest request, long started)
 
     public string? CompletionText { get; set; }
 
+    /// <summary>An upstream error body as it came, when the client got it normalized (HTML, Azure JSON without type).</summary>
+    public string? UpstreamErrorBody { get; set; }
+
     internal bool Recorded { get; set; }
 
     internal void AddDecisions(IEnumerable<PolicyDecision> decisions) => (Decisions ??= []).AddRange(decisions);

@@ -25,9 +25,12 @@ internal sealed class UpstreamCaller
     private readonly TimeProvider _time;
     private readonly ResiliencePipeline<HttpResponseMessage> _retry;
     private readonly HashSet<int> _retryOn;
+    private readonly long _maxResponseBytes;
 
-    public UpstreamCaller(TargetState target, HttpClient http, UpstreamCredentials credentials, IGatewayMetrics metrics, ILogger logger, TimeProvider time)
+    public UpstreamCaller(TargetState target, HttpClient http, UpstreamCredentials credentials, IGatewayMetrics metrics, ILogger logger, TimeProvider time,
+        long maxResponseBytes = 16 * 1024 * 1024)
     {
+        _maxResponseBytes = maxResponseBytes;
         _target = target;
         _http = http;
         _credentials = credentials;
@@ -71,6 +74,10 @@ internal sealed class UpstreamCaller
         {
             return new UpstreamOutcome { TargetId = _target.Id, Kind = UpstreamFailureKind.Timeout, Reason = $"no answer within {timeout.TotalSeconds:0} s", Attempts = attempts, MayFallBack = true };
         }
+        catch (KeepTrusts.Engine.Gateway.Input.UpstreamResponseTooLargeException ex)
+        {
+            return new UpstreamOutcome { TargetId = _target.Id, Kind = UpstreamFailureKind.ResponseTooLarge, Reason = ex.Message, Attempts = attempts, MayFallBack = true };
+        }
         catch (UpstreamCredentialException ex)
         {
             GatewayLog.CredentialMissing(_logger, _target.Id, ex.Message);
@@ -106,7 +113,8 @@ internal sealed class UpstreamCaller
             if (!stream || !response.IsSuccessStatusCode)
             {
                 // Buffer now, under the attempt's timeout: a body cut off mid-way fails this attempt, not the client.
-                var bytes = await response.Content.ReadAsByteArrayAsync(attemptTimeout.Token).ConfigureAwait(false);
+                // Bounded (gateway.limits.max_upstream_response_bytes): a huge answer is cut, never held whole.
+                var bytes = await KeepTrusts.Engine.Gateway.Input.BoundedBody.ReadAsync(response.Content, _maxResponseBytes, attemptTimeout.Token).ConfigureAwait(false);
                 var buffered = new ByteArrayContent(bytes);
                 foreach (var header in response.Content.Headers)
                 {
@@ -126,8 +134,9 @@ internal sealed class UpstreamCaller
             _metrics.UpstreamAttempt(_target.Id, 0, _time.GetElapsedTime(started));
             throw new UpstreamTimeoutException();
         }
-        catch (Exception ex) when (ex is HttpRequestException or IOException)
+        catch (Exception ex) when (ex is HttpRequestException or IOException or KeepTrusts.Engine.Gateway.Input.UpstreamResponseTooLargeException)
         {
+            // Disposing the response cuts the transfer: the rest of an oversized body is never read.
             response?.Dispose();
             _metrics.UpstreamAttempt(_target.Id, 0, _time.GetElapsedTime(started));
             throw;

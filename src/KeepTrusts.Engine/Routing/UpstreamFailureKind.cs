@@ -11,4 +11,7 @@ public enum UpstreamFailureKind
     CircuitOpen,
     Credential,
     ClientCancelled,
+
+    /// <summary>The answer passed gateway.limits.max_upstream_response_bytes; the call was cut.</summary>
+    ResponseTooLarge,
 }

@@ -41,10 +41,10 @@ internal static class ChatEndpoint
             return;
         }
 
-        byte[] body;
+        PooledBody body;
         try
         {
-            body = await ReadBodyAsync(context.Request, limit, context.RequestAborted).ConfigureAwait(false);
+            body = await PooledBody.ReadAsync(context.Request.Body, context.Request.ContentLength, limit, context.RequestAborted).ConfigureAwait(false);
         }
         catch (BadHttpRequestException ex) when (ex.StatusCode == 413)
         {
@@ -62,17 +62,21 @@ internal static class ChatEndpoint
             return;
         }
 
-        var response = await pipeline.HandleAsync(new GatewayRequest
+        // The body's pooled buffer is returned once the answer is written (a stream reads the typed request, not the bytes, by then).
+        using (body)
         {
-            Operation = operation,
-            Dialect = dialect,
-            Deployment = deployment,
-            Body = body,
-            RequestId = requestId,
-            ClientKeyId = clientKeyId,
-            Path = context.Request.Path.Value ?? string.Empty,
-        }, context.RequestAborted).ConfigureAwait(false);
-        await WriteAsync(context, response).ConfigureAwait(false);
+            var response = await pipeline.HandleAsync(new GatewayRequest
+            {
+                Operation = operation,
+                Dialect = dialect,
+                Deployment = deployment,
+                Body = body.Memory,
+                RequestId = requestId,
+                ClientKeyId = clientKeyId,
+                Path = context.Request.Path.Value ?? string.Empty,
+            }, context.RequestAborted).ConfigureAwait(false);
+            await WriteAsync(context, response).ConfigureAwait(false);
+        }
     }
 
     public static bool Authenticate(HttpContext context, out string? clientKeyId)
@@ -158,19 +162,6 @@ internal static class ChatEndpoint
     }
 
     private static void WriteData(SseItem<ChatEvent> item, IBufferWriter<byte> writer) => writer.Write(item.Data.Data.Span);
-
-    private static async Task<byte[]> ReadBodyAsync(HttpRequest request, long limit, CancellationToken cancellationToken)
-    {
-        var initial = request.ContentLength is { } length ? (int)Math.Min(length, limit) : 16 * 1024;
-        using var buffer = new MemoryStream(initial);
-        await request.Body.CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
-        if (buffer.Length > limit)
-        {
-            throw new BadHttpRequestException("too large", 413);
-        }
-
-        return buffer.Length == buffer.Capacity ? buffer.GetBuffer() : buffer.ToArray();
-    }
 
     private static string RequestId(HttpContext context)
     {

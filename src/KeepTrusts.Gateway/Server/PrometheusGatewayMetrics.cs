@@ -21,11 +21,13 @@ public sealed class PrometheusGatewayMetrics : IGatewayMetrics
     private readonly Gauge _circuit;
     private readonly Counter _rateLimited;
     private readonly Histogram _timeToFirstByte;
+    private readonly Counter _invalidInput;
 
     public PrometheusGatewayMetrics()
     {
         Registry = Metrics.NewCustomRegistry();
         var factory = Metrics.WithCustomRegistry(Registry);
+        _invalidInput = factory.CreateCounter("kt_invalid_input_total", "Client requests and upstream answers that broke the input contract, by source and reason.", "source", "reason");
         _requests = factory.CreateCounter("kt_requests_total", "Client requests answered, by operation, model, target and status.", "operation", "model", "target", "status");
         _requestDuration = factory.CreateHistogram("kt_request_duration_seconds", "Time from request to the end of the answer.",
             new HistogramConfiguration { LabelNames = ["operation", "target"], Buckets = LatencyBuckets });
@@ -84,4 +86,6 @@ public sealed class PrometheusGatewayMetrics : IGatewayMetrics
     public void RateLimited(string scope) => _rateLimited.WithLabels(scope).Inc();
 
     public void TimeToFirstByte(string target, TimeSpan duration) => _timeToFirstByte.WithLabels(target).Observe(duration.TotalSeconds);
+
+    public void InvalidInput(string source, string reason) => _invalidInput.WithLabels(source, reason).Inc();
 }

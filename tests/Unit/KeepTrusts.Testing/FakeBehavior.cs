@@ -91,6 +91,30 @@ public sealed class FakeBehavior
     public static FakeBehavior TruncatedJson() => new((context, _, _, _) =>
         FakeAzureOpenAI.WriteJsonAsync(context, 200, """{"id":"chatcmpl-x","object":"chat.completion","choices":[{"index":0,"message":{"role":"assistant","content":"Hel"""));
 
+    /// <summary>Answers exactly these bytes with this status and content type (generated and malformed upstream bodies).</summary>
+    public static FakeBehavior Raw(int status, string contentType, byte[] body) => new(async (context, _, _, _) =>
+    {
+        context.Response.StatusCode = status;
+        context.Response.ContentType = contentType;
+        await context.Response.Body.WriteAsync(body, context.RequestAborted).ConfigureAwait(false);
+    });
+
+    /// <summary>A 200 answer of <paramref name="bytes"/> bytes sent in 64 KiB writes without a Content-Length (a JSON string, or one SSE event).</summary>
+    public static FakeBehavior Huge(long bytes, bool stream) => new(async (context, _, _, _) =>
+    {
+        context.Response.StatusCode = 200;
+        context.Response.ContentType = stream ? "text/event-stream" : "application/json";
+        var head = Encoding.UTF8.GetBytes(stream ? "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"" : "{\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"");
+        await context.Response.Body.WriteAsync(head, context.RequestAborted).ConfigureAwait(false);
+        var block = Encoding.ASCII.GetBytes(new string('x', 64 * 1024));
+        for (long sent = 0; sent < bytes; sent += block.Length)
+        {
+            await context.Response.Body.WriteAsync(block, context.RequestAborted).ConfigureAwait(false);
+        }
+
+        await context.Response.Body.WriteAsync(Encoding.UTF8.GetBytes(stream ? "\"}}]}\n\ndata: [DONE]\n\n" : "\"}}]}"), context.RequestAborted).ConfigureAwait(false);
+    });
+
     /// <summary>Streams <paramref name="chunks"/> chunks, then cuts the connection.</summary>
     public static FakeBehavior StreamResetAfter(int chunks, string? text = null) => new((context, deployment, _, body) =>
         Answer(context, deployment, body, text, 0, resetAfterChunks: chunks, stallAfterChunks: null, stall: TimeSpan.Zero));

@@ -9,7 +9,7 @@ namespace KeepTrusts.Engine.Gateway.Pipeline;
 /// is recorded against a target's <see cref="TargetHealth"/> — once per call: a complete answer only after its body
 /// proved to be the JSON expected, a stream when it ends (<see cref="RecordStreamEnd"/>).
 /// </summary>
-internal sealed class AttemptLoop(IReadOnlyDictionary<string, UpstreamCaller> callers, IGatewayMetrics metrics, ILogger logger)
+internal sealed class AttemptLoop(IReadOnlyDictionary<string, UpstreamCaller> callers, IGatewayMetrics metrics, ILogger logger, Input.StrictJsonRules upstreamRules)
 {
     /// <summary>Reads a complete 2xx body into the operation's typed answer; false when it is not that JSON.</summary>
     public delegate bool AnswerReader(byte[] body, out object? answer);
@@ -50,6 +50,10 @@ internal sealed class AttemptLoop(IReadOnlyDictionary<string, UpstreamCaller> ca
 
             var call = await callers[target.Id].SendAsync(url!, exchange.Body(), exchange.Stream, cancellationToken).ConfigureAwait(false);
             outcome.Attempts += call.Attempts;
+            if (call.Kind == UpstreamFailureKind.ResponseTooLarge)
+            {
+                metrics.InvalidInput("upstream", "response_too_large");
+            }
             if (call.Response is { } response && (int)response.StatusCode < 400)
             {
                 if (exchange.Stream)
@@ -59,14 +63,19 @@ internal sealed class AttemptLoop(IReadOnlyDictionary<string, UpstreamCaller> ca
                 }
 
                 var body = await response.Content.ReadAsByteArrayAsync(CancellationToken.None).ConfigureAwait(false);
-                if (!readAnswer(body, out var answer))
+                var violation = Input.StrictJsonReader.Check(body, upstreamRules);
+                object? answer = null;
+                if (violation is not null || !readAnswer(body, out answer))
                 {
+                    metrics.InvalidInput("upstream", violation?.Reason ?? "unexpected_shape");
                     target.Health.Record(TargetCallResult.Failure);
                     response.Dispose();
                     return new AttemptResult
                     {
                         Target = target,
-                        Error = GatewayError.Upstream(502, "upstream_invalid_response", $"The upstream (target '{target.Id}') answered with a body that is not complete JSON."),
+                        Error = GatewayError.Upstream(502, "upstream_invalid_response", violation is null
+                            ? $"The upstream (target '{target.Id}') answered with a body that is not complete JSON."
+                            : $"The upstream (target '{target.Id}') answered with JSON the gateway does not accept: {violation.Message}."),
                     };
                 }
 
@@ -115,7 +124,7 @@ internal sealed class AttemptLoop(IReadOnlyDictionary<string, UpstreamCaller> ca
         UpstreamFailureKind.Status when call.Response is { } r && (int)r.StatusCode >= 500 => TargetCallResult.Failure,
         UpstreamFailureKind.Status when call.Response is { } r && (int)r.StatusCode == 429 => TargetCallResult.Neutral,
         UpstreamFailureKind.Status => TargetCallResult.Success,
-        UpstreamFailureKind.Timeout or UpstreamFailureKind.ConnectionFailed => TargetCallResult.Failure,
+        UpstreamFailureKind.Timeout or UpstreamFailureKind.ConnectionFailed or UpstreamFailureKind.ResponseTooLarge => TargetCallResult.Failure,
         UpstreamFailureKind.ClientCancelled => TargetCallResult.Neutral,
         _ => TargetCallResult.Neutral,
     };
@@ -127,7 +136,9 @@ internal sealed class AttemptLoop(IReadOnlyDictionary<string, UpstreamCaller> ca
         { Kind: UpstreamFailureKind.Timeout } => GatewayError.Upstream(504, "upstream_timeout",
             $"The upstream for model '{model}' did not answer in time (target '{last.TargetId}')."),
         { Kind: UpstreamFailureKind.Credential } => GatewayError.Upstream(502, "upstream_credential_missing", last.Reason),
-        { Kind: UpstreamFailureKind.ClientCancelled } => GatewayError.Upstream(0, "client_closed_request", "The client closed the request (no answer is sent)."),
+        { Kind: UpstreamFailureKind.ResponseTooLarge } => GatewayError.Upstream(502, "upstream_response_too_large",
+            $"The upstream for model '{model}' (target '{last.TargetId}') answered with more than the gateway accepts: {last.Reason}"),
+        { Kind: UpstreamFailureKind.ClientCancelled } => GatewayError.Upstream(0, "client_closed_request", "The client closed the request."),
         _ => GatewayError.Upstream(502, "upstream_unreachable",
             $"The upstream for model '{model}' could not be reached (target '{last?.TargetId}': {last?.Reason})."),
     };

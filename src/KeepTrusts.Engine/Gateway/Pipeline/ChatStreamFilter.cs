@@ -27,8 +27,30 @@ internal sealed class ChatStreamFilter(PolicyChain chain) : IStreamFilter
 
     public string? ContentFilterResults => _filterResults.Count == 0 ? null : "[" + string.Join(",", _filterResults) + "]";
 
-    /// <summary>The assistant text that reached the client (for the audit record's content).</summary>
-    public string ReleasedText => _released.ToString();
+    /// <summary>The assistant text that reached the client (for the audit record's content), kept only up to <see cref="MaxReleasedChars"/>.</summary>
+    public string ReleasedText => _releasedTotal > _released.Length ? Input.AuditText.Marked(_released.ToString(), _releasedTotal) : _released.ToString();
+
+    /// <summary>gateway.limits.max_audit_content_chars: a long stream's text is not held whole just for its audit record.</summary>
+    public int MaxReleasedChars { get; init; } = int.MaxValue;
+
+    private long _releasedTotal;
+
+    private void Release(string? text)
+    {
+        if (string.IsNullOrEmpty(text))
+        {
+            return;
+        }
+
+        _releasedTotal += text.Length;
+        var room = MaxReleasedChars - _released.Length;
+        if (room > 0)
+        {
+            var take = Math.Min(room, text.Length);
+            take -= take < text.Length && char.IsHighSurrogate(text[take - 1]) ? 1 : 0;   // never keep half a pair
+            _released.Append(text.AsSpan(0, take));
+        }
+    }
 
     /// <summary>Non-allow decisions made on the stream (all policies, all choices), the block included.</summary>
     public IEnumerable<PolicyDecision> Decisions =>
@@ -78,7 +100,7 @@ internal sealed class ChatStreamFilter(PolicyChain chain) : IStreamFilter
 
         if (chain.Policies.Count == 0 && text is not null)
         {
-            _released.Append(text);
+            Release(text);
         }
 
         return new ChatEvent
@@ -150,7 +172,7 @@ internal sealed class ChatStreamFilter(PolicyChain chain) : IStreamFilter
                     return true;
                 }
 
-                _released.Append(released);
+                Release(released);
                 changed |= released != text;
                 delta.Content.Text = released;
             }
@@ -211,7 +233,7 @@ internal sealed class ChatStreamFilter(PolicyChain chain) : IStreamFilter
             var delta = choice.Delta ??= new ChatMessage();
             if (key == index)
             {
-                _released.Append(text);
+                Release(text);
                 delta.Content = new MessageContent { Text = (delta.Content?.Text ?? string.Empty) + text };
             }
             else

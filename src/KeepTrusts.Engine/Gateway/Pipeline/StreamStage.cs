@@ -13,23 +13,28 @@ namespace KeepTrusts.Engine.Gateway.Pipeline;
 /// a policy stop ends it with the dialect's content_filter ending. When the stream ends — however it ends — its result
 /// goes to the attempt loop's health record and the request's outcome is recorded, once.
 /// </summary>
-internal sealed class StreamStage(RequestPolicyStage policies, OutcomeRecorder recorder, IGatewayMetrics metrics, TimeProvider time)
+internal sealed class StreamStage(RequestPolicyStage policies, OutcomeRecorder recorder, IGatewayMetrics metrics, TimeProvider time, Configuration.GatewayLimitsOptions limits)
 {
+    private readonly Input.StrictJsonRules _rules = Input.StrictJsonRules.ForUpstream(limits);
+
     public async IAsyncEnumerable<ChatEvent> EventsAsync(
         CanonicalExchange exchange, TargetState target, HttpResponseMessage upstream, RequestOutcome outcome, Func<RequestOutcome, Task> finish,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var chain = policies.Enabled ? policies.Chain : PolicyChain.Empty;
-        IStreamFilter filter = exchange.Operation == UpstreamOperation.Responses ? new ResponsesStreamFilter(chain) : new ChatStreamFilter(chain);
+        IStreamFilter filter = exchange.Operation == UpstreamOperation.Responses ? new ResponsesStreamFilter(chain) : new ChatStreamFilter(chain) { MaxReleasedChars = limits.MaxAuditContentChars };
         var idle = TimeSpan.FromSeconds(target.Options.EffectiveStreamTimeoutSeconds);
         using var idleCts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         GatewayError? error = null;
         var ended = false;
         var sentAny = false;
+        var textDeltas = 0L;
         var output = new List<ChatEvent>(2);
         try
         {
-            await using var source = await upstream.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+            // Bounded: the whole stream by max_upstream_stream_bytes, any one event (which the SSE parser buffers) by max_upstream_event_bytes.
+            await using var source = new Input.LimitedReadStream(
+                await upstream.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false), limits.MaxUpstreamStreamBytes, limits.MaxUpstreamEventBytes);
             var parser = SseParser.Create(source, static (_, data) => data.ToArray());
             await using var items = parser.EnumerateAsync(idleCts.Token).GetAsyncEnumerator(idleCts.Token);
             while (true)
@@ -54,9 +59,22 @@ internal sealed class StreamStage(RequestPolicyStage policies, OutcomeRecorder r
                     error = GatewayError.Upstream(502, "upstream_stream_timeout", $"The upstream (target '{target.Id}') sent nothing for {idle.TotalSeconds:0} seconds (stream_timeout_seconds).");
                     break;
                 }
+                catch (Input.UpstreamResponseTooLargeException ex)
+                {
+                    metrics.InvalidInput("upstream", "response_too_large");
+                    error = GatewayError.Upstream(502, "upstream_response_too_large", $"The upstream (target '{target.Id}') sent more than the gateway accepts: {ex.Message}");
+                    break;
+                }
                 catch (Exception ex) when (ex is IOException or HttpRequestException)
                 {
                     error = GatewayError.Upstream(502, "upstream_incomplete", $"The upstream (target '{target.Id}') broke off the stream.");
+                    break;
+                }
+
+                if (!item.Data.AsSpan().SequenceEqual("[DONE]"u8) && Input.StrictJsonReader.Check(item.Data, _rules) is { } violation)
+                {
+                    metrics.InvalidInput("upstream", violation.Reason);
+                    error = GatewayError.Upstream(502, "upstream_invalid_response", $"The upstream (target '{target.Id}') sent a stream event the gateway does not accept: {violation.Message}.");
                     break;
                 }
 
@@ -89,7 +107,13 @@ internal sealed class StreamStage(RequestPolicyStage policies, OutcomeRecorder r
                 }
 
                 output.Clear();
-                filter.Process(item.EventType, item.Data, output);
+                if (TryProcess(filter, item, output) is { } failure)
+                {
+                    metrics.InvalidInput("upstream", "unexpected_shape");
+                    error = GatewayError.Upstream(502, "upstream_invalid_response", $"The upstream (target '{target.Id}') sent a stream event the gateway could not read ({failure}).");
+                    break;
+                }
+
                 if (!sentAny)
                 {
                     sentAny = true;
@@ -98,6 +122,7 @@ internal sealed class StreamStage(RequestPolicyStage policies, OutcomeRecorder r
 
                 foreach (var next in output)
                 {
+                    textDeltas += string.IsNullOrEmpty(next.Text) ? 0 : 1;
                     yield return next;
                 }
 
@@ -139,14 +164,30 @@ internal sealed class StreamStage(RequestPolicyStage policies, OutcomeRecorder r
             outcome.ClientClosed = clientLeft && error is null;
             outcome.Status = filter.Blocked is not null ? 400 : error is not null ? 502 : 200;
             outcome.ErrorCode = filter.Blocked?.Policy ?? error?.Code ?? (outcome.ClientClosed ? "client_closed_request" : null);
-            outcome.PromptTokens = filter.PromptTokens;
-            outcome.CompletionTokens = filter.CompletionTokens;
+            // The usage chunk when the upstream sent one (stream_options.include_usage); else counted, also on a cut stream:
+            // the prompt at ~4 characters a token, the completion one token per text delta (how OpenAI and Azure stream).
+            outcome.PromptTokens = filter.PromptTokens > 0 ? filter.PromptTokens : Math.Max(1, exchange.Segments.TotalLength / 4);
+            outcome.CompletionTokens = filter.CompletionTokens > 0 ? filter.CompletionTokens : textDeltas;
             outcome.ContentFilterResults = filter.ContentFilterResults;
             outcome.CompletionText = filter.ReleasedText;
             var decisions = filter.Decisions.ToList();
             outcome.AddDecisions(decisions);
             recorder.Decisions(decisions);
             await finish(outcome).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>A filter that throws on an event it cannot read ends the stream as an upstream error, not a cut connection.</summary>
+    private static string? TryProcess(IStreamFilter filter, SseItem<byte[]> item, List<ChatEvent> output)
+    {
+        try
+        {
+            filter.Process(item.EventType, item.Data, output);
+            return null;
+        }
+        catch (Exception ex) when (ex is System.Text.Json.JsonException or InvalidOperationException or FormatException or ArgumentException or OverflowException)
+        {
+            return ex.GetType().Name;
         }
     }
 }

@@ -12,12 +12,15 @@ internal static class UpstreamErrorAnswer
 {
     private static readonly string[] PassedHeaders = ["retry-after", "retry-after-ms", "x-ratelimit-remaining-requests", "x-ratelimit-remaining-tokens", "apim-request-id", "x-ms-region"];
 
-    public static async Task<GatewayResponse> PassThroughAsync(AttemptResult attempt, RequestOutcome outcome, OutcomeRecorder recorder, Func<RequestOutcome, Task> settle)
+    public static async Task<GatewayResponse> PassThroughAsync(AttemptResult attempt, RequestOutcome outcome, OutcomeRecorder recorder, Func<RequestOutcome, Task> settle, Input.StrictJsonRules rules)
     {
         using var upstream = attempt.Response!;
         // Error bodies were buffered inside the attempt (under its timeout), so this read cannot stall.
-        var bytes = await upstream.Content.ReadAsByteArrayAsync(CancellationToken.None).ConfigureAwait(false);
+        var original = await upstream.Content.ReadAsByteArrayAsync(CancellationToken.None).ConfigureAwait(false);
         outcome.Status = (int)upstream.StatusCode;
+        // In the shape clients parse (HTML or Azure's type-less JSON normalized); the original goes to the audit record.
+        var (bytes, kept) = Input.UpstreamErrorBody.Normalize(original, outcome.Status, upstream.Content.Headers.ContentType?.ToString(), attempt.Target!.Id, rules);
+        outcome.UpstreamErrorBody = ReferenceEquals(bytes, original) ? null : kept;
         outcome.ErrorCode = ErrorCodeOf(bytes);
         if (AzureContentFilter.FromErrorBody(bytes) is { } filter)
         {
@@ -33,7 +36,7 @@ internal static class UpstreamErrorAnswer
         {
             Status = outcome.Status,
             Body = bytes,
-            ContentType = upstream.Content.Headers.ContentType?.ToString() ?? "application/json",
+            ContentType = "application/json",
             TargetId = attempt.Target!.Id,
             ErrorCode = outcome.ErrorCode,
         };
