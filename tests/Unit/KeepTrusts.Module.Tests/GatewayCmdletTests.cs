@@ -9,7 +9,7 @@ public sealed class GatewayCmdletTests(ModuleFixture module)
     [Fact]
     public async Task Start_Get_and_Stop_KtGateway_run_a_real_gateway()
     {
-        var (started, errors) = module.Invoke("Start-KtGateway -PolicyConfig $args[0] -Listen 127.0.0.1:0 -PassThru", Path.Combine(RepoPaths.Examples, "quickstart-echo.yaml"));
+        var (started, errors) = module.Invoke("Start-KtGateway -PolicyConfig $args[0] -Listen 127.0.0.1:0 -PassThru", QuickstartConfig.Isolated());
         Assert.Empty(errors);
         var gateway = Assert.Single(started);
         var id = (string)gateway.Properties["Id"].Value;
@@ -71,7 +71,7 @@ public sealed class GatewayCmdletTests(ModuleFixture module)
     [Fact]
     public void Start_KtGateway_rejects_a_bad_listen_address_naming_the_grammar()
     {
-        var error = module.InvokeExpectingTerminatingError("Start-KtGateway -PolicyConfig $args[0] -Listen 'localhost' -PassThru", Path.Combine(RepoPaths.Examples, "quickstart-echo.yaml"));
+        var error = module.InvokeExpectingTerminatingError("Start-KtGateway -PolicyConfig $args[0] -Listen 'localhost' -PassThru", QuickstartConfig.Isolated());
 
         Assert.Equal("KtInvalidListenAddress,KeepTrusts.PowerShell.Commands.StartKtGatewayCommand", error.FullyQualifiedErrorId);
         Assert.Equal("-Listen 'localhost' is not a listen address: use a port (8080), host:port (127.0.0.1:8080, 0.0.0.0:8080, [::1]:8080) or http://host:port.", error.Exception.Message);
@@ -80,7 +80,7 @@ public sealed class GatewayCmdletTests(ModuleFixture module)
     [Fact]
     public void A_port_in_use_is_KtPortInUse_with_one_sentence_and_the_log_in_verbose()
     {
-        var config = Path.Combine(RepoPaths.Examples, "quickstart-echo.yaml");
+        var config = QuickstartConfig.Isolated();
         var (started, errors) = module.Invoke("Start-KtGateway -PolicyConfig $args[0] -Listen http://127.0.0.1:0 -PassThru", config);
         Assert.Empty(errors);
         var gateway = Assert.Single(started);
@@ -107,7 +107,7 @@ public sealed class GatewayCmdletTests(ModuleFixture module)
     [Fact]
     public async Task Get_KtGateway_shows_a_crashed_gateway_as_exited_with_a_warning()
     {
-        var (started, _) = module.Invoke("Start-KtGateway -PolicyConfig $args[0] -Listen 127.0.0.1:0 -PassThru", Path.Combine(RepoPaths.Examples, "quickstart-echo.yaml"));
+        var (started, _) = module.Invoke("Start-KtGateway -PolicyConfig $args[0] -Listen 127.0.0.1:0 -PassThru", QuickstartConfig.Isolated());
         var gateway = Assert.Single(started);
         var id = (string)gateway.Properties["Id"].Value;
         using (var process = System.Diagnostics.Process.GetProcessById((int)gateway.Properties["ProcessId"].Value))

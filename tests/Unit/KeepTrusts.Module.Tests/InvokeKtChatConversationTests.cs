@@ -8,7 +8,7 @@ namespace KeepTrusts.Module.Tests;
 [Collection(ModuleCollection.Name)]
 public sealed class InvokeKtChatConversationTests(ModuleFixture module)
 {
-    private static readonly string Echo = Path.Combine(RepoPaths.Examples, "quickstart-echo.yaml");
+    private static readonly string Echo = QuickstartConfig.Isolated();
 
     private static string AzureConfig(FakeAzureOpenAI fake, string keyVariable) => WriteConfig($$"""
         pack: { name: conversation }

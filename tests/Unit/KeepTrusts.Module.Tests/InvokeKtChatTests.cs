@@ -6,7 +6,7 @@ namespace KeepTrusts.Module.Tests;
 [Collection(ModuleCollection.Name)]
 public sealed class InvokeKtChatTests(ModuleFixture module)
 {
-    private static readonly string Echo = Path.Combine(RepoPaths.Examples, "quickstart-echo.yaml");
+    private static readonly string Echo = QuickstartConfig.Isolated();
 
     [Fact]
     public void In_process_chat_returns_a_result_object()

@@ -10,7 +10,7 @@ namespace KeepTrusts.Module.Tests;
 [Collection(ModuleCollection.Name)]
 public sealed class PipelineThreadTests
 {
-    private static readonly string EchoConfig = Path.Combine(RepoPaths.Examples, "quickstart-echo.yaml");
+    private static readonly string EchoConfig = QuickstartConfig.Isolated();
 
     /// <summary>Ids of running gateways started with <paramref name="config"/> (other tests and engineers start gateways too).</summary>
     private static List<string> GatewaysStartedWith(string config)

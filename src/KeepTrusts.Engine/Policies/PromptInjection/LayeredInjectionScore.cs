@@ -8,8 +8,8 @@ public sealed record LayeredInjectionScore(InjectionScore Heuristic, double? Mod
 {
     public double Score => Math.Max(Heuristic.Score, Model ?? 0);
 
-    /// <summary>"model" when the learned layer gave the combined score, else "heuristic".</summary>
-    public string Layer => Model is { } model && model > Heuristic.Score ? "model" : "heuristic";
+    /// <summary>"classifier" when the learned layer gave the combined score, else "heuristic".</summary>
+    public string Layer => Model is { } model && model > Heuristic.Score ? "classifier" : "heuristic";
 
     /// <summary>Why, for the decision and the audit record: the deciding layer first, then the other.</summary>
     public string Explain()
@@ -21,6 +21,6 @@ public sealed record LayeredInjectionScore(InjectionScore Heuristic, double? Mod
             return heuristic;
         }
 
-        return Layer == "model" ? $"model {model:0.00}; {heuristic}" : $"{heuristic}; model {model:0.00}";
+        return Layer == "classifier" ? $"classifier {model:0.00}; {heuristic}" : $"{heuristic}; classifier {model:0.00}";
     }
 }

@@ -11,7 +11,7 @@ namespace KeepTrusts.Engine.Tests.Chat;
 public sealed class ChatInvokerTests
 {
     private static PolicyConfig EchoConfig() =>
-        PolicyConfigLoader.Load(Path.Combine(RepoPaths.Examples, "quickstart-echo.yaml"), _ => true).Config!;
+        PolicyConfigLoader.Load(QuickstartConfig.Isolated(), _ => true).Config!;
 
     [Fact]
     public async Task In_process_call_answers_through_the_chain_and_routing()

@@ -13,7 +13,7 @@ public sealed class GatewayProcessesTests
         var instance = await GatewayProcesses.StartAsync(new GatewayStartOptions
         {
             KtPath = KtProcess.KtDll,
-            PolicyConfig = Path.Combine(RepoPaths.Examples, "quickstart-echo.yaml"),
+            PolicyConfig = QuickstartConfig.Isolated(),
             Listen = "127.0.0.1:0",
             StateDirectory = state,
         }, lines.Add, CancellationToken.None);
@@ -60,7 +60,7 @@ public sealed class GatewayProcessesTests
     private static GatewayStartOptions Options(string state, string listen = "127.0.0.1:0") => new()
     {
         KtPath = KtProcess.KtDll,
-        PolicyConfig = Path.Combine(RepoPaths.Examples, "quickstart-echo.yaml"),
+        PolicyConfig = QuickstartConfig.Isolated(),
         Listen = listen,
         StateDirectory = state,
     };

@@ -16,7 +16,7 @@ public sealed class SelfContainedKtTests
         var instance = await GatewayProcesses.StartAsync(new GatewayStartOptions
         {
             KtPath = RequiresSelfContainedKtFactAttribute.Path,
-            PolicyConfig = Path.Combine(RepoPaths.Examples, "quickstart-echo.yaml"),
+            PolicyConfig = QuickstartConfig.Isolated(),
             Listen = "127.0.0.1:0",
             StateDirectory = state,
             // No runtime anywhere it could look: DOTNET_ROOT is an empty folder and PATH holds only that folder.

@@ -122,7 +122,7 @@ public sealed class InjectionModelTests
         var decision = policy.EvaluateRequest([new TextSegment("messages[0].content", "user", "please zqxj wvut now")]);
 
         Assert.Equal(PolicyAction.Block, decision.Action);
-        Assert.Contains("by the model layer", decision.Reason);
+        Assert.Contains("by the classifier layer", decision.Reason);
         Assert.Contains("heuristic 0.00 (no signals)", decision.Reason);
     }
 
@@ -136,7 +136,7 @@ public sealed class InjectionModelTests
         Assert.Equal(PolicyAction.Block, decision.Action);
         Assert.Contains("by the heuristic layer", decision.Reason);
         Assert.Contains("instruction-override", decision.Reason);
-        Assert.Contains("; model 0.", decision.Reason);
+        Assert.Contains("; classifier 0.", decision.Reason);
     }
 
     [Fact]
