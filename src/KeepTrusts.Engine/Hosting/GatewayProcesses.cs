@@ -103,6 +103,7 @@ public static partial class GatewayProcesses
     private static GatewayStartException ExitedBeforeReady(int exitCode, string? reason, string logTail) => exitCode switch
     {
         KtExitCodes.CannotListen => new(GatewayStartFailure.CannotListen, reason ?? "kt could not listen on the requested address.", logTail),
+        KtExitCodes.AuditUnavailable => new(GatewayStartFailure.AuditLogUnavailable, reason ?? "The audit log cannot start; see the gateway's log.", logTail),
         KtExitCodes.InvalidInput => new(GatewayStartFailure.InvalidConfig, reason ?? "The policy config has errors; the gateway did not start.", logTail),
         _ => new(GatewayStartFailure.Exited, reason ?? $"kt exited with code {exitCode} before it was ready.", logTail),
     };

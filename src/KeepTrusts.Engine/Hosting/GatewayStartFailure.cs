@@ -9,6 +9,9 @@ public enum GatewayStartFailure
     /// <summary>The policy config has errors.</summary>
     InvalidConfig,
 
+    /// <summary>The audit log cannot start: another gateway writes to its directory, or its tail was cut.</summary>
+    AuditLogUnavailable,
+
     /// <summary>Neither a self-contained kt nor a .NET runtime to run kt.dll was found.</summary>
     RuntimeMissing,
 

@@ -13,4 +13,7 @@ public static class KtExitCodes
 
     /// <summary>The listen address is in use or not permitted.</summary>
     public const int CannotListen = 3;
+
+    /// <summary>The audit log cannot start: another writer holds its directory, or its tail was cut.</summary>
+    public const int AuditUnavailable = 4;
 }

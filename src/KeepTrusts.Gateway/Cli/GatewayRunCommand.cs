@@ -84,7 +84,7 @@ internal static class GatewayRunCommand
         {
             var reason = $"The audit log cannot start: {ex.Message}";
             await stderr.WriteLineAsync($"kt: {reason}").ConfigureAwait(false);
-            return (KtExitCodes.InvalidInput, reason);
+            return (KtExitCodes.AuditUnavailable, reason);
         }
 
         await using var disposeComposition = composition;

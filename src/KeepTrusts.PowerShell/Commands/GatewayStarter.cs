@@ -61,6 +61,8 @@ internal static class GatewayStarter
                 "Pass another -Listen (a port such as 8081, or 127.0.0.1:0 for any free port), or stop the process that holds the port.", Lines(start.LogTail)),
             GatewayStartFailure.InvalidConfig => new("PolicyConfigInvalid", System.Management.Automation.ErrorCategory.InvalidData, start.Message,
                 "Run Test-KtPolicyConfig on the file to see each problem.", Lines(start.LogTail)),
+            GatewayStartFailure.AuditLogUnavailable => new("KtAuditLogInUse", System.Management.Automation.ErrorCategory.ResourceUnavailable, start.Message,
+                "Stop the gateway that writes to that audit directory, or give this one its own policy.audit-logger.path.", Lines(start.LogTail)),
             GatewayStartFailure.RuntimeMissing => new("KtGatewayRuntimeMissing", System.Management.Automation.ErrorCategory.NotInstalled, start.Message,
                 "Install what the message names, then run Start-KtGateway again.", Lines(start.LogTail)),
             GatewayStartFailure.NotReady => new("KtGatewayNotReady", System.Management.Automation.ErrorCategory.OperationTimeout, start.Message,

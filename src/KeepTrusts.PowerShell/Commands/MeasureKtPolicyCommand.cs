@@ -7,7 +7,7 @@ namespace KeepTrusts.PowerShell.Commands;
 /// rate, TPR at FPR 1 % and 5 %, per-source figures and latency (the same engine call as <c>kt eval</c>). By default the
 /// summary is followed by one row per source, for reading; -AsObject writes the single measurement object for scripts.
 /// </summary>
-[Cmdlet(VerbsDiagnostic.Measure, "KtPolicy")]
+[Cmdlet(VerbsDiagnostic.Measure, "KtPolicy", HelpUri = KtHelpUri.Cmdlets + "measure-ktpolicy")]
 [OutputType(typeof(KtPolicyMeasurement), typeof(KtPolicySourceMeasurement))]
 public sealed class MeasureKtPolicyCommand : KtCmdlet
 {

@@ -89,7 +89,7 @@ public sealed class GatewayCmdletTests(ModuleFixture module)
         try
         {
             var (output, _) = module.Invoke(
-                "try { Start-KtGateway -PolicyConfig $args[0] -Listen $args[1] -PassThru -Verbose 4>&1 } catch { ,$PSItem }", config, port.ToString());
+                "try { Start-KtGateway -PolicyConfig $args[0] -Listen $args[1] -PassThru -Verbose 4>&1 } catch { ,$PSItem }", QuickstartConfig.Isolated(), port.ToString());
 
             var error = output.Select(o => o.BaseObject).OfType<ErrorRecord>().Single();
             Assert.Equal("KtPortInUse,KeepTrusts.PowerShell.Commands.StartKtGatewayCommand", error.FullyQualifiedErrorId);

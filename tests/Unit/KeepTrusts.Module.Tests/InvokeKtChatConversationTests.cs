@@ -167,8 +167,10 @@ public sealed class InvokeKtChatConversationTests(ModuleFixture module)
     public async Task Through_a_gateway_the_result_has_the_same_cost_and_decisions_as_in_process_and_the_key_may_be_a_string_or_come_from_the_environment()
     {
         Environment.SetEnvironmentVariable("KT_TEST_CLIENT_KEY", "client-key-0123456789");
-        var config = WriteConfig(File.ReadAllText(Echo).Replace("../out/quickstart/audit", Path.Combine(Path.GetTempPath(), "kt-audit-" + Guid.NewGuid().ToString("N")))
+        // The gateway and the in-process call each need their own audit directory (one writer per directory).
+        string ConfigWithOwnAudit() => WriteConfig(File.ReadAllText(Echo).Replace("path: ./audit", "path: " + Path.Combine(Path.GetTempPath(), "kt-audit-" + Guid.NewGuid().ToString("N")))
             + "\ngateway:\n  client_keys:\n    - { id: tests, secret_key_ref: { env: KT_TEST_CLIENT_KEY } }\n");
+        var config = ConfigWithOwnAudit();
         var (started, startErrors) = module.Invoke("Start-KtGateway -PolicyConfig $args[0] -Listen 127.0.0.1:0 -PassThru", config);
         Assert.Empty(startErrors);
         var gateway = Assert.Single(started);
@@ -177,7 +179,7 @@ public sealed class InvokeKtChatConversationTests(ModuleFixture module)
         {
             var (viaGateway, errors) = module.Invoke("Invoke-KtChat -GatewayUrl $args[0] -Model gpt-4o -ApiKey 'client-key-0123456789' -Message 'mail jane.doe@contoso.com'", url);
             Assert.Empty(errors);
-            var (inProcess, _) = module.Invoke("Invoke-KtChat -PolicyConfig $args[0] -Message 'mail jane.doe@contoso.com'", config);
+            var (inProcess, _) = module.Invoke("Invoke-KtChat -PolicyConfig $args[0] -Message 'mail jane.doe@contoso.com'", ConfigWithOwnAudit());
             var gatewayResult = Assert.Single(viaGateway);
             var localResult = Assert.Single(inProcess);
 

@@ -135,7 +135,8 @@ public sealed class PromptShieldsLayerTests : IAsyncLifetime
     [Fact]
     public async Task Long_documents_are_split_over_calls_within_the_service_limits()
     {
-        var chain = Chain();
+        // The built-in classifier is off: this is about how Prompt Shields splits, and it may flag the degenerate text first.
+        var chain = Chain(extra: "classifier: off");
         var longDocument = new string('x', 12_000) + " " + FakePromptShields.AttackMarker;
 
         var decision = await RequestAsync(chain, Conversation("Summarize the page.", longDocument));
