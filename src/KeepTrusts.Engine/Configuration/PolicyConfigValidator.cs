@@ -14,6 +14,7 @@ internal sealed class PolicyConfigValidator(List<ConfigDiagnostic> diagnostics, 
         ValidatePolicySettings(config.Policy);
         ValidateProviders(config.Providers);
         ValidateGateway(config.Gateway);
+        new SharedStateConfigValidator(diagnostics, environmentHas).Validate(config);
     }
 
     private void ValidatePack(PackOptions pack)

@@ -6,7 +6,7 @@ namespace KeepTrusts.Engine.Routing;
 /// Requests and tokens per minute over a sliding window of six 10-second buckets. Tokens are reserved up front
 /// from an estimate (as Azure's own TPM limiter does) and corrected with the real usage afterwards.
 /// </summary>
-public sealed class MinuteRateLimiter(RateLimitOptions options, TimeProvider time)
+public sealed class MinuteRateLimiter(RateLimitOptions options, TimeProvider time) : IRateLimiter
 {
     private const int Buckets = 6;
     private static readonly long BucketTicks = TimeSpan.FromSeconds(10).Ticks;
@@ -53,6 +53,9 @@ public sealed class MinuteRateLimiter(RateLimitOptions options, TimeProvider tim
             return true;
         }
     }
+
+    public ValueTask<RateLimitDecision> TryAcquireAsync(long estimatedTokens, CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult(TryAcquire(estimatedTokens, out var retryAfter) ? RateLimitDecision.Allow : RateLimitDecision.Refuse(retryAfter));
 
     /// <summary>Replaces an earlier estimate with the tokens the call really used.</summary>
     public void Correct(long estimatedTokens, long actualTokens)
