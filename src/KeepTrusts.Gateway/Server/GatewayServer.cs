@@ -72,7 +72,7 @@ public static class GatewayServer
             Credentials = sp.GetRequiredService<UpstreamCredentials>(),
         }));
         builder.Services.AddSingleton(options.Credentials ?? new UpstreamCredentials(options.ReadEnvironment ?? Environment.GetEnvironmentVariable));
-        builder.Services.AddSingleton(new ClientKeyAuthenticator(config.Gateway, options.ReadEnvironment ?? Environment.GetEnvironmentVariable));
+        builder.Services.AddSingleton(sp => ClientKeyAuthenticator.ForConfig(config, options.ReadEnvironment ?? Environment.GetEnvironmentVariable, sp.GetRequiredService<ILoggerFactory>().CreateLogger("KeepTrusts.Gateway.Keys")));
         builder.Services.AddHostedService(sp => new HealthProbeService(sp.GetRequiredService<ChatGateway>(), options.UpstreamHandler,
             sp.GetRequiredService<UpstreamCredentials>(), sp.GetRequiredService<ILoggerFactory>().CreateLogger("KeepTrusts.Gateway.HealthProbe")));
 
