@@ -19,6 +19,7 @@ public static class KtCommandLine
           kt gateway run [--listen <host:port>] [--policy-config <file>] [--log-format text|json] [--log-file <path>] [--quiet]
           kt config validate <file>
           kt audit verify <dir>
+        """ + "\n" + KeysCommands.Usage + "\n" + """
           kt quickstart [--listen <host:port>] [--once]
           kt --version
 
@@ -35,6 +36,7 @@ public static class KtCommandLine
                 ["gateway", "run", .. var rest] => await GatewayRunAsync(Options.Parse(rest), stdout, stderr, cancellationToken).ConfigureAwait(false),
                 ["config", "validate", var file] => ConfigValidate(file, stdout),
                 ["audit", "verify", var dir] => AuditCommands.Verify(dir, stdout),
+                ["keys", .. var rest] => KeysCommands.Run(rest, stdout, stderr),
                 ["quickstart", .. var rest] => await Quickstart.RunAsync(Options.Parse(rest), stdout, stderr, cancellationToken).ConfigureAwait(false),
                 ["--version"] or ["version"] => Version(stdout),
                 ["--help"] or ["-h"] or ["help"] or [] => Help(stdout),
