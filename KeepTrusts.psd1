@@ -16,7 +16,10 @@
     CmdletsToExport      = @(
         'Get-KtAuditLog'
         'Get-KtGateway'
+        'Get-KtGatewayKey'
         'Invoke-KtChat'
+        'New-KtGatewayKey'
+        'Remove-KtGatewayKey'
         'Repair-KtDnsZoneLink'
         'Start-KtGateway'
         'Stop-KtGateway'

@@ -28,7 +28,10 @@ public sealed class GatewayComposition : IAsyncDisposable
     /// </summary>
     public IGatewayStateStore State => _state.Value;
 
-    public static GatewayComposition Create(PolicyConfig config, ILogger? logger = null, Func<string, string?>? readEnvironment = null) =>
+    /// <remarks>No logging types in this signature: Invoke-KtChat calls it across the module's load contexts.</remarks>
+    public static GatewayComposition Create(PolicyConfig config) => Create(config, null, null);
+
+    public static GatewayComposition Create(PolicyConfig config, ILogger? logger, Func<string, string?>? readEnvironment = null) =>
         new(PolicyChainFactory.Create(config), PolicyChainFactory.CreateAuditSink(config),
             new Lazy<IGatewayStateStore>(() => GatewayStateStoreFactory.Create(config, readEnvironment, logger)));
 

@@ -64,11 +64,15 @@ public sealed partial class VirtualKeyStore : IDisposable
     /// <summary>Raised after the file changed and was reloaded, with null on success or the reason it was refused.</summary>
     public event Action<string?>? Reloaded;
 
+    /// <summary>Opens the store for one change or read, without watching (kt keys, the cmdlets).</summary>
+    /// <remarks>No logging types in this signature: the PowerShell module calls it across load contexts.</remarks>
+    public static VirtualKeyStore Open(string path) => Open(path, watch: false);
+
     /// <summary>
     /// Opens the store at <paramref name="path"/>; a missing file is an empty store (the first add creates it).
     /// With <paramref name="watch"/>, changes to the file are picked up while the store is open.
     /// </summary>
-    public static VirtualKeyStore Open(string path, bool watch = false, ILogger? logger = null, TimeProvider? time = null)
+    public static VirtualKeyStore Open(string path, bool watch, ILogger? logger = null, TimeProvider? time = null)
     {
         var directory = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path));
         if (string.IsNullOrEmpty(directory) || !Directory.Exists(directory))
@@ -110,12 +114,12 @@ public sealed partial class VirtualKeyStore : IDisposable
         {
             if (document.Keys.Any(k => string.Equals(k.Alias, spec.Alias, StringComparison.OrdinalIgnoreCase)))
             {
-                throw new VirtualKeyStoreException($"{Path}: a key with alias '{spec.Alias}' exists already; choose another alias or revoke that key first");
+                throw new VirtualKeyStoreException($"{Path}: a key with alias '{spec.Alias}' exists already; choose another alias or revoke that key first", VirtualKeyStoreError.Exists);
             }
 
             if (document.Keys.Count >= MaxKeys)
             {
-                throw new VirtualKeyStoreException($"{Path}: the store holds {MaxKeys} keys, its limit; revoke unused keys first");
+                throw new VirtualKeyStoreException($"{Path}: the store holds {MaxKeys} keys, its limit; revoke unused keys first", VirtualKeyStoreError.Exists);
             }
 
             var secret = SecretPrefix + Base64Url(RandomNumberGenerator.GetBytes(32));
@@ -144,7 +148,7 @@ public sealed partial class VirtualKeyStore : IDisposable
     {
         var key = document.Keys.FirstOrDefault(k => k.Id == idOrAlias) ??
                   document.Keys.FirstOrDefault(k => string.Equals(k.Alias, idOrAlias, StringComparison.OrdinalIgnoreCase)) ??
-                  throw new VirtualKeyStoreException($"{Path}: no key has id or alias '{idOrAlias}'; list them with 'kt keys list' or Get-KtGatewayKey");
+                  throw new VirtualKeyStoreException($"{Path}: no key has id or alias '{idOrAlias}'; list them with 'kt keys list' or Get-KtGatewayKey", VirtualKeyStoreError.NotFound);
         document.Keys.Remove(key);
         return key;
     });
@@ -224,7 +228,7 @@ public sealed partial class VirtualKeyStore : IDisposable
             }
             catch (IOException ex)
             {
-                throw new VirtualKeyStoreException($"{Path}: another writer holds '{Path}.lock' for over 5 s; retry, or delete the lock file if no kt keys / New-KtGatewayKey is running", ex);
+                throw new VirtualKeyStoreException($"{Path}: another writer holds '{Path}.lock' for over 5 s; retry, or delete the lock file if no kt keys / New-KtGatewayKey is running", ex, VirtualKeyStoreError.Locked);
             }
         }
     }
