@@ -1,3 +1,4 @@
+using KeepTrusts.Engine.Keys;
 using KeepTrusts.Engine.State;
 
 namespace KeepTrusts.Engine.Configuration;
@@ -83,7 +84,20 @@ internal sealed class SharedStateConfigValidator(List<ConfigDiagnostic> diagnost
             Error(DiagnosticCodes.InvalidValue, $"the key store's directory '{directory}' does not exist", keys, "store",
                 "create the directory, or point 'store' at a file in an existing one (kt keys add creates the file)");
         }
-        else if (!File.Exists(path))
+        else if (File.Exists(path))
+        {
+            // A gateway must not start with a store it cannot read: every key in it would be refused.
+            try
+            {
+                using var store = VirtualKeyStore.Open(path);
+            }
+            catch (VirtualKeyStoreException ex)
+            {
+                Error(DiagnosticCodes.InvalidValue, $"the key store cannot be read: {ex.Message}", keys, "store",
+                    "fix the file at the position given, or restore it from a backup");
+            }
+        }
+        else
         {
             Warn(DiagnosticCodes.IgnoredField, $"the key store '{path}' does not exist yet: no virtual key is accepted until one is added", keys, "store",
                 $"add a key with 'kt keys add --store {keys.Store} --alias <name>' or New-KtGatewayKey");

@@ -134,4 +134,26 @@ public sealed class SharedStateConfigTests
         Assert.True(missingFile.IsValid);
         Assert.Equal("gateway.keys.store", Assert.Single(missingFile.Warnings).FieldPath);
     }
+
+    [Fact]
+    public void Key_store_that_does_not_parse_is_an_error_naming_its_line()
+    {
+        var store = Path.Combine(Path.GetTempPath(), $"kt-bad-keys-{Guid.NewGuid():N}.json");
+        File.WriteAllText(store, "{\n  \"keys\": [ nope ]\n}");
+        try
+        {
+            var result = Load($"""
+                  keys:
+                    store: {store}
+                """);
+
+            var error = Assert.Single(result.Errors);
+            Assert.Equal("gateway.keys.store", error.FieldPath);
+            Assert.Contains($"{store}:2:", error.Message);
+        }
+        finally
+        {
+            File.Delete(store);
+        }
+    }
 }
