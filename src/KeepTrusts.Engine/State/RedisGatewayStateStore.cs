@@ -24,6 +24,7 @@ public sealed class RedisGatewayStateStore : IGatewayStateStore
     private readonly RedisChannel _breakerChannel;
     private ConnectionMultiplexer? _redis;
     private int _degradedLogged;
+    private int _subscribed;
     private volatile bool _disposed;
 
     private RedisGatewayStateStore(string configuration, RedisStateOptions options, ILogger logger, TimeProvider time)
@@ -177,6 +178,7 @@ public sealed class RedisGatewayStateStore : IGatewayStateStore
     {
         try
         {
+            // With AbortOnConnectFail off this returns a multiplexer even when Redis is down; it keeps retrying.
             var redis = await ConnectionMultiplexer.ConnectAsync(ParseConfiguration(configuration, _options)).ConfigureAwait(false);
             redis.ConnectionFailed += (_, e) =>
             {
@@ -192,7 +194,6 @@ public sealed class RedisGatewayStateStore : IGatewayStateStore
                     OnRestored();
                 }
             };
-            await redis.GetSubscriber().SubscribeAsync(_breakerChannel, (_, message) => OnBreakerMessage(message)).ConfigureAwait(false);
             _redis = redis;
             if (_disposed)
             {
@@ -215,6 +216,25 @@ public sealed class RedisGatewayStateStore : IGatewayStateStore
         }
     }
 
+    /// <summary>Subscribes to breaker messages once Redis answers (StackExchange.Redis renews it after reconnects).</summary>
+    private async Task SubscribeAsync(ConnectionMultiplexer redis)
+    {
+        if (Interlocked.Exchange(ref _subscribed, 1) == 1)
+        {
+            return;
+        }
+
+        try
+        {
+            await redis.GetSubscriber().SubscribeAsync(_breakerChannel, (_, message) => OnBreakerMessage(message)).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (IsRedisFailure(ex))
+        {
+            Interlocked.Exchange(ref _subscribed, 0);
+            NoteUnavailable(ex);
+        }
+    }
+
     private void OnBreakerMessage(RedisValue message)
     {
         var parts = ((string?)message ?? string.Empty).Split('\n');
@@ -226,6 +246,11 @@ public sealed class RedisGatewayStateStore : IGatewayStateStore
 
     private void OnRestored()
     {
+        if (_redis is { } redis)
+        {
+            _ = SubscribeAsync(redis);
+        }
+
         if (Interlocked.Exchange(ref _degradedLogged, 0) == 1)
         {
             StateLog.SharedStateRestored(_logger);

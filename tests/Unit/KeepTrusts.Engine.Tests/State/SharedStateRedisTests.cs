@@ -209,6 +209,24 @@ public sealed class SharedStateRedisTests : IDisposable
     }
 
     [RequiresRedisFact]
+    public async Task Replica_started_before_redis_shares_state_once_redis_comes_up()
+    {
+        Redis.Kill();
+        var late = GatewayStateStoreFactory.Create(ConfigWith(new RedisStateOptions { ConnectionString = Redis.ConnectionString }));
+        _stores.Add(late);
+        var options = new CircuitBreakerOptions { ConsecutiveFailures = 1, BreakSeconds = 30 };
+        var lateBreaker = late.CreateCircuitBreaker("east", options);
+        Assert.Equal(GatewayStateHealth.Degraded, late.Health);
+
+        Redis.Restart();
+        Assert.True(await ((RedisGatewayStateStore)late).WaitUntilSharedAsync(TimeSpan.FromSeconds(15)), "the late replica connects once Redis is up");
+        var other = (RedisCircuitBreaker)(await ReplicaAsync(null)).CreateCircuitBreaker("east", options);
+        await other.RecordAsync("f");
+
+        await WaitUntilAsync(() => Task.FromResult(lateBreaker.State == CircuitState.Open), "the late replica receives the breaker message");
+    }
+
+    [RequiresRedisFact]
     public async Task Spend_added_on_two_replicas_is_one_daily_and_monthly_total()
     {
         var replicas = await ReplicasAsync(2);
