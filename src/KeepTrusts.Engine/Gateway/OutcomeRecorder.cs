@@ -28,10 +28,10 @@ internal sealed class OutcomeRecorder(PolicyConfig config, IAuditSink? audit, IG
         outcome.Recorded = true;
         var duration = time.GetElapsedTime(outcome.Started);
         var status = outcome.ClientClosed && !outcome.Stream ? 0 : outcome.Status;
-        metrics.RequestCompleted(operation, outcome.Model ?? string.Empty, outcome.TargetId ?? string.Empty, status, duration);
+        metrics.RequestCompleted(operation, outcome.Model ?? string.Empty, outcome.TargetId ?? string.Empty, status, duration, outcome.Request.ClientKeyId ?? string.Empty);
         if (outcome.PromptTokens + outcome.CompletionTokens > 0 && outcome.TargetId is { } target)
         {
-            metrics.Usage(target, outcome.Model ?? string.Empty, outcome.PromptTokens, outcome.CompletionTokens, outcome.Cost);
+            metrics.Usage(target, outcome.Model ?? string.Empty, outcome.PromptTokens, outcome.CompletionTokens, outcome.Cost, outcome.Request.ClientKeyId ?? string.Empty);
         }
 
         if (audit is null || (outcome.Decisions is null && outcome.TargetId is null && !config.Policy.AuditLogger.LogAllAccess))
