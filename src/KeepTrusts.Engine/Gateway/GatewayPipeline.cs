@@ -92,6 +92,7 @@ public sealed class GatewayPipeline
 
         if (request.VirtualKey is { } key && await CheckKeyAsync(key, exchange, cancellationToken).ConfigureAwait(false) is { } keyRefused)
         {
+            outcome.KeyRefused = true;
             return await FailAsync(outcome, keyRefused).ConfigureAwait(false);
         }
 
