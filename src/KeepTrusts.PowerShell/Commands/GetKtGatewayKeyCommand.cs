@@ -3,7 +3,7 @@ using System.Management.Automation;
 namespace KeepTrusts.PowerShell.Commands;
 
 /// <summary>Lists the virtual client keys of a key store (never their secrets).</summary>
-[Cmdlet(VerbsCommon.Get, "KtGatewayKey")]
+[Cmdlet(VerbsCommon.Get, "KtGatewayKey", HelpUri = KtHelpUri.Cmdlets + "get-ktgatewaykey")]
 [OutputType(typeof(KtGatewayKey))]
 public sealed class GetKtGatewayKeyCommand : KtCmdlet
 {

@@ -3,7 +3,7 @@ using System.Management.Automation;
 namespace KeepTrusts.PowerShell.Commands;
 
 /// <summary>Adds a virtual client key to a key store and shows its secret once; running gateways accept it within seconds.</summary>
-[Cmdlet(VerbsCommon.New, "KtGatewayKey", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[Cmdlet(VerbsCommon.New, "KtGatewayKey", HelpUri = KtHelpUri.Cmdlets + "new-ktgatewaykey", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(KtNewGatewayKey))]
 public sealed class NewKtGatewayKeyCommand : KtCmdlet
 {

@@ -3,7 +3,7 @@ using System.Management.Automation;
 namespace KeepTrusts.PowerShell.Commands;
 
 /// <summary>Revokes virtual client keys: removes them from the key store; running gateways refuse them within seconds.</summary>
-[Cmdlet(VerbsCommon.Remove, "KtGatewayKey", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[Cmdlet(VerbsCommon.Remove, "KtGatewayKey", HelpUri = KtHelpUri.Cmdlets + "remove-ktgatewaykey", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(KtGatewayKey))]
 public sealed class RemoveKtGatewayKeyCommand : KtCmdlet
 {
