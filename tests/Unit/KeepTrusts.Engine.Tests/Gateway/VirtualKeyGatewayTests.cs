@@ -121,6 +121,35 @@ public sealed class VirtualKeyGatewayTests : IDisposable
         Assert.Contains(metrics.Split('\n'), l => l.StartsWith("kt_requests_total{", StringComparison.Ordinal) && l.Contains("status=\"401\"", StringComparison.Ordinal) && l.Contains("key=\"off\"", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task Spend_from_target_pricing_counts_after_the_answer_and_a_spent_daily_budget_is_429()
+    {
+        string secret;
+        using (var keys = VirtualKeyStore.Open(StorePath))
+        {
+            secret = keys.Add(new VirtualKeySpec { Alias = "team-budget", BudgetUsdPerDay = 1m }).Secret;
+        }
+
+        // One prompt token costs 1 USD here, so the first answer spends the whole daily budget.
+        await using var harness = await GatewayHarness.StartAsync(GatewayHarness.SingleTarget(
+            extra: "      pricing: { input_per_million: 1000000, output_per_million: 2000000 }\n") + $"""
+
+            gateway:
+              keys:
+                store: {StorePath}
+            """);
+
+        using var first = await harness.ChatAsync(bearer: secret);
+        using var second = await harness.ChatAsync(bearer: secret);
+        var error = JsonNode.Parse(await second.Content.ReadAsStringAsync())!["error"]!;
+
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        Assert.Equal(HttpStatusCode.TooManyRequests, second.StatusCode);
+        Assert.Equal("daily_budget_spent", error["code"]!.ToString());
+        Assert.Equal("rate_limit_error", error["type"]!.ToString());
+        Assert.Single(harness.Fake.Requests);
+    }
+
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
     /// <summary>Keeps the records the gateway writes, to read them back in the test.</summary>
