@@ -47,6 +47,7 @@ public sealed class ReplicaSharedStateTests : IDisposable
               state:
                 redis:
                   connection_string: "{{redis.ConnectionString}}"
+                  command_timeout_ms: 5000   # this tests sharing, not the fallback on a slow machine
             """);
 
         var environment = new Dictionary<string, string> { ["KT_TEST_DOWN_KEY"] = "sk-test-down-123" };

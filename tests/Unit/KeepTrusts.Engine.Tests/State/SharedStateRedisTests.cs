@@ -269,6 +269,10 @@ public sealed class SharedStateRedisTests : IDisposable
         _redis?.Dispose();
     }
 
+    // Tests of sharing, not of timeouts: on a loaded machine (three kt processes in a parallel test) the default 500 ms
+    // can pass, and the fallback would then count locally and make the shared totals look wrong.
+    private const int SharingCommandTimeoutMs = 5000;
+
     private async Task<IGatewayStateStore[]> ReplicasAsync(int count)
     {
         var replicas = new IGatewayStateStore[count];
@@ -282,7 +286,7 @@ public sealed class SharedStateRedisTests : IDisposable
 
     private async Task<IGatewayStateStore> ReplicaAsync(RedisStateOptions? options)
     {
-        var store = GatewayStateStoreFactory.Create(ConfigWith(options ?? new RedisStateOptions { ConnectionString = Redis.ConnectionString }));
+        var store = GatewayStateStoreFactory.Create(ConfigWith(options ?? new RedisStateOptions { ConnectionString = Redis.ConnectionString, CommandTimeoutMs = SharingCommandTimeoutMs }));
         _stores.Add(store);
         Assert.True(await ((RedisGatewayStateStore)store).WaitUntilSharedAsync(TimeSpan.FromSeconds(10)), "the store connects to the test's redis-server");
         return store;
