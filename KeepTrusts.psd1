@@ -18,8 +18,11 @@
     CmdletsToExport      = @(
         'Get-KtAuditLog'
         'Get-KtGateway'
+        'Get-KtGatewayKey'
         'Invoke-KtChat'
         'Measure-KtPolicy'
+        'New-KtGatewayKey'
+        'Remove-KtGatewayKey'
         'Repair-KtDnsZoneLink'
         'Start-KtGateway'
         'Stop-KtGateway'

@@ -18,4 +18,12 @@ public sealed class GatewayOptions : ConfigSection
     /// <summary>Rate limit applied to each client key that sets none of its own.</summary>
     [ConfigKey("client_rate_limit")]
     public RateLimitOptions? ClientRateLimit { get; set; }
+
+    /// <summary>Shared state across replicas (Redis); absent: in-process state.</summary>
+    [ConfigKey("state")]
+    public GatewayStateOptions? State { get; set; }
+
+    /// <summary>Virtual client keys from a watched key store file.</summary>
+    [ConfigKey("keys")]
+    public VirtualKeysOptions? Keys { get; set; }
 }

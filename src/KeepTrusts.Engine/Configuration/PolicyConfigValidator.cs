@@ -15,6 +15,7 @@ internal sealed class PolicyConfigValidator(List<ConfigDiagnostic> diagnostics, 
         new PromptInjectionLayerValidator(diagnostics, environmentHas).Validate(config.Policy.PromptInjection, Policies.PolicyChainFactory.ConfigDirectory(config));
         ValidateProviders(config.Providers);
         ValidateGateway(config.Gateway);
+        new SharedStateConfigValidator(diagnostics, environmentHas).Validate(config);
     }
 
     private void ValidatePack(PackOptions pack)

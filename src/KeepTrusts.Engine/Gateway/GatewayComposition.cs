@@ -1,23 +1,28 @@
 using KeepTrusts.Engine.Audit;
 using KeepTrusts.Engine.Configuration;
 using KeepTrusts.Engine.Policies;
+using KeepTrusts.Engine.State;
 using KeepTrusts.Engine.Upstreams;
+using Microsoft.Extensions.Logging;
 
 namespace KeepTrusts.Engine.Gateway;
 
 /// <summary>
-/// What a gateway (kt server or Invoke-KtChat) is built from and owns for its lifetime: the policy chain, the audit sink
-/// and the upstream HttpClient (pooled connections). It alone disposes them; the pipeline and its stages only use them.
+/// What a gateway (kt server or Invoke-KtChat) is built from and owns for its lifetime: the policy chain, the audit sink,
+/// the upstream HttpClient (pooled connections) and the state store (limits, breakers, spend). It alone disposes them;
+/// the pipeline and its stages only use them.
 /// </summary>
 public sealed class GatewayComposition : IAsyncDisposable
 {
     private readonly bool _ownsChainAndAudit;
+    private readonly Lazy<IGatewayStateStore> _state;
 
-    private GatewayComposition(PolicyChain chain, IAuditSink? audit, HttpMessageHandler? handler, bool ownsChainAndAudit)
+    private GatewayComposition(PolicyChain chain, IAuditSink? audit, HttpMessageHandler? handler, bool ownsChainAndAudit, Lazy<IGatewayStateStore> state)
     {
         Chain = chain;
         Audit = audit;
         _ownsChainAndAudit = ownsChainAndAudit;
+        _state = state;
         Http = new HttpClient(handler ?? new UpstreamHandler(), disposeHandler: handler is null) { Timeout = Timeout.InfiniteTimeSpan };
     }
 
@@ -28,20 +33,40 @@ public sealed class GatewayComposition : IAsyncDisposable
     /// <summary>The client every upstream call and health probe goes through.</summary>
     public HttpClient Http { get; }
 
-    /// <summary>The chain and audit sink <paramref name="config"/> asks for, and a pooled upstream client.</summary>
-    public static GatewayComposition Create(PolicyConfig config, HttpMessageHandler? handler = null) =>
-        new(PolicyChainFactory.Create(config), PolicyChainFactory.CreateAuditSink(config), handler, ownsChainAndAudit: true);
+    /// <summary>
+    /// Where limits, breakers and spend live (<c>gateway.state</c>): in-process, or Redis shared by all replicas.
+    /// Built on first use, so a gateway that does not ask for it opens no Redis connection.
+    /// </summary>
+    public IGatewayStateStore State => _state.Value;
+
+    /// <remarks>No logging types in this signature: Invoke-KtChat calls it across the module's load contexts.</remarks>
+    public static GatewayComposition Create(PolicyConfig config, HttpMessageHandler? handler = null) => Create(config, null, null, handler);
+
+    /// <summary>The chain, audit sink and state store <paramref name="config"/> asks for, and a pooled upstream client.</summary>
+    public static GatewayComposition Create(PolicyConfig config, ILogger? logger, Func<string, string?>? readEnvironment, HttpMessageHandler? handler = null) =>
+        new(PolicyChainFactory.Create(config), PolicyChainFactory.CreateAuditSink(config), handler, ownsChainAndAudit: true, StateFor(config, readEnvironment, logger));
 
     /// <summary>
     /// A composition over a chain and audit sink someone else owns (tests, callers that share them): it owns and
-    /// disposes only its HttpClient. <paramref name="handler"/> is not disposed either.
+    /// disposes only its HttpClient and state store. <paramref name="handler"/> is not disposed either.
+    /// <paramref name="config"/> (optional) chooses the state store; without it state is in-process.
     /// </summary>
-    public static GatewayComposition Borrowing(PolicyChain chain, IAuditSink? audit, HttpMessageHandler? handler = null) =>
-        new(chain, audit, handler, ownsChainAndAudit: false);
+    public static GatewayComposition Borrowing(PolicyChain chain, IAuditSink? audit, HttpMessageHandler? handler = null, PolicyConfig? config = null,
+        Func<string, string?>? readEnvironment = null, ILogger? logger = null) =>
+        new(chain, audit, handler, ownsChainAndAudit: false,
+            config is null ? new Lazy<IGatewayStateStore>(() => new LocalGatewayStateStore(TimeProvider.System)) : StateFor(config, readEnvironment, logger));
+
+    private static Lazy<IGatewayStateStore> StateFor(PolicyConfig config, Func<string, string?>? readEnvironment, ILogger? logger) =>
+        new(() => GatewayStateStoreFactory.Create(config, readEnvironment, logger));
 
     public async ValueTask DisposeAsync()
     {
         Http.Dispose();
+        if (_state.IsValueCreated)
+        {
+            await _state.Value.DisposeAsync().ConfigureAwait(false);
+        }
+
         if (!_ownsChainAndAudit)
         {
             return;

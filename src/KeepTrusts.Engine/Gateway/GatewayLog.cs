@@ -24,6 +24,9 @@ internal static partial class GatewayLog
     [LoggerMessage(EventId = 1006, Level = LogLevel.Warning, Message = "Health probe of target {Target} failed: {Reason}")]
     public static partial void ProbeFailed(ILogger logger, string target, string reason);
 
+    [LoggerMessage(EventId = 1020, Level = LogLevel.Warning, Message = "Spend of virtual key {Alias} could not be recorded: {Reason}")]
+    public static partial void SpendNotRecorded(ILogger logger, string alias, string reason);
+
     [LoggerMessage(EventId = 1007, Level = LogLevel.Error, Message = "Target {Target} has no credential: {Reason}")]
     public static partial void CredentialMissing(ILogger logger, string target, string reason);
 

@@ -1,7 +1,9 @@
 using KeepTrusts.Engine.Configuration;
 using KeepTrusts.Engine.Gateway.Pipeline;
+using KeepTrusts.Engine.Keys;
 using KeepTrusts.Engine.Policies;
 using KeepTrusts.Engine.Routing;
+using KeepTrusts.Engine.State;
 using KeepTrusts.Engine.Upstreams;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -21,6 +23,7 @@ public sealed class GatewayPipeline
     private readonly PolicyConfig _config;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly IGatewayMetrics _metrics;
     private readonly OutcomeRecorder _recorder;
     private readonly RequestPolicyStage _policies;
     private readonly AttemptLoop _attempts;
@@ -36,8 +39,11 @@ public sealed class GatewayPipeline
         _config = config;
         _time = time ?? TimeProvider.System;
         var log = _logger = logger ?? NullLogger.Instance;
-        var meter = metrics ?? NullGatewayMetrics.Instance;
-        Router = new TargetRouter(config, _time);
+        var meter = _metrics = metrics ?? NullGatewayMetrics.Instance;
+        // Breakers, limits and spend from the composition's store (Redis: shared by every replica). In-process state
+        // follows this pipeline's clock, so a test's fake time drives breakers and limits as before.
+        State = composition.State.Health == GatewayStateHealth.Local ? new LocalGatewayStateStore(_time) : composition.State;
+        Router = new TargetRouter(config, _time, State);
         var callers = Router.Targets.ToDictionary(
             t => t.Id, t => new UpstreamCaller(t, composition.Http, credentials ?? new UpstreamCredentials(), meter, log, _time, config.Gateway.Limits.MaxUpstreamResponseBytes),
             StringComparer.Ordinal);
@@ -52,8 +58,7 @@ public sealed class GatewayPipeline
         }
 
         _recorder = new OutcomeRecorder(config, composition.Audit, meter, log, _time);
-        _policies = new RequestPolicyStage(config, composition.Chain, _recorder, meter, _time);
-        _metrics = meter;
+        _policies = new RequestPolicyStage(config, composition.Chain, _recorder, meter, State);
         _clientRules = Input.StrictJsonRules.ForClient(config.Gateway.Limits);
         _upstreamRules = Input.StrictJsonRules.ForUpstream(config.Gateway.Limits);
         _attempts = new AttemptLoop(callers, meter, log, _upstreamRules);
@@ -64,6 +69,9 @@ public sealed class GatewayPipeline
     private static readonly GatewayError ClientClosed = GatewayError.Upstream(0, "client_closed_request", "The client closed the request.");
 
     public TargetRouter Router { get; }
+
+    /// <summary>Where breakers, limits and spend live; its health shows in /readyz.</summary>
+    public IGatewayStateStore State { get; }
 
     public PolicyConfig Config => _config;
 
@@ -146,6 +154,12 @@ public sealed class GatewayPipeline
         if (unroutable is not null)
         {
             return await FailAsync(outcome, unroutable).ConfigureAwait(false);
+        }
+
+        if (request.VirtualKey is { } key && await CheckKeyAsync(key, exchange, cancellationToken).ConfigureAwait(false) is { } keyRefused)
+        {
+            outcome.KeyRefused = true;
+            return await FailAsync(outcome, keyRefused).ConfigureAwait(false);
         }
 
         GatewayError? refused;
@@ -261,8 +275,29 @@ public sealed class GatewayPipeline
         return WithHeaders(response, outcome, withTarget: false);
     }
 
-    /// <summary>Cost and the target's token budget from the real usage, then the one record of the request.</summary>
-    private Task Settle(RequestOutcome outcome)
+    /// <summary>A virtual key's rules (disabled, expired, model and route allow-lists, budgets) as an answer in the client's dialect.</summary>
+    private async ValueTask<GatewayError?> CheckKeyAsync(VirtualKey key, CanonicalExchange exchange, CancellationToken cancellationToken)
+    {
+        var spend = key.BudgetUsdPerDay is null && key.BudgetUsdPerMonth is null
+            ? new SpendTotals(0m, 0m)
+            : await State.Spend.GetAsync(key.Id, cancellationToken).ConfigureAwait(false);
+        var decision = KeyPolicy.Check(key, exchange.Model, exchange.Request.Path, spend, _time.GetUtcNow());
+        if (decision.Allowed)
+        {
+            return null;
+        }
+
+        var type = decision.StatusCode switch { 401 => OpenAIError.Authentication, 403 => OpenAIError.Permission, _ => OpenAIError.RateLimit };
+        if (decision.StatusCode == 429)
+        {
+            _metrics.RateLimited("budget");
+        }
+
+        return new GatewayError(decision.StatusCode, type, System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(decision.Reason.ToString()), decision.Message);
+    }
+
+    /// <summary>Cost and the target's token budget from the real usage, a virtual key's spend, then the one record of the request.</summary>
+    private async Task Settle(RequestOutcome outcome)
     {
         if (outcome.TargetId is { } id && Router.Find(id) is { } target)
         {
@@ -273,7 +308,20 @@ public sealed class GatewayPipeline
             }
         }
 
-        return _recorder.RecordAsync(outcome, OperationName(outcome.Request.Operation));
+        if (outcome.Request.VirtualKey is { } key && outcome.Cost > 0)
+        {
+            try
+            {
+                // Spend counts after the answer; a store that does not answer must not fail a request already served.
+                await State.Spend.AddAsync(key.Id, outcome.Cost, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                GatewayLog.SpendNotRecorded(_logger, key.Alias, ex.GetType().Name);
+            }
+        }
+
+        await _recorder.RecordAsync(outcome, OperationName(outcome.Request.Operation)).ConfigureAwait(false);
     }
 
     private static GatewayResponse WithHeaders(GatewayResponse response, RequestOutcome outcome, bool withTarget)

@@ -1,3 +1,4 @@
+using KeepTrusts.Engine.Keys;
 using KeepTrusts.Engine.Upstreams;
 
 namespace KeepTrusts.Engine.Gateway;
@@ -22,6 +23,9 @@ public sealed class GatewayRequest
 
     /// <summary>The authenticated client key's id (never the key), or null.</summary>
     public string? ClientKeyId { get; init; }
+
+    /// <summary>The virtual key presented (disabled and expired ones too: the pipeline says why it refuses them), or null.</summary>
+    public VirtualKey? VirtualKey { get; init; }
 
     public string Method { get; init; } = "POST";
 

@@ -5,7 +5,8 @@ namespace KeepTrusts.Engine.Gateway;
 /// <summary>What the gateway core reports; the kt host exports it as Prometheus metrics.</summary>
 public interface IGatewayMetrics
 {
-    void RequestCompleted(string operation, string model, string target, int status, TimeSpan duration);
+    /// <param name="key">The client key's id or virtual key alias ("" when none): per-key traffic and spend.</param>
+    void RequestCompleted(string operation, string model, string target, int status, TimeSpan duration, string key);
 
     /// <summary>Status 0 means no HTTP answer (connection failure or timeout).</summary>
     void UpstreamAttempt(string target, int status, TimeSpan duration);
@@ -14,7 +15,7 @@ public interface IGatewayMetrics
 
     void Fallback(string fromTarget, string reason);
 
-    void Usage(string target, string model, long promptTokens, long completionTokens, decimal cost);
+    void Usage(string target, string model, long promptTokens, long completionTokens, decimal cost, string key);
 
     void PolicyDecision(string policy, string phase, string action);
 

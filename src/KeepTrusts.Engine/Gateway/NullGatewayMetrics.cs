@@ -7,7 +7,7 @@ public sealed class NullGatewayMetrics : IGatewayMetrics
 {
     public static readonly NullGatewayMetrics Instance = new();
 
-    public void RequestCompleted(string operation, string model, string target, int status, TimeSpan duration)
+    public void RequestCompleted(string operation, string model, string target, int status, TimeSpan duration, string key)
     {
     }
 
@@ -23,7 +23,7 @@ public sealed class NullGatewayMetrics : IGatewayMetrics
     {
     }
 
-    public void Usage(string target, string model, long promptTokens, long completionTokens, decimal cost)
+    public void Usage(string target, string model, long promptTokens, long completionTokens, decimal cost, string key)
     {
     }
 

@@ -8,6 +8,9 @@ public static class OpenAIError
     public const string InvalidRequest = "invalid_request_error";
     public const string PolicyViolation = "policy_violation";
     public const string Authentication = "authentication_error";
+
+    /// <summary>403: the key is valid but may not do this (a virtual key's model or route allow-list).</summary>
+    public const string Permission = "permission_error";
     public const string RateLimit = "rate_limit_error";
     public const string Upstream = "upstream_error";
     public const string Server = "server_error";

@@ -28,15 +28,16 @@ internal sealed class OutcomeRecorder(PolicyConfig config, IAuditSink? audit, IG
         outcome.Recorded = true;
         var duration = time.GetElapsedTime(outcome.Started);
         var status = outcome.ClientClosed && !outcome.Stream ? 0 : outcome.Status;
-        metrics.RequestCompleted(operation, outcome.Model ?? string.Empty, outcome.TargetId ?? string.Empty, status, duration);
+        metrics.RequestCompleted(operation, outcome.Model ?? string.Empty, outcome.TargetId ?? string.Empty, status, duration, outcome.Request.ClientKeyId ?? string.Empty);
         if (outcome.PromptTokens + outcome.CompletionTokens > 0 && outcome.TargetId is { } target)
         {
-            metrics.Usage(target, outcome.Model ?? string.Empty, outcome.PromptTokens, outcome.CompletionTokens, outcome.Cost);
+            metrics.Usage(target, outcome.Model ?? string.Empty, outcome.PromptTokens, outcome.CompletionTokens, outcome.Cost, outcome.Request.ClientKeyId ?? string.Empty);
         }
 
-        if (audit is null || (outcome.Decisions is null && outcome.TargetId is null && !config.Policy.AuditLogger.LogAllAccess))
+        if (audit is null || (outcome.Decisions is null && outcome.TargetId is null && !outcome.KeyRefused && !config.Policy.AuditLogger.LogAllAccess))
         {
             // Rejected before any policy or upstream saw it (bad JSON, unknown model): recorded only with log_all_access.
+            // A virtual key refused by its rules is an access decision and always recorded.
             return;
         }
 

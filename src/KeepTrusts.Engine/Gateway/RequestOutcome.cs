@@ -14,6 +14,9 @@ public sealed class RequestOutcome(GatewayRequest request, long started)
 
     public string? Model { get; set; }
 
+    /// <summary>A virtual key's rules refused the call: an access decision, always audited.</summary>
+    public bool KeyRefused { get; set; }
+
     public bool Stream { get; set; }
 
     public string? TargetId { get; set; }

@@ -9,7 +9,7 @@ namespace KeepTrusts.Engine.Routing;
 /// Written here rather than taken from Polly because routing must ask "may I use this target?" without executing,
 /// and Polly's breaker has no consecutive-failure rule.
 /// </summary>
-public sealed class CircuitBreaker(CircuitBreakerOptions options, TimeProvider time)
+public sealed class CircuitBreaker(CircuitBreakerOptions options, TimeProvider time) : ICircuitBreaker
 {
     private readonly object _gate = new();
     private readonly Queue<(long Ticks, bool Failed)> _window = new();

@@ -54,6 +54,9 @@ public sealed class MinuteRateLimiter(RateLimitOptions options, TimeProvider tim
         }
     }
 
+    public ValueTask<RateLimitDecision> TryAcquireAsync(long estimatedTokens, CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult(TryAcquire(estimatedTokens, out var retryAfter) ? RateLimitDecision.Allow : RateLimitDecision.Refuse(retryAfter));
+
     /// <summary>Replaces an earlier estimate with the tokens the call really used.</summary>
     public void Correct(long estimatedTokens, long actualTokens)
     {

@@ -4,9 +4,9 @@ namespace KeepTrusts.Engine.Routing;
 /// The one answer to "may this target take traffic?": its circuit (passive: call outcomes) and its last active probe.
 /// Routing, the attempt loop and /readyz all ask here. Outcomes are recorded by the attempt loop only.
 /// </summary>
-public sealed class TargetHealth(CircuitBreaker breaker)
+public sealed class TargetHealth(ICircuitBreaker breaker)
 {
-    public CircuitBreaker Breaker { get; } = breaker;
+    public ICircuitBreaker Breaker { get; } = breaker;
 
     /// <summary>Last active health probe outcome; null when probes are off or none ran yet.</summary>
     public bool? ProbeHealthy { get; internal set; }

@@ -1,4 +1,5 @@
 using KeepTrusts.Engine.Configuration;
+using KeepTrusts.Engine.State;
 
 namespace KeepTrusts.Engine.Routing;
 
@@ -13,10 +14,12 @@ public sealed class TargetRouter
     private readonly Dictionary<string, TargetState[]> _byModel;
     private readonly Dictionary<string, SmoothWeightedRoundRobin> _weighted = new(StringComparer.Ordinal);
 
-    public TargetRouter(PolicyConfig config, TimeProvider time)
+    /// <param name="state">Where breakers and limits live; null: in this process (<see cref="LocalGatewayStateStore"/>).</param>
+    public TargetRouter(PolicyConfig config, TimeProvider time, IGatewayStateStore? state = null)
     {
         _strategy = config.Providers.EffectiveStrategy;
-        Targets = config.Providers.Targets.Select(t => new TargetState(t, config.Providers, time)).ToArray();
+        state ??= new LocalGatewayStateStore(time);
+        Targets = config.Providers.Targets.Select(t => new TargetState(t, config.Providers, state)).ToArray();
         _byModel = Targets.GroupBy(t => t.Options.Model, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.ToArray(), StringComparer.Ordinal);
         foreach (var (model, targets) in _byModel)
         {

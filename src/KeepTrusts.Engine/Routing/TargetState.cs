@@ -1,16 +1,25 @@
 using KeepTrusts.Engine.Configuration;
+using KeepTrusts.Engine.State;
 
 namespace KeepTrusts.Engine.Routing;
 
-/// <summary>A target at run time: its options with the providers-level defaults applied, its breaker and its limiter.</summary>
+/// <summary>
+/// A target at run time: its options with the providers-level defaults applied, its health (over the breaker) and its
+/// limiter, both from the gateway's state store (in-process by default, shared across replicas with Redis).
+/// </summary>
 public sealed class TargetState
 {
     public TargetState(TargetOptions options, ProvidersOptions providers, TimeProvider time)
+        : this(options, providers, new LocalGatewayStateStore(time))
+    {
+    }
+
+    public TargetState(TargetOptions options, ProvidersOptions providers, IGatewayStateStore state)
     {
         Options = options;
         Retry = options.Retry ?? providers.Retry;
-        Health = new TargetHealth(new CircuitBreaker(options.CircuitBreaker ?? providers.CircuitBreaker, time));
-        RateLimiter = options.RateLimit is { } limit ? new MinuteRateLimiter(limit, time) : null;
+        Health = new TargetHealth(state.CreateCircuitBreaker(options.Id, options.CircuitBreaker ?? providers.CircuitBreaker));
+        RateLimiter = options.RateLimit is { } limit ? state.CreateRateLimiter("target:" + options.Id, limit) : null;
     }
 
     public TargetOptions Options { get; }
@@ -21,7 +30,7 @@ public sealed class TargetState
 
     public TargetHealth Health { get; }
 
-    public CircuitBreaker Breaker => Health.Breaker;
+    public ICircuitBreaker Breaker => Health.Breaker;
 
     public IRateLimiter? RateLimiter { get; }
 }

@@ -23,6 +23,7 @@ public static class KtCommandLine
         ("", EvalCommand.Create()),
         ("", QuickstartCommand.Create()),
         ("", CompletionCommand.Create()),
+        ("", KeysCommand.Create()),
     ];
 
     /// <summary>What <c>kt &lt;group&gt; --help</c> says about each command group.</summary>
@@ -127,7 +128,7 @@ public static class KtCommandLine
     internal static void WarnIfExposed(string listen, PolicyConfig config, TextWriter stderr)
     {
         var (host, _) = GatewayServer.ParseListen(listen);
-        if (!IPAddress.IsLoopback(host) && config.Gateway.ClientKeys.Count == 0)
+        if (!IPAddress.IsLoopback(host) && config.Gateway.ClientKeys.Count == 0 && config.Gateway.Keys is null)
         {
             stderr.WriteLine($"WARNING: listening on {listen}, which other machines can reach, with no client authentication. " +
                 "Anyone who can reach this port can spend your Azure OpenAI quota. Add gateway.client_keys to the policy config, " +

@@ -17,7 +17,7 @@ internal static class ChatEndpoint
     {
         var requestId = RequestId(context);
         context.Response.Headers["x-request-id"] = requestId;
-        if (!Authenticate(context, out var clientKeyId))
+        if (!Identify(context, out var identity))
         {
             await WriteErrorAsync(context, dialect, Unauthorized).ConfigureAwait(false);
             return;
@@ -72,11 +72,29 @@ internal static class ChatEndpoint
                 Deployment = deployment,
                 Body = body.Memory,
                 RequestId = requestId,
-                ClientKeyId = clientKeyId,
+                ClientKeyId = identity?.Id,
+                VirtualKey = identity?.VirtualKey,
                 Path = context.Request.Path.Value ?? string.Empty,
             }, context.RequestAborted).ConfigureAwait(false);
             await WriteAsync(context, response).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// Who sent the request; false when keys are required and none matches. A disabled or expired virtual key is
+    /// identified here and refused by the pipeline, so the client learns why and the refusal is audited.
+    /// </summary>
+    public static bool Identify(HttpContext context, out ClientIdentity? identity)
+    {
+        var authenticator = context.RequestServices.GetRequiredService<ClientKeyAuthenticator>();
+        identity = null;
+        if (!authenticator.Enabled)
+        {
+            return true;
+        }
+
+        identity = authenticator.Identify(context.Request.Headers.Authorization.ToString(), context.Request.Headers["api-key"].ToString());
+        return identity is not null;
     }
 
     public static bool Authenticate(HttpContext context, out string? clientKeyId)

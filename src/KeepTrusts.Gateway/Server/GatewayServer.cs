@@ -3,6 +3,7 @@ using System.Text.Json;
 using KeepTrusts.Engine.Audit;
 using KeepTrusts.Engine.Configuration;
 using KeepTrusts.Engine.Gateway;
+using KeepTrusts.Engine.State;
 using KeepTrusts.Engine.Hosting;
 using KeepTrusts.Engine.Policies;
 using KeepTrusts.Engine.Upstreams;
@@ -66,7 +67,8 @@ public static class GatewayServer
         else
         {
             // Built here from the parts given (tests): the container owns it and disposes it with the app.
-            builder.Services.AddSingleton(_ => GatewayComposition.Borrowing(options.Chain ?? PolicyChain.Empty, options.Audit, options.UpstreamHandler));
+            builder.Services.AddSingleton(sp => GatewayComposition.Borrowing(options.Chain ?? PolicyChain.Empty, options.Audit, options.UpstreamHandler, config,
+                options.ReadEnvironment, sp.GetRequiredService<ILoggerFactory>().CreateLogger("KeepTrusts.Gateway.State")));
         }
 
         builder.Services.AddSingleton(sp => new GatewayPipeline(
@@ -75,7 +77,7 @@ public static class GatewayServer
             metrics,
             sp.GetRequiredService<ILoggerFactory>().CreateLogger("KeepTrusts.Gateway"),
             sp.GetRequiredService<UpstreamCredentials>()));
-        builder.Services.AddSingleton(new ClientKeyAuthenticator(config.Gateway, options.ReadEnvironment ?? Environment.GetEnvironmentVariable));
+        builder.Services.AddSingleton(sp => ClientKeyAuthenticator.ForConfig(config, options.ReadEnvironment ?? Environment.GetEnvironmentVariable, sp.GetRequiredService<ILoggerFactory>().CreateLogger("KeepTrusts.Gateway.Keys")));
         builder.Services.AddHostedService(sp => new HealthProbeService(sp.GetRequiredService<GatewayPipeline>(), sp.GetRequiredService<GatewayComposition>().Http,
             sp.GetRequiredService<UpstreamCredentials>(), sp.GetRequiredService<ILoggerFactory>().CreateLogger("KeepTrusts.Gateway.HealthProbe")));
 
@@ -120,8 +122,10 @@ public static class GatewayServer
             var shipping = context.RequestServices.GetService<AuditBlobShipper>()?.Status;
             var auditShipping = shipping is null ? null : new { status = shipping.Degraded ? "degraded" : "ok", lag_bytes = shipping.LagBytes, failures = shipping.Failures, last_error = shipping.LastError };
             context.Response.StatusCode = pipeline.IsReady ? 200 : 503;
-            var status = !pipeline.IsReady ? "unavailable" : shipping is { Degraded: true } ? "degraded" : "ready";
-            return context.Response.WriteAsJsonAsync(new { status, pack = pipeline.Config.Pack.Name, targets, audit_shipping = auditShipping });
+            // Shared state that cannot reach Redis degrades readiness too: limits fall back to per-replica (or deny).
+            var state = pipeline.State.Health;
+            var status = !pipeline.IsReady ? "unavailable" : shipping is { Degraded: true } || state == GatewayStateHealth.Degraded ? "degraded" : "ready";
+            return context.Response.WriteAsJsonAsync(new { status, pack = pipeline.Config.Pack.Name, targets, audit_shipping = auditShipping, state = state.ToString().ToLowerInvariant() });
         });
         app.MapGet("/metrics", async context =>
         {

@@ -28,7 +28,7 @@ public sealed class PrometheusGatewayMetrics : IGatewayMetrics
         Registry = Metrics.NewCustomRegistry();
         var factory = Metrics.WithCustomRegistry(Registry);
         _invalidInput = factory.CreateCounter("kt_invalid_input_total", "Client requests and upstream answers that broke the input contract, by source and reason.", "source", "reason");
-        _requests = factory.CreateCounter("kt_requests_total", "Client requests answered, by operation, model, target and status.", "operation", "model", "target", "status");
+        _requests = factory.CreateCounter("kt_requests_total", "Client requests answered, by operation, model, target, status and client key (id or virtual key alias).", "operation", "model", "target", "status", "key");
         _requestDuration = factory.CreateHistogram("kt_request_duration_seconds", "Time from request to the end of the answer.",
             new HistogramConfiguration { LabelNames = ["operation", "target"], Buckets = LatencyBuckets });
         _upstreamAttempts = factory.CreateCounter("kt_upstream_attempts_total", "Upstream attempts by target and HTTP status (0 = no answer).", "target", "status");
@@ -36,8 +36,8 @@ public sealed class PrometheusGatewayMetrics : IGatewayMetrics
             new HistogramConfiguration { LabelNames = ["target"], Buckets = LatencyBuckets });
         _retries = factory.CreateCounter("kt_retries_total", "Retries by target.", "target");
         _fallbacks = factory.CreateCounter("kt_fallbacks_total", "Moves to the next target, by the target left and why.", "from", "reason");
-        _tokens = factory.CreateCounter("kt_tokens_total", "Tokens used, by target, model and kind (prompt, completion).", "target", "model", "kind");
-        _cost = factory.CreateCounter("kt_cost_usd_total", "Cost in USD from the targets' pricing.", "target", "model");
+        _tokens = factory.CreateCounter("kt_tokens_total", "Tokens used, by target, model, kind (prompt, completion) and client key.", "target", "model", "kind", "key");
+        _cost = factory.CreateCounter("kt_cost_usd_total", "Cost in USD from the targets' pricing, by target, model and client key.", "target", "model", "key");
         _decisions = factory.CreateCounter("kt_policy_decisions_total", "Policy decisions by policy, phase and action.", "policy", "phase", "action");
         _circuit = factory.CreateGauge("kt_circuit_state", "Circuit state per target: 0 closed, 1 half-open, 2 open.", "target");
         _rateLimited = factory.CreateCounter("kt_rate_limited_total", "Requests refused by a rate limit, by scope (client, target).", "scope");
@@ -55,9 +55,9 @@ public sealed class PrometheusGatewayMetrics : IGatewayMetrics
         }
     }
 
-    public void RequestCompleted(string operation, string model, string target, int status, TimeSpan duration)
+    public void RequestCompleted(string operation, string model, string target, int status, TimeSpan duration, string key)
     {
-        _requests.WithLabels(operation, model, target, status.ToString(System.Globalization.CultureInfo.InvariantCulture)).Inc();
+        _requests.WithLabels(operation, model, target, status.ToString(System.Globalization.CultureInfo.InvariantCulture), key).Inc();
         _requestDuration.WithLabels(operation, target).Observe(duration.TotalSeconds);
     }
 
@@ -71,11 +71,11 @@ public sealed class PrometheusGatewayMetrics : IGatewayMetrics
 
     public void Fallback(string fromTarget, string reason) => _fallbacks.WithLabels(fromTarget, reason).Inc();
 
-    public void Usage(string target, string model, long promptTokens, long completionTokens, decimal cost)
+    public void Usage(string target, string model, long promptTokens, long completionTokens, decimal cost, string key)
     {
-        _tokens.WithLabels(target, model, "prompt").Inc(promptTokens);
-        _tokens.WithLabels(target, model, "completion").Inc(completionTokens);
-        _cost.WithLabels(target, model).Inc((double)cost);
+        _tokens.WithLabels(target, model, "prompt", key).Inc(promptTokens);
+        _tokens.WithLabels(target, model, "completion", key).Inc(completionTokens);
+        _cost.WithLabels(target, model, key).Inc((double)cost);
     }
 
     public void PolicyDecision(string policy, string phase, string action) => _decisions.WithLabels(policy, phase, action).Inc();

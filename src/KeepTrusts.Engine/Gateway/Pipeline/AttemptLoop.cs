@@ -34,7 +34,8 @@ internal sealed class AttemptLoop(IReadOnlyDictionary<string, UpstreamCaller> ca
                 return new AttemptResult { Target = target, Error = unsupported };
             }
 
-            if (target.RateLimiter is { } limiter && !limiter.TryAcquire(exchange.EstimatedTokens, out var wait))
+            if (target.RateLimiter is { } limiter &&
+                await limiter.TryAcquireAsync(exchange.EstimatedTokens, cancellationToken).ConfigureAwait(false) is { Allowed: false, RetryAfter: var wait })
             {
                 metrics.RateLimited("target");
                 rateLimitWait = rateLimitWait is null || wait < rateLimitWait ? wait : rateLimitWait;

@@ -1,12 +1,16 @@
+using System.Collections.Concurrent;
 using KeepTrusts.Engine.Configuration;
+using KeepTrusts.Engine.Keys;
 using KeepTrusts.Engine.Policies;
 using KeepTrusts.Engine.Routing;
+using KeepTrusts.Engine.State;
 
 namespace KeepTrusts.Engine.Gateway.Pipeline;
 
 /// <summary>
 /// Stage 2, request policies: runs the chain on the request's text (async, so layers that call out — an HTTP
-/// classifier — fit here), writes redactions back into the typed record, then applies the client key's rate limit.
+/// classifier — fit here), writes redactions back into the typed record, then applies the client key's rate limit
+/// (from the state store: shared by every replica when gateway.state.redis is set).
 /// </summary>
 internal sealed class RequestPolicyStage
 {
@@ -15,18 +19,23 @@ internal sealed class RequestPolicyStage
     private readonly OutcomeRecorder _recorder;
     private readonly Dictionary<string, IRateLimiter> _clientLimiters = new(StringComparer.Ordinal);
     private readonly IGatewayMetrics _metrics;
+    private readonly IGatewayStateStore _state;
 
-    public RequestPolicyStage(PolicyConfig config, PolicyChain chain, OutcomeRecorder recorder, IGatewayMetrics metrics, TimeProvider time)
+    // One limiter per virtual key and limits; bounded by the keys in the store (a changed limit adds one entry).
+    private readonly ConcurrentDictionary<(string Id, int? Rpm, int? Tpm), IRateLimiter> _virtualKeyLimiters = new();
+
+    public RequestPolicyStage(PolicyConfig config, PolicyChain chain, OutcomeRecorder recorder, IGatewayMetrics metrics, IGatewayStateStore state)
     {
         _chain = chain;
         _enabled = config.Pack.Enabled && chain.Policies.Count > 0;
         _recorder = recorder;
         _metrics = metrics;
+        _state = state;
         foreach (var key in config.Gateway.ClientKeys)
         {
             if ((key.RateLimit ?? config.Gateway.ClientRateLimit) is { } limit)
             {
-                _clientLimiters[key.Id] = new MinuteRateLimiter(limit, time);
+                _clientLimiters[key.Id] = state.CreateRateLimiter("client:" + key.Id, limit);
             }
         }
     }
@@ -57,8 +66,8 @@ internal sealed class RequestPolicyStage
         }
 
         outcome.PromptText = exchange.Segments.JoinedText();
-        if (exchange.Request.ClientKeyId is { } clientKey && _clientLimiters.TryGetValue(clientKey, out var limiter) &&
-            !limiter.TryAcquire(exchange.EstimatedTokens, out var wait))
+        if (exchange.Request.ClientKeyId is { } clientKey && LimiterFor(clientKey, exchange.Request.VirtualKey) is { } limiter &&
+            await limiter.TryAcquireAsync(exchange.EstimatedTokens, cancellationToken).ConfigureAwait(false) is { Allowed: false, RetryAfter: var wait })
         {
             _metrics.RateLimited("client");
             return new GatewayError(429, OpenAIError.RateLimit, "rate_limit_exceeded",
@@ -66,5 +75,21 @@ internal sealed class RequestPolicyStage
         }
 
         return null;
+    }
+
+    private IRateLimiter? LimiterFor(string clientKey, VirtualKey? virtualKey)
+    {
+        if (virtualKey is null)
+        {
+            return _clientLimiters.GetValueOrDefault(clientKey);
+        }
+
+        if (virtualKey.RequestsPerMinute is null && virtualKey.TokensPerMinute is null)
+        {
+            return null;
+        }
+
+        return _virtualKeyLimiters.GetOrAdd((virtualKey.Id, virtualKey.RequestsPerMinute, virtualKey.TokensPerMinute), k =>
+            _state.CreateRateLimiter("client:" + k.Id, new RateLimitOptions { RequestsPerMinute = k.Rpm, TokensPerMinute = k.Tpm }));
     }
 }

@@ -280,7 +280,7 @@ public sealed class GatewayRoutingTests
         var expected = usage["prompt_tokens"]!.GetValue<int>() * 1 + usage["completion_tokens"]!.GetValue<int>() * 2;
 
         var metrics = await harness.Http.GetStringAsync("/metrics");
-        Assert.Contains($"kt_cost_usd_total{{target=\"azure-a\",model=\"gpt-4o\"}} {expected}", metrics);
-        Assert.Contains($"kt_tokens_total{{target=\"azure-a\",model=\"gpt-4o\",kind=\"prompt\"}} {usage["prompt_tokens"]}", metrics);
+        Assert.Contains($"kt_cost_usd_total{{target=\"azure-a\",model=\"gpt-4o\",key=\"\"}} {expected}", metrics);
+        Assert.Contains($"kt_tokens_total{{target=\"azure-a\",model=\"gpt-4o\",kind=\"prompt\",key=\"\"}} {usage["prompt_tokens"]}", metrics);
     }
 }
