@@ -29,7 +29,6 @@ public sealed class GatewayPipeline
     private readonly AttemptLoop _attempts;
     private readonly CompletionStage _completion;
     private readonly StreamStage _stream;
-    private readonly IGatewayMetrics _metrics;
     private readonly Input.StrictJsonRules _clientRules;
     private readonly Input.StrictJsonRules _upstreamRules;
 
