@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using KeepTrusts.Engine.Hosting;
 using KeepTrusts.Engine.Audit;
 using KeepTrusts.Engine.Configuration;
 using KeepTrusts.Gateway.Cli;
@@ -73,7 +74,7 @@ public sealed class AuditIntegrityTests : IDisposable
             await first.WaitForListeningAsync(TimeSpan.FromSeconds(30));
             await using var second = KtProcess.Start(["gateway", "run", "--listen", "127.0.0.1:0", "--policy-config", config]);
 
-            Assert.Equal(1, await second.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+            Assert.Equal(KtExitCodes.AuditUnavailable, await second.WaitForExitAsync(TimeSpan.FromSeconds(30)));
             Assert.Contains("in use by another audit writer", second.StandardError);
             Assert.Contains($"pid={first.ProcessId}", second.StandardError);
             Assert.DoesNotContain("   at ", second.StandardError);   // a message, not a stack trace
