@@ -1,6 +1,5 @@
 using KeepTrusts.Engine.Configuration;
 using KeepTrusts.Engine.Gateway.Pipeline;
-using KeepTrusts.Engine.Keys;
 using KeepTrusts.Engine.Policies;
 using KeepTrusts.Engine.Routing;
 using KeepTrusts.Engine.State;
@@ -29,6 +28,7 @@ public sealed class GatewayPipeline
     private readonly AttemptLoop _attempts;
     private readonly CompletionStage _completion;
     private readonly StreamStage _stream;
+    private readonly VirtualKeyStage _keys;
     private readonly Input.StrictJsonRules _clientRules;
     private readonly Input.StrictJsonRules _upstreamRules;
 
@@ -58,6 +58,7 @@ public sealed class GatewayPipeline
 
         _recorder = new OutcomeRecorder(config, composition.Audit, meter, log, _time);
         _policies = new RequestPolicyStage(config, composition.Chain, _recorder, meter, State);
+        _keys = new VirtualKeyStage(State, meter, log, _time);
         _clientRules = Input.StrictJsonRules.ForClient(config.Gateway.Limits);
         _upstreamRules = Input.StrictJsonRules.ForUpstream(config.Gateway.Limits);
         _attempts = new AttemptLoop(callers, meter, log, _upstreamRules);
@@ -155,7 +156,7 @@ public sealed class GatewayPipeline
             return await FailAsync(outcome, unroutable).ConfigureAwait(false);
         }
 
-        if (request.VirtualKey is { } key && await CheckKeyAsync(key, exchange, cancellationToken).ConfigureAwait(false) is { } keyRefused)
+        if (request.VirtualKey is { } key && await _keys.CheckAsync(key, exchange, cancellationToken).ConfigureAwait(false) is { } keyRefused)
         {
             outcome.KeyRefused = true;
             return await FailAsync(outcome, keyRefused).ConfigureAwait(false);
@@ -274,27 +275,6 @@ public sealed class GatewayPipeline
         return WithHeaders(response, outcome, withTarget: false);
     }
 
-    /// <summary>A virtual key's rules (disabled, expired, model and route allow-lists, budgets) as an answer in the client's dialect.</summary>
-    private async ValueTask<GatewayError?> CheckKeyAsync(VirtualKey key, CanonicalExchange exchange, CancellationToken cancellationToken)
-    {
-        var spend = key.BudgetUsdPerDay is null && key.BudgetUsdPerMonth is null
-            ? new SpendTotals(0m, 0m)
-            : await State.Spend.GetAsync(key.Id, cancellationToken).ConfigureAwait(false);
-        var decision = KeyPolicy.Check(key, exchange.Model, exchange.Request.Path, spend, _time.GetUtcNow());
-        if (decision.Allowed)
-        {
-            return null;
-        }
-
-        var type = decision.StatusCode switch { 401 => OpenAIError.Authentication, 403 => OpenAIError.Permission, _ => OpenAIError.RateLimit };
-        if (decision.StatusCode == 429)
-        {
-            _metrics.RateLimited("budget");
-        }
-
-        return new GatewayError(decision.StatusCode, type, System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(decision.Reason.ToString()), decision.Message);
-    }
-
     /// <summary>Cost and the target's token budget from the real usage, a virtual key's spend, then the one record of the request.</summary>
     private async Task Settle(RequestOutcome outcome)
     {
@@ -307,19 +287,7 @@ public sealed class GatewayPipeline
             }
         }
 
-        if (outcome.Request.VirtualKey is { } key && outcome.Cost > 0)
-        {
-            try
-            {
-                // Spend counts after the answer; a store that does not answer must not fail a request already served.
-                await State.Spend.AddAsync(key.Id, outcome.Cost, CancellationToken.None).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is not OutOfMemoryException)
-            {
-                GatewayLog.SpendNotRecorded(_logger, key.Alias, ex.GetType().Name);
-            }
-        }
-
+        await _keys.RecordSpendAsync(outcome).ConfigureAwait(false);
         await _recorder.RecordAsync(outcome, OperationName(outcome.Request.Operation)).ConfigureAwait(false);
     }
 

@@ -1,45 +1,19 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 
 namespace KeepTrusts.Engine.Gateway.Wire;
 
 /// <summary>Reads and writes <see cref="MessageContent"/>: a JSON string or an array of content parts.</summary>
-internal sealed class MessageContentConverter : JsonConverter<MessageContent>
+internal sealed class MessageContentConverter : TextOrListConverter<MessageContent, ContentPart>
 {
-    public override MessageContent? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
-    {
-        switch (reader.TokenType)
-        {
-            case JsonTokenType.String:
-                return new MessageContent { Text = reader.GetString() };
-            case JsonTokenType.StartArray:
-                var parts = new List<ContentPart>();
-                while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
-                {
-                    parts.Add(JsonSerializer.Deserialize(ref reader, GatewayJson.Default.ContentPart)
-                        ?? throw new JsonException("a content part must be an object"));
-                }
+    protected override string ItemName => "content part";
 
-                return new MessageContent { Parts = parts };
-            default:
-                throw new JsonException("must be a string or an array of content parts");
-        }
-    }
+    protected override JsonTypeInfo<ContentPart> ItemInfo => GatewayJson.Default.ContentPart;
 
-    public override void Write(Utf8JsonWriter writer, MessageContent value, JsonSerializerOptions options)
-    {
-        if (value.Parts is { } parts)
-        {
-            writer.WriteStartArray();
-            foreach (var part in parts)
-            {
-                JsonSerializer.Serialize(writer, part, GatewayJson.Default.ContentPart);
-            }
+    protected override MessageContent FromText(string? text) => new() { Text = text };
 
-            writer.WriteEndArray();
-            return;
-        }
+    protected override MessageContent FromList(List<ContentPart> items) => new() { Parts = items };
 
-        writer.WriteStringValue(value.Text);
-    }
+    protected override List<ContentPart>? ListOf(MessageContent value) => value.Parts;
+
+    protected override string? TextOf(MessageContent value) => value.Text;
 }

@@ -1,45 +1,19 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 
 namespace KeepTrusts.Engine.Gateway.Wire;
 
 /// <summary>Reads and writes <see cref="ResponsesInput"/>: a JSON string or an array of items.</summary>
-internal sealed class ResponsesInputConverter : JsonConverter<ResponsesInput>
+internal sealed class ResponsesInputConverter : TextOrListConverter<ResponsesInput, ResponsesItem>
 {
-    public override ResponsesInput? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
-    {
-        switch (reader.TokenType)
-        {
-            case JsonTokenType.String:
-                return new ResponsesInput { Text = reader.GetString() };
-            case JsonTokenType.StartArray:
-                var items = new List<ResponsesItem>();
-                while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
-                {
-                    items.Add(JsonSerializer.Deserialize(ref reader, GatewayJson.Default.ResponsesItem)
-                        ?? throw new JsonException("an input item must be an object"));
-                }
+    protected override string ItemName => "input item";
 
-                return new ResponsesInput { Items = items };
-            default:
-                throw new JsonException("must be a string or an array of input items");
-        }
-    }
+    protected override JsonTypeInfo<ResponsesItem> ItemInfo => GatewayJson.Default.ResponsesItem;
 
-    public override void Write(Utf8JsonWriter writer, ResponsesInput value, JsonSerializerOptions options)
-    {
-        if (value.Items is { } items)
-        {
-            writer.WriteStartArray();
-            foreach (var item in items)
-            {
-                JsonSerializer.Serialize(writer, item, GatewayJson.Default.ResponsesItem);
-            }
+    protected override ResponsesInput FromText(string? text) => new() { Text = text };
 
-            writer.WriteEndArray();
-            return;
-        }
+    protected override ResponsesInput FromList(List<ResponsesItem> items) => new() { Items = items };
 
-        writer.WriteStringValue(value.Text);
-    }
+    protected override List<ResponsesItem>? ListOf(ResponsesInput value) => value.Items;
+
+    protected override string? TextOf(ResponsesInput value) => value.Text;
 }
