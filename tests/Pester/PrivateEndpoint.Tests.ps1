@@ -11,7 +11,7 @@ BeforeAll {
 Describe 'Test-KtPrivateEndpoint' -Tag 'UnitTests' {
     It 'has exactly the expected parameters' {
         (Get-Command Test-KtPrivateEndpoint).Parameters.Keys | Where-Object { $_ -notin $common } | Sort-Object |
-            Should -Be @('AccessToken', 'AccountResourceId', 'AppServiceResourceId', 'ArmEndpoint', 'DnsServer', 'Endpoint', 'Port', 'SkipCertificateCheck', 'Summary', 'VirtualNetworkId')
+            Should -Be @('AccessToken', 'AccountResourceId', 'AppServiceResourceId', 'ArmEndpoint', 'DnsServer', 'Endpoint', 'Port', 'ResourceGroupName', 'SkipCertificateCheck', 'SubscriptionId', 'Summary', 'ThrottleLimit', 'VirtualNetworkId')
     }
 
     It 'binds the resource ids from the pipeline by property name' {
@@ -31,7 +31,7 @@ Describe 'Test-KtPrivateEndpoint' -Tag 'UnitTests' {
 Describe 'Repair-KtDnsZoneLink' -Tag 'UnitTests' {
     It 'has exactly the expected parameters' {
         (Get-Command Repair-KtDnsZoneLink).Parameters.Keys | Where-Object { $_ -notin $common } | Sort-Object |
-            Should -Be @('AccessToken', 'ArmEndpoint', 'Force', 'PrivateEndpointId', 'SkipCertificateCheck', 'VirtualNetworkId', 'ZoneName', 'ZoneResourceGroupId')
+            Should -Be @('AccessToken', 'ArmEndpoint', 'FixStaleRecord', 'Force', 'PrivateEndpointId', 'SkipCertificateCheck', 'VirtualNetworkId', 'ZoneName', 'ZoneResourceGroupId')
     }
 
     It 'supports -WhatIf and -Confirm' {

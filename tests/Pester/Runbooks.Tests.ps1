@@ -9,6 +9,9 @@ BeforeAll {
     $config = Join-Path $TestDrive 'policy-config.yaml'
     $audit = Join-Path $TestDrive 'audit'
     (Get-Content -Raw (Join-Path $repo 'examples/quickstart-echo.yaml')).Replace('../out/quickstart/audit', $audit) | Set-Content $config
+    # A second copy with its own audit log: one audit writer per directory, so two gateways need two.
+    $secondConfig = Join-Path $TestDrive 'second-policy-config.yaml'
+    (Get-Content -Raw (Join-Path $repo 'examples/quickstart-echo.yaml')).Replace('../out/quickstart/audit', (Join-Path $TestDrive 'second-audit')) | Set-Content $secondConfig
 }
 
 Describe 'Runbook: validate, start a private gateway, chat through it, stop it (Start-KtGateway example 3)' -Tag 'Runbook' {
@@ -36,7 +39,7 @@ Describe 'Runbook: validate, start a private gateway, chat through it, stop it (
         $gw = Start-KtGateway $config -Listen 127.0.0.1:0 -PassThru
         try {
             $port = ([uri]$gw.Url).Port
-            { Start-KtGateway $config -Listen $port -PassThru -ErrorAction Stop } | Should -Throw -ErrorId 'KtPortInUse*' -ExpectedMessage "Port $port on 127.0.0.1 is already in use*"
+            { Start-KtGateway $secondConfig -Listen $port -PassThru -ErrorAction Stop } | Should -Throw -ErrorId 'KtPortInUse*' -ExpectedMessage "Port $port on 127.0.0.1 is already in use*"
         }
         finally { $gw | Stop-KtGateway -Confirm:$false }
     }
