@@ -70,8 +70,9 @@ internal sealed partial class GatewayUnderTest : IAsyncDisposable
         return long.Parse(Regex.Match(line, @"\d+").Value) / 1024.0;
     }
 
+    // Only the daily record files: the directory also holds the writer's lock and head files.
     public int AuditRecordCount(string directory) =>
-        Directory.Exists(directory) ? Directory.GetFiles(directory, "*", SearchOption.AllDirectories).Sum(f => File.ReadLines(f).Count()) : 0;
+        Directory.Exists(directory) ? Directory.GetFiles(directory, "*.jsonl", SearchOption.AllDirectories).Sum(f => File.ReadLines(f).Count()) : 0;
 
     public async ValueTask DisposeAsync()
     {
