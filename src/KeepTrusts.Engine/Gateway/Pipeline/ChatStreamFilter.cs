@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 using KeepTrusts.Engine.Gateway.Wire;
 using KeepTrusts.Engine.Policies;
@@ -11,15 +10,14 @@ namespace KeepTrusts.Engine.Gateway.Pipeline;
 /// the upstream's bytes (content_filter_results, usage, [DONE] untouched). A stop ends the stream the way Azure ends a
 /// filtered one: a last chunk with finish_reason "content_filter" and content_filter_results naming the policy.
 /// </summary>
-internal sealed class ChatStreamFilter(PolicyChain chain) : IStreamFilter
+internal sealed class ChatStreamFilter(PolicyChain chain, int maxReleasedChars) : IStreamFilter
 {
-    private readonly Dictionary<string, StreamChain> _streams = new(StringComparer.Ordinal);
-    private readonly List<StreamChain> _allStreams = [];
-    private readonly StringBuilder _released = new();
+    private readonly KeyedStreamChains _streams = new(chain);
+    private readonly ReleasedText _released = new(maxReleasedChars);
     private readonly List<string> _filterResults = [];
     private ChatCompletionChunk? _last;
 
-    public PolicyDecision? Blocked { get; private set; }
+    public PolicyDecision? Blocked => _streams.Blocked;
 
     public long PromptTokens { get; private set; }
 
@@ -27,34 +25,10 @@ internal sealed class ChatStreamFilter(PolicyChain chain) : IStreamFilter
 
     public string? ContentFilterResults => _filterResults.Count == 0 ? null : "[" + string.Join(",", _filterResults) + "]";
 
-    /// <summary>The assistant text that reached the client (for the audit record's content), kept only up to <see cref="MaxReleasedChars"/>.</summary>
-    public string ReleasedText => _releasedTotal > _released.Length ? Input.AuditText.Marked(_released.ToString(), _releasedTotal) : _released.ToString();
+    /// <summary>The assistant text that reached the client (for the audit record's content), bounded.</summary>
+    public string ReleasedText => _released.ToString();
 
-    /// <summary>gateway.limits.max_audit_content_chars: a long stream's text is not held whole just for its audit record.</summary>
-    public int MaxReleasedChars { get; init; } = int.MaxValue;
-
-    private long _releasedTotal;
-
-    private void Release(string? text)
-    {
-        if (string.IsNullOrEmpty(text))
-        {
-            return;
-        }
-
-        _releasedTotal += text.Length;
-        var room = MaxReleasedChars - _released.Length;
-        if (room > 0)
-        {
-            var take = Math.Min(room, text.Length);
-            take -= take < text.Length && char.IsHighSurrogate(text[take - 1]) ? 1 : 0;   // never keep half a pair
-            _released.Append(text.AsSpan(0, take));
-        }
-    }
-
-    /// <summary>Non-allow decisions made on the stream (all policies, all choices), the block included.</summary>
-    public IEnumerable<PolicyDecision> Decisions =>
-        _allStreams.SelectMany(s => s.Decisions).Where(d => d.Action != PolicyAction.Allow).Concat(Blocked is null ? [] : [Blocked]).Distinct();
+    public IEnumerable<PolicyDecision> Decisions => _streams.Decisions;
 
     public bool IsEnd(string eventType, byte[] data) => data.AsSpan().SequenceEqual("[DONE]"u8);
 
@@ -100,7 +74,7 @@ internal sealed class ChatStreamFilter(PolicyChain chain) : IStreamFilter
 
         if (chain.Policies.Count == 0 && text is not null)
         {
-            Release(text);
+            _released.Append(text);
         }
 
         return new ChatEvent
@@ -125,18 +99,18 @@ internal sealed class ChatStreamFilter(PolicyChain chain) : IStreamFilter
 
     private ChatEvent? Finish()
     {
-        if (Blocked is not null || _streams.Count == 0)
+        var keys = _streams.OpenKeys;
+        if (Blocked is not null || keys.Count == 0)
         {
             return null;
         }
 
         var choices = new List<ChatChoice>();
-        foreach (var (key, stream) in _streams.OrderBy(p => p.Key, StringComparer.Ordinal))
+        foreach (var key in keys)
         {
-            var text = stream.Flush();
-            if (stream.BlockingDecision is { } block)
+            var text = _streams.Flush(key);
+            if (Blocked is { } block)
             {
-                Blocked = block;
                 return BlockEnding(block);
             }
 
@@ -146,7 +120,6 @@ internal sealed class ChatStreamFilter(PolicyChain chain) : IStreamFilter
             }
         }
 
-        _streams.Clear();
         if (choices.Count == 0)
         {
             return null;
@@ -166,13 +139,13 @@ internal sealed class ChatStreamFilter(PolicyChain chain) : IStreamFilter
             var delta = choice.Delta;
             if (delta?.Content?.Text is { Length: > 0 } text)
             {
-                var released = Push(index, text);
+                var released = _streams.Push(index, text);
                 if (Blocked is not null)
                 {
                     return true;
                 }
 
-                Release(released);
+                _released.Append(released);
                 changed |= released != text;
                 delta.Content.Text = released;
             }
@@ -181,7 +154,7 @@ internal sealed class ChatStreamFilter(PolicyChain chain) : IStreamFilter
             {
                 if (call.Function?.Arguments is { Length: > 0 } arguments)
                 {
-                    var released = Push($"{index}/tool/{call.Index ?? 0}", arguments);
+                    var released = _streams.Push($"{index}/tool/{call.Index ?? 0}", arguments);
                     if (Blocked is not null)
                     {
                         return true;
@@ -214,17 +187,14 @@ internal sealed class ChatStreamFilter(PolicyChain chain) : IStreamFilter
     private bool FlushChoice(string index, ChatChoice choice)
     {
         var changed = false;
-        foreach (var key in _streams.Keys.Where(k => k == index || k.StartsWith(index + "/", StringComparison.Ordinal)).ToList())
+        foreach (var key in _streams.OpenKeys.Where(k => k == index || k.StartsWith(index + "/", StringComparison.Ordinal)))
         {
-            var stream = _streams[key];
-            var text = stream.Flush();
-            if (stream.BlockingDecision is { } block)
+            var text = _streams.Flush(key);
+            if (Blocked is not null)
             {
-                Blocked = block;
                 return true;
             }
 
-            _streams.Remove(key);
             if (text.Length == 0)
             {
                 continue;
@@ -233,7 +203,7 @@ internal sealed class ChatStreamFilter(PolicyChain chain) : IStreamFilter
             var delta = choice.Delta ??= new ChatMessage();
             if (key == index)
             {
-                Release(text);
+                _released.Append(text);
                 delta.Content = new MessageContent { Text = (delta.Content?.Text ?? string.Empty) + text };
             }
             else
@@ -245,20 +215,6 @@ internal sealed class ChatStreamFilter(PolicyChain chain) : IStreamFilter
         }
 
         return changed;
-    }
-
-    private string Push(string key, string text)
-    {
-        if (!_streams.TryGetValue(key, out var stream))
-        {
-            stream = chain.CreateStream();
-            _streams[key] = stream;
-            _allStreams.Add(stream);
-        }
-
-        var released = stream.Push(text);
-        Blocked ??= stream.BlockingDecision;
-        return released;
     }
 
     private ChatEvent BlockEnding(PolicyDecision block) => ContentFilterEnding.For(_last?.Id, _last?.Created, _last?.Model, block);

@@ -12,17 +12,16 @@ namespace KeepTrusts.Engine.Gateway.Pipeline;
 /// response.completed) are brought in line with what was released. A stop ends the stream with response.incomplete
 /// (incomplete_details.reason content_filter, the policy named in metadata), which the SDKs surface as an incomplete answer.
 /// </summary>
-internal sealed class ResponsesStreamFilter(PolicyChain chain) : IStreamFilter
+internal sealed class ResponsesStreamFilter(PolicyChain chain, int maxReleasedChars) : IStreamFilter
 {
-    private readonly Dictionary<string, StreamChain> _streams = new(StringComparer.Ordinal);
+    private readonly KeyedStreamChains _streams = new(chain);
     private readonly Dictionary<string, StringBuilder> _texts = new(StringComparer.Ordinal);
-    private readonly List<StreamChain> _allStreams = [];
-    private readonly StringBuilder _released = new();
+    private readonly ReleasedText _released = new(maxReleasedChars);
     private string? _responseId;
     private string? _model;
     private long _sequence;
 
-    public PolicyDecision? Blocked { get; private set; }
+    public PolicyDecision? Blocked => _streams.Blocked;
 
     public long PromptTokens { get; private set; }
 
@@ -32,8 +31,7 @@ internal sealed class ResponsesStreamFilter(PolicyChain chain) : IStreamFilter
 
     public string ReleasedText => _released.ToString();
 
-    public IEnumerable<PolicyDecision> Decisions =>
-        _allStreams.SelectMany(s => s.Decisions).Where(d => d.Action != PolicyAction.Allow).Concat(Blocked is null ? [] : [Blocked]).Distinct();
+    public IEnumerable<PolicyDecision> Decisions => _streams.Decisions;
 
     public bool IsEnd(string eventType, byte[] data) => eventType is "response.completed" or "response.incomplete" or "response.failed" or "error";
 
@@ -70,7 +68,7 @@ internal sealed class ResponsesStreamFilter(PolicyChain chain) : IStreamFilter
         var isText = e.Type == "response.output_text.delta";
         if ((isText || e.Type == "response.function_call_arguments.delta") && e.Delta is { Length: > 0 } delta)
         {
-            var released = chain.Policies.Count == 0 ? delta : Push(isText ? key : "tool/" + key, delta);
+            var released = chain.Policies.Count == 0 ? delta : _streams.Push(isText ? key : "tool/" + key, delta);
             if (Blocked is { } block)
             {
                 output.Add(Incomplete(block));
@@ -105,12 +103,11 @@ internal sealed class ResponsesStreamFilter(PolicyChain chain) : IStreamFilter
 
     public void Finish(List<ChatEvent> output)
     {
-        foreach (var (key, stream) in _streams.OrderBy(p => p.Key, StringComparer.Ordinal))
+        foreach (var key in _streams.OpenKeys)
         {
-            var tail = stream.Flush();
-            if (stream.BlockingDecision is { } block)
+            var tail = _streams.Flush(key);
+            if (Blocked is { } block)
             {
-                Blocked = block;
                 output.Clear();
                 output.Add(Incomplete(block));
                 break;
@@ -129,22 +126,6 @@ internal sealed class ResponsesStreamFilter(PolicyChain chain) : IStreamFilter
                 output.Add(new ChatEvent { EventType = "response.output_text.delta", Data = Encoding.UTF8.GetBytes(delta.ToJsonString()), Text = tail });
             }
         }
-
-        _streams.Clear();
-    }
-
-    private string Push(string key, string text)
-    {
-        if (!_streams.TryGetValue(key, out var stream))
-        {
-            stream = chain.CreateStream();
-            _streams[key] = stream;
-            _allStreams.Add(stream);
-        }
-
-        var released = stream.Push(text);
-        Blocked ??= stream.BlockingDecision;
-        return released;
     }
 
     /// <summary>Replaces the whole texts an event repeats with the released text of the same output item and part.</summary>

@@ -22,7 +22,7 @@ internal sealed class StreamStage(RequestPolicyStage policies, OutcomeRecorder r
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var chain = policies.Enabled ? policies.Chain : PolicyChain.Empty;
-        IStreamFilter filter = exchange.Operation == UpstreamOperation.Responses ? new ResponsesStreamFilter(chain) : new ChatStreamFilter(chain) { MaxReleasedChars = limits.MaxAuditContentChars };
+        IStreamFilter filter = exchange.Operation == UpstreamOperation.Responses ? new ResponsesStreamFilter(chain, limits.MaxAuditContentChars) : new ChatStreamFilter(chain, limits.MaxAuditContentChars);
         var idle = TimeSpan.FromSeconds(target.Options.EffectiveStreamTimeoutSeconds);
         using var idleCts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         GatewayError? error = null;

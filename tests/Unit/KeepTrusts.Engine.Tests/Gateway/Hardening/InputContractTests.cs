@@ -187,6 +187,27 @@ public sealed class InputContractTests
         Assert.True(record.CompletionContent!.Length < 1100);
     }
 
+    [Fact]
+    public async Task Responses_stream_audit_content_is_truncated_like_a_chat_stream()
+    {
+        var audit = new RecordingAuditSink();
+        await using var harness = await GatewayHarness.StartAsync(Config("max_audit_content_chars: 1000"), audit: audit);
+        var prompt = string.Concat(Enumerable.Repeat("lorem ipsum ", 500));
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/responses")
+        {
+            Content = new StringContent(new JsonObject { ["model"] = "gpt-4o", ["stream"] = true, ["input"] = prompt }.ToJsonString(), Encoding.UTF8, "application/json"),
+        };
+
+        using var response = await harness.Http.SendAsync(request);
+        var events = await response.Content.ReadAsStringAsync();
+
+        Assert.Contains("response.completed", events);
+        var record = audit.Single(response.Headers.GetValues("x-request-id").Single());
+        Assert.True(record.Stream);
+        Assert.Matches(@"…\[truncated: \d+ chars in all\]$", record.CompletionContent);
+        Assert.True(record.CompletionContent!.Length < 1100, $"{record.CompletionContent.Length} chars kept");
+    }
+
     [Theory]
     [InlineData(503, "text/html", "<html><body><h1>503 Service Temporarily Unavailable</h1></body></html>", "upstream_error", "upstream_error")]
     [InlineData(500, "application/json", """{"error":{"code":"InternalServerError","message":"The server had an error."}}""", "upstream_error", "InternalServerError")]
