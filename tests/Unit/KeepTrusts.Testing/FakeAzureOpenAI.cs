@@ -1,15 +1,9 @@
 using System.Collections.Concurrent;
-using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Server.Kestrel.Core;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace KeepTrusts.Testing;
 
@@ -53,25 +47,11 @@ public sealed class FakeAzureOpenAI : IAsyncDisposable
     /// <summary>Starts the fake on a free loopback port; with <paramref name="https"/> it uses a self-signed certificate.</summary>
     public static async Task<FakeAzureOpenAI> StartAsync(bool https = true)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(kestrel =>
-        {
-            kestrel.Listen(IPAddress.Loopback, 0, listen =>
-            {
-                listen.Protocols = HttpProtocols.Http1;
-                if (https)
-                {
-                    listen.UseHttps(TestCertificates.Create("localhost", "127.0.0.1"));
-                }
-            });
-        });
-        var app = builder.Build();
         FakeAzureOpenAI? fake = null;
-        app.Run(context => fake!.HandleAsync(context));
-        await app.StartAsync().ConfigureAwait(false);
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        fake = new FakeAzureOpenAI(app, address.TrimEnd('/'));
+        var (app, url) = await LoopbackApp.StartAsync(
+            context => fake!.HandleAsync(context),
+            listen => { if (https) { listen.UseHttps(TestCertificates.Create("localhost", "127.0.0.1")); } }).ConfigureAwait(false);
+        fake = new FakeAzureOpenAI(app, url);
         return fake;
     }
 

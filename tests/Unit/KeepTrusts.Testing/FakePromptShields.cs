@@ -1,15 +1,8 @@
 using System.Collections.Concurrent;
-using System.Net;
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Server.Kestrel.Core;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace KeepTrusts.Testing;
 
@@ -48,15 +41,9 @@ public sealed class FakePromptShields : IAsyncDisposable
 
     public static async Task<FakePromptShields> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0, listen => listen.Protocols = HttpProtocols.Http1));
-        var app = builder.Build();
         FakePromptShields? fake = null;
-        app.Run(context => fake!.HandleAsync(context));
-        await app.StartAsync().ConfigureAwait(false);
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        fake = new FakePromptShields(app, address.TrimEnd('/'));
+        var (app, url) = await LoopbackApp.StartAsync(context => fake!.HandleAsync(context)).ConfigureAwait(false);
+        fake = new FakePromptShields(app, url);
         return fake;
     }
 

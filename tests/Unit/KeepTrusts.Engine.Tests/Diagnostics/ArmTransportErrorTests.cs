@@ -4,14 +4,9 @@ using System.Net.Sockets;
 using Azure;
 using KeepTrusts.Engine.Azure;
 using KeepTrusts.Testing;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace KeepTrusts.Engine.Tests.Diagnostics;
 
@@ -32,9 +27,7 @@ public sealed class ArmTransportErrorTests
     {
         // An HTTPS server whose self-signed certificate the client does not trust; it counts TCP connections (attempts).
         var connections = 0;
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0, listen =>
+        var (app, url) = await LoopbackApp.StartAsync(context => context.Response.WriteAsync("{}"), listen =>
         {
             listen.Use(next => context =>
             {
@@ -42,12 +35,9 @@ public sealed class ArmTransportErrorTests
                 return next(context);
             });
             listen.UseHttps(TestCertificates.Create("localhost", "127.0.0.1"));
-        }));
-        await using var app = builder.Build();
-        app.Run(context => context.Response.WriteAsync("{}"));
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        var arm = new ArmResources(Options(new Uri(address + "/")));
+        });
+        await using var _ = app;
+        var arm = new ArmResources(Options(new Uri(url + "/")));
 
         var error = await Assert.ThrowsAsync<ArmRequestException>(() => arm.GetAsync(PrivateEndpointId, CancellationToken.None));
 

@@ -6,23 +6,9 @@ namespace KeepTrusts.Engine.Tests.Host;
 /// <summary><c>kt eval</c> as a user runs it: the figures as text or JSON, and file:line for a bad data line.</summary>
 public sealed class KtEvalTests
 {
-    private static string Write(string extension, string content)
-    {
-        var path = Path.Combine(Path.GetTempPath(), $"kt-eval-{Guid.NewGuid():N}{extension}");
-        File.WriteAllText(path, content);
-        return path;
-    }
+    private static string Write(string extension, string content) => InjectionEvalFiles.Write(extension, content);
 
-    private static readonly string Config = Write(".yaml", """
-        pack: { name: eval }
-        policies:
-          chain: [prompt-injection]
-        policy:
-          prompt-injection: { threshold: 0.8, action: block }
-        providers:
-          targets:
-            - { id: e, provider: echo, model: m }
-        """);
+    private static readonly string Config = Write(".yaml", InjectionEvalFiles.ConfigYaml);
 
     [Fact]
     public async Task Eval_prints_the_figures_and_json_carries_them_for_scripts()

@@ -1,14 +1,9 @@
 using System.Collections.Concurrent;
-using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
 
 namespace KeepTrusts.Testing.Azure;
 
@@ -58,16 +53,9 @@ public sealed partial class FakeArmServer : IAsyncDisposable
 
     public static async Task<FakeArmServer> StartAsync(ArmResourceStore store)
     {
-        var certificate = TestCertificates.Create("localhost", "127.0.0.1");
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0, l => l.UseHttps(certificate)));
-        var app = builder.Build();
-        var server = new FakeArmServer(app, store);
-        app.Run(server.HandleAsync);
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        server.Endpoint = new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal) + "/");
+        FakeArmServer? server = null;
+        var (app, url) = await LoopbackApp.StartAsync(context => server!.HandleAsync(context), listen => listen.UseHttps(TestCertificates.Create("localhost", "127.0.0.1")));
+        server = new FakeArmServer(app, store) { Endpoint = new Uri(url + "/") };
         return server;
     }
 

@@ -17,27 +17,8 @@ public sealed class KtProcessFuzzTests(ITestOutputHelper output) : IDisposable
     public async Task Generated_requests_through_a_real_kt_process_get_no_undocumented_5xx_and_lose_no_audit_record()
     {
         await using var fake = await FakeAzureOpenAI.StartAsync(https: false);
-        var config = Path.Combine(_work, "policy-config.yaml");
-        File.WriteAllText(config, $$"""
-            pack: { name: fuzz-process }
-            policies:
-              chain: [pii-detector, audit-logger]
-            policy:
-              pii-detector: { action: redact }
-              audit-logger: { log_all_access: true, content: redacted, path: audit, fsync: false }
-            providers:
-              targets:
-                - id: azure-a
-                  provider: azure-openai
-                  model: gpt-4o
-                  base_url: {{fake.BaseUrl}}
-                  azure_api_version: "2024-10-21"
-                  retry: { max_retries: 0 }
-                  circuit_breaker: { enabled: false }
-            """);
         var tried = 0;
-        await using (var kt = KtProcess.Start(["gateway", "run", "--listen", "127.0.0.1:0", "--policy-config", config, "--quiet"],
-            new Dictionary<string, string> { ["AZURE_OPENAI_API_KEY"] = FakeAzureOpenAI.ApiKey }))
+        await using (var kt = KtRedactingGateway.Start(_work, "fuzz-process", fake))
         {
             var url = await kt.WaitForListeningAsync(TimeSpan.FromSeconds(60));
             using var http = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromSeconds(30) };
