@@ -10,13 +10,19 @@ namespace KeepTrusts.Gateway.Hosting;
 /// OpenTelemetry tracing for the kt host, wired only when an OTLP endpoint is configured
 /// (<c>gateway.telemetry.otlp.endpoint</c>, or the standard OTEL_EXPORTER_OTLP_ENDPOINT / OTEL_EXPORTER_OTLP_TRACES_ENDPOINT).
 /// Otherwise nothing listens to the engine's ActivitySource and its spans are never created. Listens to the engine's
-/// spans (<see cref="GatewayTelemetry.SourceName"/>) and ASP.NET Core's server span, which carries the caller's
-/// <c>traceparent</c>; HttpClient sends the upstream attempt's context on to the upstream.
+/// spans (<see cref="GatewayTelemetry.SourceName"/>), ASP.NET Core's server span, which carries the caller's
+/// <c>traceparent</c>, and HttpClient's span under each upstream attempt, whose context HttpClient sends to the upstream.
 /// </summary>
 internal static class GatewayTracing
 {
     /// <summary>ASP.NET Core's hosting ActivitySource (the server span of each request).</summary>
     public const string AspNetCoreSource = "Microsoft.AspNetCore";
+
+    /// <summary>
+    /// HttpClient's ActivitySource: while a span is current HttpClient makes a child span for each call and sends that
+    /// one's id in traceparent, so it is recorded too, or the upstream's spans would hang off a span nobody exported.
+    /// </summary>
+    public const string HttpClientSource = "System.Net.Http";
 
     /// <summary>True when tracing is on for this config and environment.</summary>
     public static bool IsConfigured(PolicyConfig config, Func<string, string?> readEnvironment) =>
@@ -41,7 +47,7 @@ internal static class GatewayTracing
                 }
             })
             .WithTracing(tracing => tracing
-                .AddSource(GatewayTelemetry.SourceName, AspNetCoreSource)
+                .AddSource(GatewayTelemetry.SourceName, AspNetCoreSource, HttpClientSource)
                 .AddOtlpExporter(exporter =>
                 {
                     if (otlp.Endpoint is { Length: > 0 } endpoint)

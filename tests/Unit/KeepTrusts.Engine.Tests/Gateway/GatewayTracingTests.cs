@@ -4,6 +4,7 @@ using System.Net;
 using System.Text;
 using KeepTrusts.Engine.Configuration;
 using KeepTrusts.Engine.Gateway;
+using KeepTrusts.Engine.Policies;
 using KeepTrusts.Gateway.Server;
 using KeepTrusts.Testing;
 using Microsoft.AspNetCore.Builder;
@@ -23,16 +24,18 @@ public sealed class GatewayTracingTests
         var stopped = new ConcurrentQueue<Activity>();
         using var listener = new ActivityListener
         {
-            // What the kt host's tracer listens to: the engine's spans and ASP.NET Core's server span.
-            ShouldListenTo = source => source.Name is GatewayTelemetry.SourceName or "Microsoft.AspNetCore",
+            // What the kt host's tracer listens to: the engine's spans, ASP.NET Core's server span, HttpClient's client span.
+            ShouldListenTo = source => source.Name is GatewayTelemetry.SourceName or "Microsoft.AspNetCore" or "System.Net.Http",
             Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
             ActivityStopped = stopped.Enqueue,
         };
         ActivitySource.AddActivityListener(listener);
-        await using var gateway = await GatewayHarness.StartAsync(GatewayHarness.SingleTarget() + """
+        var yaml = GatewayHarness.SingleTarget() + """
             policies:
               chain: [pii-detector, safety-filter]
-            """);
+            """;
+        var chain = PolicyChainFactory.Create(PolicyConfigLoader.LoadText(yaml, "chain.yaml", _ => true).Config!);
+        await using var gateway = await GatewayHarness.StartAsync(yaml, chain);
 
         var callerTrace = ActivityTraceId.CreateRandom();
         using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions")
@@ -61,10 +64,13 @@ public sealed class GatewayTracingTests
         Assert.Equal(200, attempt.GetTagItem("http.response.status_code"));
         Assert.Equal(0, attempt.GetTagItem("kt.retry"));
 
-        // W3C trace context on to the upstream: the caller's trace id, with the attempt span as parent.
+        // W3C trace context on to the upstream: the caller's trace id; the parent is HttpClient's span for the call,
+        // itself a child of the attempt span (recorded too, so the trace has no gap).
         var traceparent = Assert.Single(gateway.Fake.Requests).Headers["traceparent"].Split('-');
         Assert.Equal(callerTrace.ToHexString(), traceparent[1]);
-        Assert.Equal(attempt.SpanId.ToHexString(), traceparent[2]);
+        var httpSpan = await WaitForAsync(stopped, a => a.SpanId.ToHexString() == traceparent[2]);
+        Assert.Equal("System.Net.Http", httpSpan.Source.Name);
+        Assert.Equal(attempt.SpanId, httpSpan.ParentSpanId);
     }
 
     [Fact]
