@@ -40,9 +40,9 @@ public sealed class GatewayPipeline
         _time = time ?? TimeProvider.System;
         var log = _logger = logger ?? NullLogger.Instance;
         var meter = _metrics = metrics ?? NullGatewayMetrics.Instance;
-        // Breakers, limits and spend from the composition's store (Redis: shared by every replica). In-process state
-        // follows this pipeline's clock, so a test's fake time drives breakers and limits as before.
-        State = composition.State.Health == GatewayStateHealth.Local ? new LocalGatewayStateStore(_time) : composition.State;
+        // Breakers, limits and spend from the composition's store (Redis: shared by every replica; in-process: kept
+        // across live reloads). Given a clock (tests' fake time), in-process state follows that clock instead.
+        State = composition.State.Health == GatewayStateHealth.Local && time is not null ? new LocalGatewayStateStore(_time) : composition.State;
         Router = new TargetRouter(config, _time, State);
         var callers = Router.Targets.ToDictionary(
             t => t.Id, t => new UpstreamCaller(t, composition.Http, credentials ?? new UpstreamCredentials(), meter, log, _time, config.Gateway.Limits.MaxUpstreamResponseBytes),

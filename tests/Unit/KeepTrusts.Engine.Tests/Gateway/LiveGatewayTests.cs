@@ -88,4 +88,24 @@ public sealed class LiveGatewayTests
         Assert.Equal(20, next.Gateway.Limits.MaxJsonDepth);
         Assert.Equal("b", next.Pack.Name);
     }
+
+    [Fact]
+    public async Task In_process_limits_and_breakers_carry_over_to_a_reloaded_config_unless_their_settings_changed()
+    {
+        await using var store = new KeepTrusts.Engine.State.LocalGatewayStateStore(TimeProvider.System);
+        var limiter = store.CreateRateLimiter("client:a", new RateLimitOptions { RequestsPerMinute = 1 });
+        Assert.True((await limiter.TryAcquireAsync(0, CancellationToken.None)).Allowed);
+
+        // The reloaded config asks again with the same limit: the minute's window is the one already used up.
+        var same = store.CreateRateLimiter("client:a", new RateLimitOptions { RequestsPerMinute = 1 });
+        Assert.False((await same.TryAcquireAsync(0, CancellationToken.None)).Allowed);
+
+        // A changed limit starts a fresh limiter with the new setting.
+        var raised = store.CreateRateLimiter("client:a", new RateLimitOptions { RequestsPerMinute = 5 });
+        Assert.True((await raised.TryAcquireAsync(0, CancellationToken.None)).Allowed);
+
+        var breaker = store.CreateCircuitBreaker("east", new CircuitBreakerOptions());
+        Assert.Same(breaker, store.CreateCircuitBreaker("east", new CircuitBreakerOptions()));
+        Assert.NotSame(breaker, store.CreateCircuitBreaker("east", new CircuitBreakerOptions { BreakSeconds = 7 }));
+    }
 }

@@ -91,6 +91,7 @@ public sealed partial class ConfigReloadTests : IDisposable
         // Broken: the blocklist would go, but the file also has a misspelt key and a bad value.
         WriteConfig(Config("broken", "otherword", "gateway:\n  max_request_body_bytes: -5\n  clinet_keys: []"));
         await WaitUntilAsync(async () => Counter(await http.GetStringAsync("/metrics"), "kt_config_reload_failures_total") == 1, kt, "the broken edit to be refused");
+        await WaitUntilAsync(() => Task.FromResult(kt.StandardOutput.Contains("Config reload refused (file change)", StringComparison.Ordinal)), kt, "the refusal's log line");
         Assert.Equal(HttpStatusCode.BadRequest, await ChatAsync(http, "say forbiddenword", "after-broken"));
         Assert.Equal(HttpStatusCode.OK, await ChatAsync(http, "say otherword", "after-broken-2"));
         Assert.Equal("before", await PackAsync(http));
@@ -101,6 +102,7 @@ public sealed partial class ConfigReloadTests : IDisposable
         // Fixed: the new blocklist applies; the audit path change needs a restart and is not half-applied.
         WriteConfig(Config("fixed", "otherword", auditPath: "audit-elsewhere"));
         await WaitForPackAsync(http, "fixed", kt);
+        await WaitUntilAsync(() => Task.FromResult(kt.StandardOutput.Contains("Config change needs restart", StringComparison.Ordinal)), kt, "the needs-restart log line");
         Assert.Equal(HttpStatusCode.OK, await ChatAsync(http, "say forbiddenword", "fixed-1"));
         Assert.Equal(HttpStatusCode.BadRequest, await ChatAsync(http, "say otherword", "fixed-2"));
         Assert.Contains("Config change needs restart: policy.audit-logger", kt.StandardOutput);
@@ -123,7 +125,8 @@ public sealed partial class ConfigReloadTests : IDisposable
         }
 
         await WaitUntilAsync(async () => Counter(await http.GetStringAsync("/metrics"), "kt_config_reloads_total") == 1, kt, "SIGHUP to reload the config");
-        Assert.Contains("(SIGHUP): generation 1", kt.StandardOutput);
+        // The console logger writes on its own thread: the line may follow the counter by a moment.
+        await WaitUntilAsync(() => Task.FromResult(kt.StandardOutput.Contains("(SIGHUP): generation 1", StringComparison.Ordinal)), kt, "the reload's log line");
         Assert.False(kt.HasExited);
         Assert.Equal(HttpStatusCode.OK, await ChatAsync(http, "hello", "after-hup"));
     }
