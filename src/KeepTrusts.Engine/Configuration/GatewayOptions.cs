@@ -26,4 +26,8 @@ public sealed class GatewayOptions : ConfigSection
     /// <summary>Virtual client keys from a watched key store file.</summary>
     [ConfigKey("keys")]
     public VirtualKeysOptions? Keys { get; set; }
+
+    /// <summary>OpenTelemetry tracing (OTLP); absent: no spans are recorded.</summary>
+    [ConfigKey("telemetry")]
+    public TelemetryOptions? Telemetry { get; set; }
 }

@@ -16,6 +16,7 @@ internal sealed class PolicyConfigValidator(List<ConfigDiagnostic> diagnostics, 
         ValidateProviders(config.Providers);
         ValidateGateway(config.Gateway);
         new SharedStateConfigValidator(diagnostics, environmentHas).Validate(config);
+        new TelemetryConfigValidator(diagnostics).Validate(config.Gateway);
     }
 
     private void ValidatePack(PackOptions pack)

@@ -15,15 +15,29 @@ namespace KeepTrusts.Engine.Gateway;
 public sealed class GatewayComposition : IAsyncDisposable
 {
     private readonly bool _ownsChainAndAudit;
+    private readonly bool _ownsShared;
     private readonly Lazy<IGatewayStateStore> _state;
+    private int _chainReleased;
 
     private GatewayComposition(PolicyChain chain, IAuditSink? audit, HttpMessageHandler? handler, bool ownsChainAndAudit, Lazy<IGatewayStateStore> state)
     {
         Chain = chain;
         Audit = audit;
         _ownsChainAndAudit = ownsChainAndAudit;
+        _ownsShared = true;
         _state = state;
         Http = new HttpClient(handler ?? new UpstreamHandler(), disposeHandler: handler is null) { Timeout = Timeout.InfiniteTimeSpan };
+    }
+
+    /// <summary>A successor (live reload): its own chain, the parent's audit sink, upstream client and state store.</summary>
+    private GatewayComposition(GatewayComposition parent, PolicyChain chain)
+    {
+        Chain = chain;
+        Audit = parent.Audit;
+        Http = parent.Http;
+        _state = parent._state;
+        _ownsChainAndAudit = false;
+        _ownsShared = false;
     }
 
     public PolicyChain Chain { get; }
@@ -59,8 +73,40 @@ public sealed class GatewayComposition : IAsyncDisposable
     private static Lazy<IGatewayStateStore> StateFor(PolicyConfig config, Func<string, string?>? readEnvironment, ILogger? logger) =>
         new(() => GatewayStateStoreFactory.Create(config, readEnvironment, logger));
 
+    /// <summary>
+    /// A composition for a reloaded config: <paramref name="chain"/> (which it owns and releases in
+    /// <see cref="ReleaseChain"/>), with this composition's audit writer, upstream client and state store, which stay
+    /// owned by this one (one audit writer per directory for the life of the process, pooled connections kept).
+    /// </summary>
+    public GatewayComposition WithChain(PolicyChain chain) => new(this, chain);
+
+    /// <summary>
+    /// Releases the chain's policies that hold native or network resources (an ONNX session, an HTTP client) once the
+    /// requests that used this chain have drained; the audit writer, client and state store are untouched. Idempotent.
+    /// </summary>
+    public void ReleaseChain()
+    {
+        if ((_ownsChainAndAudit || !_ownsShared) && Interlocked.Exchange(ref _chainReleased, 1) == 0)
+        {
+            foreach (var policy in Chain.Policies)
+            {
+                if (policy is IDisposable disposable)
+                {
+                    disposable.Dispose();
+                }
+            }
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
+        if (!_ownsShared)
+        {
+            // A successor: only its chain is its own.
+            ReleaseChain();
+            return;
+        }
+
         Http.Dispose();
         if (_state.IsValueCreated)
         {
@@ -72,15 +118,7 @@ public sealed class GatewayComposition : IAsyncDisposable
             return;
         }
 
-        // Policies that hold native or network resources (an ONNX session, an HTTP client) are released with the composition.
-        foreach (var policy in Chain.Policies)
-        {
-            if (policy is IDisposable disposable)
-            {
-                disposable.Dispose();
-            }
-        }
-
+        ReleaseChain();
         if (Audit is not null)
         {
             await Audit.DisposeAsync().ConfigureAwait(false);

@@ -31,6 +31,7 @@ public sealed class GatewayPipeline
     private readonly VirtualKeyStage _keys;
     private readonly Input.StrictJsonRules _clientRules;
     private readonly Input.StrictJsonRules _upstreamRules;
+    private Action? _detach;
 
     public GatewayPipeline(PolicyConfig config, GatewayComposition composition, IGatewayMetrics? metrics = null, ILogger? logger = null,
         UpstreamCredentials? credentials = null, TimeProvider? time = null)
@@ -39,9 +40,9 @@ public sealed class GatewayPipeline
         _time = time ?? TimeProvider.System;
         var log = _logger = logger ?? NullLogger.Instance;
         var meter = _metrics = metrics ?? NullGatewayMetrics.Instance;
-        // Breakers, limits and spend from the composition's store (Redis: shared by every replica). In-process state
-        // follows this pipeline's clock, so a test's fake time drives breakers and limits as before.
-        State = composition.State.Health == GatewayStateHealth.Local ? new LocalGatewayStateStore(_time) : composition.State;
+        // Breakers, limits and spend from the composition's store (Redis: shared by every replica; in-process: kept
+        // across live reloads). Given a clock (tests' fake time), in-process state follows that clock instead.
+        State = composition.State.Health == GatewayStateHealth.Local && time is not null ? new LocalGatewayStateStore(_time) : composition.State;
         Router = new TargetRouter(config, _time, State);
         var callers = Router.Targets.ToDictionary(
             t => t.Id, t => new UpstreamCaller(t, composition.Http, credentials ?? new UpstreamCredentials(), meter, log, _time, config.Gateway.Limits.MaxUpstreamResponseBytes),
@@ -49,11 +50,13 @@ public sealed class GatewayPipeline
         foreach (var target in Router.Targets)
         {
             var id = target.Id;
-            target.Breaker.StateChanged += state =>
+            Action<CircuitState> changed = state =>
             {
                 meter.CircuitStateChanged(id, state);
                 GatewayLog.CircuitChanged(log, id, state);
             };
+            target.Breaker.StateChanged += changed;
+            _detach += () => target.Breaker.StateChanged -= changed;
         }
 
         _recorder = new OutcomeRecorder(config, composition.Audit, meter, log, _time);
@@ -70,6 +73,9 @@ public sealed class GatewayPipeline
 
     public TargetRouter Router { get; }
 
+    /// <summary>Unhooks this pipeline from breakers that outlive it (shared ones, after a live reload replaced it).</summary>
+    public void Detach() => Interlocked.Exchange(ref _detach, null)?.Invoke();
+
     /// <summary>Where breakers, limits and spend live; its health shows in /readyz.</summary>
     public IGatewayStateStore State { get; }
 
@@ -84,7 +90,7 @@ public sealed class GatewayPipeline
     /// </summary>
     public async Task<GatewayResponse> HandleAsync(GatewayRequest request, CancellationToken cancellationToken)
     {
-        var outcome = new RequestOutcome(request, _time.GetTimestamp());
+        var outcome = new RequestOutcome(request, _time.GetTimestamp()) { Span = GatewayTelemetry.StartRequest(request) };
         try
         {
             return await HandleCoreAsync(request, outcome, cancellationToken).ConfigureAwait(false);
@@ -218,6 +224,7 @@ public sealed class GatewayPipeline
         }
 
         attempt.Response!.Dispose();
+        outcome.ResponseModel = outcome.Span is null ? null : GatewayTelemetry.ResponseModelOf(attempt.Answer);
         var (body, blocked) = _completion.Finish(exchange, attempt, outcome);
         if (blocked is not null)
         {

@@ -28,6 +28,11 @@ internal sealed class OutcomeRecorder(PolicyConfig config, IAuditSink? audit, IG
         outcome.Recorded = true;
         var duration = time.GetElapsedTime(outcome.Started);
         var status = outcome.ClientClosed && !outcome.Stream ? 0 : outcome.Status;
+        if (outcome.Span is not null)
+        {
+            GatewayTelemetry.EndRequest(outcome, config.Providers.Targets.FirstOrDefault(t => t.Id == outcome.TargetId), status);
+        }
+
         metrics.RequestCompleted(operation, outcome.Model ?? string.Empty, outcome.TargetId ?? string.Empty, status, duration, outcome.Request.ClientKeyId ?? string.Empty);
         if (outcome.PromptTokens + outcome.CompletionTokens > 0 && outcome.TargetId is { } target)
         {

@@ -54,5 +54,11 @@ public sealed class RequestOutcome(GatewayRequest request, long started)
 
     internal bool Recorded { get; set; }
 
+    /// <summary>The model the upstream said answered (complete answers), for the request span.</summary>
+    public string? ResponseModel { get; set; }
+
+    /// <summary>The request's span when tracing listens (<see cref="GatewayTelemetry"/>); ended when the outcome is recorded.</summary>
+    internal System.Diagnostics.Activity? Span { get; set; }
+
     internal void AddDecisions(IEnumerable<PolicyDecision> decisions) => (Decisions ??= []).AddRange(decisions);
 }

@@ -53,9 +53,11 @@ public sealed class PolicyChain
         var decisions = new List<PolicyDecision>(_policies.Length);
         foreach (var policy in _policies)
         {
+            var span = Gateway.GatewayTelemetry.StartPolicy(policy);
             var decision = policy is IAsyncRequestPolicy asyncPolicy
                 ? await asyncPolicy.EvaluateRequestAsync(segments, cancellationToken).ConfigureAwait(false)
                 : policy.EvaluateRequest(segments);
+            Gateway.GatewayTelemetry.EndPolicy(span, decision);
             decisions.Add(decision);
             if (decision.Action == PolicyAction.Block)
             {
@@ -76,7 +78,9 @@ public sealed class PolicyChain
         var decisions = new List<PolicyDecision>(_policies.Length);
         foreach (var policy in _policies)
         {
+            var span = Gateway.GatewayTelemetry.StartPolicy(policy);
             var decision = evaluate(policy, segments);
+            Gateway.GatewayTelemetry.EndPolicy(span, decision);
             decisions.Add(decision);
             if (decision.Action == PolicyAction.Block)
             {

@@ -51,7 +51,7 @@ internal sealed class UpstreamCaller
                 async token =>
                 {
                     attempts++;
-                    return await AttemptAsync(url, body, stream, timeout, token).ConfigureAwait(false);
+                    return await AttemptAsync(url, body, stream, timeout, attempts, token).ConfigureAwait(false);
                 },
                 cancellationToken).ConfigureAwait(false);
 
@@ -89,8 +89,10 @@ internal sealed class UpstreamCaller
         }
     }
 
-    private async ValueTask<HttpResponseMessage> AttemptAsync(Uri url, ReadOnlyMemory<byte> body, bool stream, TimeSpan timeout, CancellationToken cancellationToken)
+    private async ValueTask<HttpResponseMessage> AttemptAsync(Uri url, ReadOnlyMemory<byte> body, bool stream, TimeSpan timeout, int attempt, CancellationToken cancellationToken)
     {
+        // Current while the request is sent: HttpClient puts this span's context in the upstream's traceparent.
+        var span = KeepTrusts.Engine.Gateway.GatewayTelemetry.StartAttempt(_target, url, attempt);
         using var request = new HttpRequestMessage(HttpMethod.Post, url)
         {
             Content = new ReadOnlyMemoryContent(body),
@@ -126,12 +128,14 @@ internal sealed class UpstreamCaller
             }
 
             _metrics.UpstreamAttempt(_target.Id, (int)response.StatusCode, _time.GetElapsedTime(started));
+            KeepTrusts.Engine.Gateway.GatewayTelemetry.EndAttempt(span, (int)response.StatusCode, null);
             return response;
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             response?.Dispose();
             _metrics.UpstreamAttempt(_target.Id, 0, _time.GetElapsedTime(started));
+            KeepTrusts.Engine.Gateway.GatewayTelemetry.EndAttempt(span, 0, "timeout");
             throw new UpstreamTimeoutException();
         }
         catch (Exception ex) when (ex is HttpRequestException or IOException or KeepTrusts.Engine.Gateway.Input.UpstreamResponseTooLargeException)
@@ -139,7 +143,13 @@ internal sealed class UpstreamCaller
             // Disposing the response cuts the transfer: the rest of an oversized body is never read.
             response?.Dispose();
             _metrics.UpstreamAttempt(_target.Id, 0, _time.GetElapsedTime(started));
+            KeepTrusts.Engine.Gateway.GatewayTelemetry.EndAttempt(span, 0, ex.GetType().Name);
             throw;
+        }
+        finally
+        {
+            // Ends the span on any other way out (client cancelled); a no-op when it already ended.
+            span?.Stop();
         }
     }
 

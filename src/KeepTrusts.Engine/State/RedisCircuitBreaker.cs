@@ -40,6 +40,8 @@ public sealed class RedisCircuitBreaker : ICircuitBreaker
 
     public event Action<CircuitState>? StateChanged;
 
+    internal CircuitBreakerOptions Options => _options;
+
     public CircuitState State => Shared ? _mirror : _local.State;
 
     public bool IsAvailable

@@ -81,7 +81,11 @@ public sealed class RedisGatewayStateStore : IGatewayStateStore
             return local;
         }
 
-        var breaker = _breakers.GetOrAdd(targetId, id => new RedisCircuitBreaker(this, id, options, local, _time));
+        // A live reload with changed breaker settings gets a breaker with those settings (messages go to the newest).
+        var breaker = _breakers.AddOrUpdate(targetId, id => new RedisCircuitBreaker(this, id, options, local, _time),
+            (id, existing) => Gateway.Reload.RestartOnlySettings.Fingerprint(existing.Options) == Gateway.Reload.RestartOnlySettings.Fingerprint(options)
+                ? existing
+                : new RedisCircuitBreaker(this, id, options, local, _time));
         _ = breaker.RefreshAsync();
         return breaker;
     }

@@ -93,6 +93,7 @@ internal static class GatewayRunCommand
             Config = config,
             Listen = listen,
             Composition = composition,
+            ConfigPath = configPath,
             JsonLogs = jsonLogs,
             Quiet = quiet,
         });

@@ -86,7 +86,7 @@ internal static class ChatEndpoint
     /// </summary>
     public static bool Identify(HttpContext context, out ClientIdentity? identity)
     {
-        var authenticator = context.RequestServices.GetRequiredService<ClientKeyAuthenticator>();
+        var authenticator = context.RequestServices.GetRequiredService<KeepTrusts.Engine.Gateway.Reload.GatewayLease>().Authenticator;
         identity = null;
         if (!authenticator.Enabled)
         {
@@ -99,7 +99,7 @@ internal static class ChatEndpoint
 
     public static bool Authenticate(HttpContext context, out string? clientKeyId)
     {
-        var authenticator = context.RequestServices.GetRequiredService<ClientKeyAuthenticator>();
+        var authenticator = context.RequestServices.GetRequiredService<KeepTrusts.Engine.Gateway.Reload.GatewayLease>().Authenticator;
         clientKeyId = null;
         if (!authenticator.Enabled)
         {

@@ -3,6 +3,8 @@ using System.Text.Json;
 using KeepTrusts.Engine.Audit;
 using KeepTrusts.Engine.Configuration;
 using KeepTrusts.Engine.Gateway;
+using KeepTrusts.Engine.Gateway.Reload;
+using KeepTrusts.Gateway.Hosting;
 using KeepTrusts.Engine.State;
 using KeepTrusts.Engine.Hosting;
 using KeepTrusts.Engine.Policies;
@@ -71,15 +73,25 @@ public static class GatewayServer
                 options.ReadEnvironment, sp.GetRequiredService<ILoggerFactory>().CreateLogger("KeepTrusts.Gateway.State")));
         }
 
-        builder.Services.AddSingleton(sp => new GatewayPipeline(
-            config,
-            sp.GetRequiredService<GatewayComposition>(),
-            metrics,
-            sp.GetRequiredService<ILoggerFactory>().CreateLogger("KeepTrusts.Gateway"),
-            sp.GetRequiredService<UpstreamCredentials>()));
-        builder.Services.AddSingleton(sp => ClientKeyAuthenticator.ForConfig(config, options.ReadEnvironment ?? Environment.GetEnvironmentVariable, sp.GetRequiredService<ILoggerFactory>().CreateLogger("KeepTrusts.Gateway.Keys")));
-        builder.Services.AddHostedService(sp => new HealthProbeService(sp.GetRequiredService<GatewayPipeline>(), sp.GetRequiredService<GatewayComposition>().Http,
+        // The config in force is a generation that a live reload can replace: each request leases the generation current
+        // when it starts (its pipeline and key check, for the whole request, stream included) and the lease ends with
+        // the request's scope; a replaced generation is released once its last request is done.
+        builder.Services.AddSingleton(sp => new GatewayGenerationFactory(metrics, sp.GetRequiredService<ILoggerFactory>(),
+            sp.GetRequiredService<UpstreamCredentials>(), options.ReadEnvironment ?? Environment.GetEnvironmentVariable));
+        builder.Services.AddSingleton(sp => new LiveGateway(sp.GetRequiredService<GatewayGenerationFactory>()
+            .Create(0, config, sp.GetRequiredService<GatewayComposition>(), releaseChain: true)));
+        builder.Services.AddScoped(sp => sp.GetRequiredService<LiveGateway>().Acquire());
+        builder.Services.AddScoped(sp => sp.GetRequiredService<GatewayLease>().Pipeline);
+        builder.Services.AddHostedService(sp => new HealthProbeService(sp.GetRequiredService<LiveGateway>(), sp.GetRequiredService<GatewayComposition>().Http,
             sp.GetRequiredService<UpstreamCredentials>(), sp.GetRequiredService<ILoggerFactory>().CreateLogger("KeepTrusts.Gateway.HealthProbe")));
+        if (options.ConfigPath is { } configPath)
+        {
+            builder.Services.AddSingleton(sp => new ConfigReloader(configPath, sp.GetRequiredService<LiveGateway>(), sp.GetRequiredService<GatewayGenerationFactory>(),
+                sp.GetRequiredService<GatewayComposition>(), metrics.Registry, sp.GetRequiredService<ILoggerFactory>().CreateLogger("KeepTrusts.Gateway.Reload")));
+            builder.Services.AddHostedService(sp => sp.GetRequiredService<ConfigReloader>());
+        }
+
+        GatewayTracing.AddWhenConfigured(builder, config, options.ReadEnvironment ?? Environment.GetEnvironmentVariable);
 
         if ((options.Composition?.Audit ?? options.Audit) is AuditLogWriter { Shipper: { } shipper })
         {

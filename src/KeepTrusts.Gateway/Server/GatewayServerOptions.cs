@@ -27,6 +27,9 @@ public sealed class GatewayServerOptions
     /// <summary>Upstream credential source override (tests inject a token credential).</summary>
     public KeepTrusts.Engine.Upstreams.UpstreamCredentials? Credentials { get; init; }
 
+    /// <summary>The config file to watch and reload on change or SIGHUP (kt gateway run); null: no live reload.</summary>
+    public string? ConfigPath { get; init; }
+
     public bool JsonLogs { get; init; }
 
     public bool Quiet { get; init; }
