@@ -1,13 +1,6 @@
 using System.Collections.Concurrent;
-using System.Net;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Server.Kestrel.Core;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace KeepTrusts.Testing;
 
@@ -34,21 +27,21 @@ public sealed class FakeOtlpReceiver : IAsyncDisposable
 
     public static async Task<FakeOtlpReceiver> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0, listen => listen.Protocols = HttpProtocols.Http1));
-        var app = builder.Build();
         var exports = new ConcurrentQueue<byte[]>();
-        app.MapPost("/v1/traces", async context =>
+        var (app, url) = await LoopbackApp.StartAsync(async context =>
         {
+            if (context.Request.Method != "POST" || context.Request.Path != "/v1/traces")
+            {
+                context.Response.StatusCode = 404;
+                return;
+            }
+
             using var body = new MemoryStream();
             await context.Request.Body.CopyToAsync(body).ConfigureAwait(false);
             exports.Enqueue(body.ToArray());
             context.Response.ContentType = "application/x-protobuf";
-        });
-        await app.StartAsync().ConfigureAwait(false);
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new FakeOtlpReceiver(app, address.TrimEnd('/'), exports);
+        }).ConfigureAwait(false);
+        return new FakeOtlpReceiver(app, url, exports);
     }
 
     public async ValueTask DisposeAsync()
