@@ -19,12 +19,13 @@ internal sealed partial class GatewayUnderTest : IMeasuredTarget, IAsyncDisposab
     public static async Task<GatewayUnderTest> StartAsync(string name, string config)
     {
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "kt.dll"), "gateway", "run", "--listen", "127.0.0.1:0", "--policy-config", config, "--quiet" })
+        foreach (var arg in new[] { Environment.GetEnvironmentVariable("KT_BENCH_KT_DLL") ?? Path.Combine(AppContext.BaseDirectory, "kt.dll"), "gateway", "run", "--listen", "127.0.0.1:0", "--policy-config", config, "--quiet" })
         {
             info.ArgumentList.Add(arg);
         }
 
         info.Environment["AZURE_OPENAI_API_KEY"] = "bench-key";
+        // KT_BENCH_KT_DLL: another kt build (e.g. the commit before a change) under the same driver, upstream and nginx.
         // KT_BENCH_GATEWAY_ENV="DOTNET_X=1;DOTNET_Y=0": runtime settings for kt only (not the driver), to compare them in one run.
         foreach (var pair in (Environment.GetEnvironmentVariable("KT_BENCH_GATEWAY_ENV") ?? string.Empty).Split(';', StringSplitOptions.RemoveEmptyEntries))
         {
@@ -39,6 +40,11 @@ internal sealed partial class GatewayUnderTest : IMeasuredTarget, IAsyncDisposab
             if (e.Data is not null && Listening().Match(e.Data) is { Success: true } m)
             {
                 listening.TrySetResult(m.Groups[1].Value);
+            }
+            else if (e.Data is not null && e.Data.Contains("warn", StringComparison.OrdinalIgnoreCase))
+            {
+                // kt's warnings (e.g. Kestrel refusing connections over max_concurrent_connections) explain errors in the table.
+                Console.Error.WriteLine($"[{name}] {e.Data}");
             }
         };
         process.ErrorDataReceived += (_, e) =>

@@ -83,6 +83,12 @@ if (nginx is not null)
     Console.WriteLine(FloorComparison.Table(rows));
 }
 
+// What failed, where and when, so an error count is explained rather than just counted.
+foreach (var group in driver.Failures.GroupBy(f => f[(f.IndexOf(" ms: ", StringComparison.Ordinal) + 5)..]).Take(20))
+{
+    Console.WriteLine($"failed x{group.Count()}: first {group.First()}");
+}
+
 var audited = fullChain.AuditRecordCount(Path.Combine(work.FullName, "audit"));
 Console.WriteLine($"audit records written by the full-chain gateway: {audited}");
 await noChain.DisposeAsync();

@@ -59,7 +59,7 @@ public sealed class GatewayPipeline
         }
 
         _recorder = new OutcomeRecorder(config, composition.Audit, meter, log, _time);
-        _policies = new RequestPolicyStage(config, composition.Chain, _recorder, meter, State);
+        _policies = new RequestPolicyStage(config, composition.Chain, _recorder, meter, State, keepText: composition.Audit is not null);
         _keys = new VirtualKeyStage(State, meter, log, _time);
         _answer = new AnswerStage(Router, _keys, _recorder, log);
         _clientRules = Input.StrictJsonRules.ForClient(config.Gateway.Limits);
