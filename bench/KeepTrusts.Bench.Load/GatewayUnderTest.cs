@@ -4,7 +4,7 @@ using System.Text.RegularExpressions;
 namespace KeepTrusts.Bench.Load;
 
 /// <summary>A real kt process, with its CPU time and peak memory read from /proc.</summary>
-internal sealed partial class GatewayUnderTest : IAsyncDisposable
+internal sealed partial class GatewayUnderTest : IMeasuredTarget, IAsyncDisposable
 {
     private readonly Process _process;
 
@@ -16,17 +16,23 @@ internal sealed partial class GatewayUnderTest : IAsyncDisposable
 
     public string Url { get; }
 
-    public sealed record CpuSample(double Seconds, long Ticks);
-
     public static async Task<GatewayUnderTest> StartAsync(string name, string config)
     {
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "kt.dll"), "gateway", "run", "--listen", "127.0.0.1:0", "--policy-config", config, "--quiet" })
+        foreach (var arg in new[] { Environment.GetEnvironmentVariable("KT_BENCH_KT_DLL") ?? Path.Combine(AppContext.BaseDirectory, "kt.dll"), "gateway", "run", "--listen", "127.0.0.1:0", "--policy-config", config, "--quiet" })
         {
             info.ArgumentList.Add(arg);
         }
 
         info.Environment["AZURE_OPENAI_API_KEY"] = "bench-key";
+        // KT_BENCH_KT_DLL: another kt build (e.g. the commit before a change) under the same driver, upstream and nginx.
+        // KT_BENCH_GATEWAY_ENV="DOTNET_X=1;DOTNET_Y=0": runtime settings for kt only (not the driver), to compare them in one run.
+        foreach (var pair in (Environment.GetEnvironmentVariable("KT_BENCH_GATEWAY_ENV") ?? string.Empty).Split(';', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var equals = pair.IndexOf('=');
+            info.Environment[pair[..equals]] = pair[(equals + 1)..];
+        }
+
         var process = Process.Start(info)!;
         var listening = new TaskCompletionSource<string>();
         process.OutputDataReceived += (_, e) =>
@@ -34,6 +40,11 @@ internal sealed partial class GatewayUnderTest : IAsyncDisposable
             if (e.Data is not null && Listening().Match(e.Data) is { Success: true } m)
             {
                 listening.TrySetResult(m.Groups[1].Value);
+            }
+            else if (e.Data is not null && e.Data.Contains("warn", StringComparison.OrdinalIgnoreCase))
+            {
+                // kt's warnings (e.g. Kestrel refusing connections over max_concurrent_connections) explain errors in the table.
+                Console.Error.WriteLine($"[{name}] {e.Data}");
             }
         };
         process.ErrorDataReceived += (_, e) =>
@@ -49,26 +60,10 @@ internal sealed partial class GatewayUnderTest : IAsyncDisposable
         return new GatewayUnderTest(process, url);
     }
 
-    public CpuSample Cpu()
-    {
-        var fields = File.ReadAllText($"/proc/{_process.Id}/stat").Split(')')[1].Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        // utime and stime are fields 14 and 15 of /proc/pid/stat (11 and 12 after the command name).
-        return new CpuSample(Stopwatch.GetTimestamp() / (double)Stopwatch.Frequency, long.Parse(fields[11]) + long.Parse(fields[12]));
-    }
-
-    /// <summary>CPU use since <paramref name="before"/> as a percentage of one core (clock ticks are 1/100 s on Linux).</summary>
-    public double CpuPercentSince(CpuSample before)
-    {
-        var now = Cpu();
-        return (now.Ticks - before.Ticks) / 100.0 / (now.Seconds - before.Seconds) * 100;
-    }
+    public long CpuTicks() => MeasuredProcesses.CpuTicks(_process.Id);
 
     /// <summary>Peak resident memory (VmHWM).</summary>
-    public double PeakMemoryMb()
-    {
-        var line = File.ReadLines($"/proc/{_process.Id}/status").First(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
-        return long.Parse(Regex.Match(line, @"\d+").Value) / 1024.0;
-    }
+    public double PeakMemoryMb() => MeasuredProcesses.PeakMemoryMb(_process.Id);
 
     // Only the daily record files: the directory also holds the writer's lock and head files.
     public int AuditRecordCount(string directory) =>

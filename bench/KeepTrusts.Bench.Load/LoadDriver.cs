@@ -127,11 +127,30 @@ internal sealed class LoadDriver : IDisposable
             }
 
             var complete = !stream || tail.ToString().Contains("[DONE]", StringComparison.Ordinal);
+            if (response.StatusCode != HttpStatusCode.OK || !complete)
+            {
+                Failed(url, response.StatusCode != HttpStatusCode.OK ? $"HTTP {(int)response.StatusCode}" : "stream without [DONE]", started);
+            }
+
             return (response.StatusCode == HttpStatusCode.OK && complete, stream ? firstByte : null);
         }
         catch (Exception ex) when (ex is HttpRequestException or IOException or TaskCanceledException)
         {
+            Failed(url, $"{ex.GetType().Name}: {ex.Message}" + (ex.InnerException is { } inner ? $" <- {inner.GetType().Name}: {inner.Message}" : string.Empty), started);
             return (false, null);
+        }
+    }
+
+    /// <summary>Every failed request's kind, per target, with when it failed (seconds since the driver started).</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<string> Failures { get; } = new();
+
+    private readonly Stopwatch _life = Stopwatch.StartNew();
+
+    private void Failed(string url, string what, long started)
+    {
+        if (Failures.Count < 1000)
+        {
+            Failures.Enqueue(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{_life.Elapsed.TotalSeconds:0.000}s {new Uri(url).Authority} after {Stopwatch.GetElapsedTime(started).TotalMilliseconds:0.0} ms: {what}"));
         }
     }
 

@@ -14,14 +14,30 @@ var work = Directory.CreateTempSubdirectory("kt-bench-");
 var noChain = await GatewayUnderTest.StartAsync("no-policies", Configs.Write(work.FullName, upstream.Url, fullChain: false));
 var fullChain = await GatewayUnderTest.StartAsync("full-chain", Configs.Write(work.FullName, upstream.Url, fullChain: true));
 var fullChainOs = await GatewayUnderTest.StartAsync("full-chain-no-fsync", Configs.Write(work.FullName, upstream.Url, fullChain: true, fsync: false));
-var directUrl = upstream.Url + "/openai/deployments/gpt-4o/chat/completions?api-version=2024-10-21";
-var targets = new (string Name, string Url, GatewayUnderTest? Gateway)[]
+var directPath = "/openai/deployments/gpt-4o/chat/completions?api-version=2024-10-21";
+var directUrl = upstream.Url + directPath;
+// The floor for one hop: nginx proxying to the same fake upstream, measured in this same run.
+var nginx = NginxFloor.Find() is { } nginxPath ? await NginxFloor.StartAsync(nginxPath, upstream.Url, work.FullName) : null;
+if (nginx is null)
+{
+    Console.WriteLine("nginx not found (PATH, /usr/sbin): the nginx floor row and the ratios to it are skipped. Install it with: apt-get install nginx-light");
+}
+
+var targets = new (string Name, string Url, IMeasuredTarget? Gateway)[]
 {
     ("direct", directUrl, null),
+    (NginxFloor.RowName, nginx?.Url + directPath, nginx),
     ("gateway, no policies", noChain.Url + "/v1/chat/completions", noChain),
     ("gateway, full chain + audit (fsync per batch)", fullChain.Url + "/v1/chat/completions", fullChain),
     ("gateway, full chain + audit (fsync: false)", fullChainOs.Url + "/v1/chat/completions", fullChainOs),
 };
+
+targets = targets.Where(t => t.Name != NginxFloor.RowName || nginx is not null).ToArray();
+// --only TEXT: the direct and nginx rows plus the gateways whose name contains TEXT (e.g. to profile one of them).
+if (Array.IndexOf(args, "--only") is var only and >= 0 && only + 1 < args.Length)
+{
+    targets = targets.Where(t => t.Gateway is not GatewayUnderTest || t.Name.Contains(args[only + 1], StringComparison.Ordinal)).ToArray();
+}
 
 var rows = new List<ResultRow>();
 using var driver = new LoadDriver();
@@ -44,7 +60,7 @@ foreach (var (name, url, gateway) in targets)
     rows.Add(ResultRow.From($"concurrency {options.Concurrency}", name, result, gateway, cpu));
 }
 
-var streamTargets = new[] { targets[0], targets[2] };
+var streamTargets = targets.Where(t => t.Name is "direct" or NginxFloor.RowName || t.Name.Contains("fsync per batch", StringComparison.Ordinal)).ToArray();
 foreach (var (name, url, gateway) in streamTargets)
 {
     await driver.RunConcurrentAsync(url, stream: true, 4, TimeSpan.FromSeconds(Math.Min(2, options.Warmup)));
@@ -62,11 +78,26 @@ foreach (var (name, url, gateway) in streamTargets)
 
 Console.WriteLine();
 Console.WriteLine(ResultRow.Table(rows));
+if (nginx is not null)
+{
+    Console.WriteLine(FloorComparison.Table(rows));
+}
+
+// What failed, where and when, so an error count is explained rather than just counted.
+foreach (var group in driver.Failures.GroupBy(f => f[(f.IndexOf(" ms: ", StringComparison.Ordinal) + 5)..]).Take(20))
+{
+    Console.WriteLine($"failed x{group.Count()}: first {group.First()}");
+}
+
 var audited = fullChain.AuditRecordCount(Path.Combine(work.FullName, "audit"));
 Console.WriteLine($"audit records written by the full-chain gateway: {audited}");
 await noChain.DisposeAsync();
 await fullChain.DisposeAsync();
 await fullChainOs.DisposeAsync();
+if (nginx is not null)
+{
+    await nginx.DisposeAsync();
+}
 try
 {
     work.Delete(recursive: true);

@@ -6,7 +6,7 @@ namespace KeepTrusts.Bench.Load;
 /// <summary>One line of the results table.</summary>
 internal sealed record ResultRow(string Load, string Target, double Rps, double P50, double P90, double P99, double? Ttfb50, double? Ttfb99, double? CpuPercent, double? PeakMb, int Errors, int Requests)
 {
-    public static ResultRow From(string load, string target, LoadResult result, GatewayUnderTest? gateway, GatewayUnderTest.CpuSample? cpuBefore) => new(
+    public static ResultRow From(string load, string target, LoadResult result, IMeasuredTarget? gateway, CpuSample? cpuBefore) => new(
         load, target, result.Rps,
         LoadResult.Percentile(result.Latencies, 50), LoadResult.Percentile(result.Latencies, 90), LoadResult.Percentile(result.Latencies, 99),
         result.FirstBytes is { } f ? LoadResult.Percentile(f, 50) : null,
@@ -15,11 +15,14 @@ internal sealed record ResultRow(string Load, string Target, double Rps, double 
         gateway?.PeakMemoryMb(),
         result.Errors, result.Latencies.Length);
 
+    /// <summary>Process CPU time per answered request: percent of one core over requests per second.</summary>
+    public double? CpuMicrosPerRequest => CpuPercent is { } cpu && Rps > 0 ? cpu / 100 * 1_000_000 / Rps : null;
+
     public static string Table(IReadOnlyList<ResultRow> rows)
     {
         var text = new StringBuilder();
-        text.AppendLine("| load | target | req/s | p50 ms | p90 ms | p99 ms | added p50 ms | added p99 ms | TTFB p50 / p99 ms | added TTFB p50 ms | gateway CPU % | gateway peak MB | errors / requests |");
-        text.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        text.AppendLine("| load | target | req/s | p50 ms | p90 ms | p99 ms | added p50 ms | added p99 ms | TTFB p50 / p99 ms | added TTFB p50 ms | gateway CPU % | CPU µs/req | gateway peak MB | errors / requests |");
+        text.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var row in rows)
         {
             var direct = rows.First(r => r.Load == row.Load && r.Target == "direct");
@@ -29,6 +32,7 @@ internal sealed record ResultRow(string Load, string Target, double Rps, double 
             text.Append(row.Ttfb50 is { } t50 ? string.Create(CultureInfo.InvariantCulture, $"{t50:0.000} / {row.Ttfb99:0.000} | ") : "— | ");
             text.Append(!isDirect && row.Ttfb50 is { } mine && direct.Ttfb50 is { } theirs ? string.Create(CultureInfo.InvariantCulture, $"{mine - theirs:+0.000;-0.000} | ") : "— | ");
             text.Append(row.CpuPercent is { } cpu ? string.Create(CultureInfo.InvariantCulture, $"{cpu:0} | ") : "— | ");
+            text.Append(row.CpuMicrosPerRequest is { } micros ? string.Create(CultureInfo.InvariantCulture, $"{micros:0} | ") : "— | ");
             text.Append(row.PeakMb is { } mb ? string.Create(CultureInfo.InvariantCulture, $"{mb:0} | ") : "— | ");
             text.AppendLine(CultureInfo.InvariantCulture, $"{row.Errors} / {row.Requests} |");
         }

@@ -15,7 +15,8 @@ namespace KeepTrusts.Engine.Gateway;
 /// client rate limit (<see cref="RequestPolicyStage"/>) → target selection and attempts (<see cref="AttemptLoop"/>,
 /// the only place a target's health is recorded) → upstream dialect (<see cref="UpstreamAdapter"/>) → the answer
 /// (<see cref="CompletionStage"/>, or <see cref="StreamStage"/> yielding <see cref="ChatEvent"/>s). Every request ends
-/// in one <see cref="RequestOutcome"/>, recorded once as metrics and audit. Uses, never disposes, the composition's parts.
+/// in one <see cref="RequestOutcome"/>, settled and recorded once as metrics and audit by <see cref="AnswerStage"/>. Uses,
+/// never disposes, the composition's parts.
 /// </summary>
 public sealed class GatewayPipeline
 {
@@ -29,6 +30,7 @@ public sealed class GatewayPipeline
     private readonly CompletionStage _completion;
     private readonly StreamStage _stream;
     private readonly VirtualKeyStage _keys;
+    private readonly AnswerStage _answer;
     private readonly Input.StrictJsonRules _clientRules;
     private readonly Input.StrictJsonRules _upstreamRules;
     private Action? _detach;
@@ -60,8 +62,9 @@ public sealed class GatewayPipeline
         }
 
         _recorder = new OutcomeRecorder(config, composition.Audit, meter, log, _time);
-        _policies = new RequestPolicyStage(config, composition.Chain, _recorder, meter, State);
+        _policies = new RequestPolicyStage(config, composition.Chain, _recorder, meter, State, keepText: composition.Audit is not null);
         _keys = new VirtualKeyStage(State, meter, log, _time);
+        _answer = new AnswerStage(Router, _keys, _recorder, log);
         _clientRules = Input.StrictJsonRules.ForClient(config.Gateway.Limits);
         _upstreamRules = Input.StrictJsonRules.ForUpstream(config.Gateway.Limits);
         _attempts = new AttemptLoop(callers, meter, log, _upstreamRules);
@@ -97,7 +100,7 @@ public sealed class GatewayPipeline
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested && !outcome.Recorded)
         {
-            return await FailAsync(outcome, GatewayError.Upstream(0, "client_closed_request", "The client closed the request.")).ConfigureAwait(false);
+            return await _answer.FailAsync(outcome, GatewayError.Upstream(0, "client_closed_request", "The client closed the request.")).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
@@ -117,7 +120,7 @@ public sealed class GatewayPipeline
         {
             try
             {
-                return await FailAsync(outcome, error).ConfigureAwait(false);
+                return await _answer.FailAsync(outcome, error).ConfigureAwait(false);
             }
             catch (Exception again)
             {
@@ -136,36 +139,36 @@ public sealed class GatewayPipeline
         if (request.Chat is null && Input.StrictJsonReader.Check(request.Body.Span, _clientRules) is { } violation)
         {
             _metrics.InvalidInput("client", violation.Reason);
-            return await FailAsync(outcome, Input.InputContract.ClientError(violation)).ConfigureAwait(false);
+            return await _answer.FailAsync(outcome, Input.InputContract.ClientError(violation)).ConfigureAwait(false);
         }
 
         var (exchange, invalid) = ExchangeParser.Parse(request, Router);
         if (exchange is null)
         {
-            return await FailAsync(outcome, invalid!).ConfigureAwait(false);
+            return await _answer.FailAsync(outcome, invalid!).ConfigureAwait(false);
         }
 
         if (exchange.Segments.TotalLength > _config.Gateway.Limits.MaxTextChars)
         {
             _metrics.InvalidInput("client", "too_much_text");
             outcome.Model = exchange.Model;
-            return await FailAsync(outcome, GatewayError.Invalid("text_too_long",
+            return await _answer.FailAsync(outcome, GatewayError.Invalid("text_too_long",
                 $"The request has {exchange.Segments.TotalLength} characters of text; the limit is {_config.Gateway.Limits.MaxTextChars} (gateway.limits.max_text_chars). Send less text per request.")).ConfigureAwait(false);
         }
 
         outcome.Model = exchange.Model;
         outcome.EstimatedTokens = exchange.EstimatedTokens;
         outcome.Stream = exchange.Stream;
-        var (candidates, unroutable) = SelectTargets(exchange);
+        var (candidates, unroutable) = TargetSelection.Select(Router, exchange);
         if (unroutable is not null)
         {
-            return await FailAsync(outcome, unroutable).ConfigureAwait(false);
+            return await _answer.FailAsync(outcome, unroutable).ConfigureAwait(false);
         }
 
         if (request.VirtualKey is { } key && await _keys.CheckAsync(key, exchange, cancellationToken).ConfigureAwait(false) is { } keyRefused)
         {
             outcome.KeyRefused = true;
-            return await FailAsync(outcome, keyRefused).ConfigureAwait(false);
+            return await _answer.FailAsync(outcome, keyRefused).ConfigureAwait(false);
         }
 
         GatewayError? refused;
@@ -180,7 +183,7 @@ public sealed class GatewayPipeline
 
         if (refused is not null)
         {
-            return await FailAsync(outcome, refused).ConfigureAwait(false);
+            return await _answer.FailAsync(outcome, refused).ConfigureAwait(false);
         }
 
         var attempt = await _attempts.RunAsync(exchange, candidates, outcome, CompletionStage.ReaderFor(exchange.Operation), cancellationToken).ConfigureAwait(false);
@@ -191,13 +194,13 @@ public sealed class GatewayPipeline
 
         if (attempt.Error is { } failed)
         {
-            return await FailAsync(outcome, failed).ConfigureAwait(false);
+            return await _answer.FailAsync(outcome, failed).ConfigureAwait(false);
         }
 
         if (!attempt.Succeeded)
         {
-            var passed = await UpstreamErrorAnswer.PassThroughAsync(attempt, outcome, _recorder, Settle, _upstreamRules).ConfigureAwait(false);
-            return WithHeaders(passed, outcome, withTarget: true);
+            var passed = await UpstreamErrorAnswer.PassThroughAsync(attempt, outcome, _recorder, _answer.SettleAsync, _upstreamRules).ConfigureAwait(false);
+            return AnswerStage.WithHeaders(passed, outcome, withTarget: true);
         }
 
         if (exchange.Stream)
@@ -207,7 +210,7 @@ public sealed class GatewayPipeline
                 Status = 200,
                 ContentType = "text/event-stream",
                 TargetId = attempt.Target!.Id,
-                Events = GuardedEvents.Of(_stream.EventsAsync(exchange, attempt.Target, attempt.Response!, outcome, Settle, cancellationToken), outcome,
+                Events = GuardedEvents.Of(_stream.EventsAsync(exchange, attempt.Target, attempt.Response!, outcome, _answer.SettleAsync, cancellationToken), outcome,
                     async ex =>
                     {
                         GatewayLog.Unexpected(_logger, outcome.Request.RequestId, ex);
@@ -215,12 +218,12 @@ public sealed class GatewayPipeline
                         {
                             outcome.Status = 500;
                             outcome.ErrorCode = "internal_error";
-                            await Settle(outcome).ConfigureAwait(false);
+                            await _answer.SettleAsync(outcome).ConfigureAwait(false);
                         }
                     }, cancellationToken),
                 Outcome = outcome,
             };
-            return WithHeaders(streamed, outcome, withTarget: true);
+            return AnswerStage.WithHeaders(streamed, outcome, withTarget: true);
         }
 
         attempt.Response!.Dispose();
@@ -228,99 +231,11 @@ public sealed class GatewayPipeline
         var (body, blocked) = _completion.Finish(exchange, attempt, outcome);
         if (blocked is not null)
         {
-            return await FailAsync(outcome, blocked).ConfigureAwait(false);
+            return await _answer.FailAsync(outcome, blocked).ConfigureAwait(false);
         }
 
         outcome.Status = 200;
-        await Settle(outcome).ConfigureAwait(false);
-        return WithHeaders(new GatewayResponse { Status = 200, Body = body, TargetId = outcome.TargetId, Outcome = outcome }, outcome, withTarget: true);
+        await _answer.SettleAsync(outcome).ConfigureAwait(false);
+        return AnswerStage.WithHeaders(new GatewayResponse { Status = 200, Body = body, TargetId = outcome.TargetId, Outcome = outcome }, outcome, withTarget: true);
     }
-
-    private (IReadOnlyList<TargetState> Candidates, GatewayError? Error) SelectTargets(CanonicalExchange exchange)
-    {
-        if (exchange.Request.TargetId is { } pinned)
-        {
-            return Router.Find(pinned) is { } target
-                ? ([target], null)
-                : ([], new GatewayError(404, OpenAIError.InvalidRequest, "target_not_found",
-                    $"No target has id '{pinned}'. Configured targets: {string.Join(", ", Router.Targets.Select(t => t.Id))}.", "target"));
-        }
-
-        var candidates = Router.Candidates(exchange.Model);
-        return candidates.Count > 0
-            ? (candidates, null)
-            : ([], new GatewayError(404, OpenAIError.InvalidRequest, "model_not_found",
-                $"The model '{exchange.Model}' is not served by this gateway. Configured models: {string.Join(", ", Router.Models)}.", "model"));
-    }
-
-    /// <summary>Our own answer instead of the upstream's, in the client's dialect; recorded like every other outcome.</summary>
-    private async Task<GatewayResponse> FailAsync(RequestOutcome outcome, GatewayError error)
-    {
-        outcome.ClientClosed = error.Status == 0;
-        outcome.Status = error.Status;
-        outcome.ErrorCode = error.Code;
-        if (error.Block is { } block && block.Phase == PolicyPhase.Response)
-        {
-            outcome.CompletionText = null;
-        }
-
-        await Settle(outcome).ConfigureAwait(false);
-        var response = new GatewayResponse
-        {
-            Status = error.Status,
-            ClientClosed = outcome.ClientClosed,
-            Body = GatewayErrors.Body(outcome.Request.Dialect, error),
-            ErrorCode = error.Code,
-            TargetId = outcome.TargetId,
-        };
-        if (error.RetryAfter is { } wait)
-        {
-            response.Headers.Add(new("retry-after", Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture)));
-        }
-
-        GatewayLog.RequestRejected(_logger, outcome.Request.RequestId, error.Status, error.Code);
-        return WithHeaders(response, outcome, withTarget: false);
-    }
-
-    /// <summary>Cost and the target's token budget from the real usage, a virtual key's spend, then the one record of the request.</summary>
-    private async Task Settle(RequestOutcome outcome)
-    {
-        if (outcome.TargetId is { } id && Router.Find(id) is { } target)
-        {
-            outcome.Cost = target.Options.Pricing?.CostOf(outcome.PromptTokens, outcome.CompletionTokens) ?? 0m;
-            if (outcome.PromptTokens + outcome.CompletionTokens > 0)
-            {
-                target.RateLimiter?.Correct(outcome.EstimatedTokens, outcome.PromptTokens + outcome.CompletionTokens);
-            }
-        }
-
-        await _keys.RecordSpendAsync(outcome).ConfigureAwait(false);
-        await _recorder.RecordAsync(outcome, OperationName(outcome.Request.Operation)).ConfigureAwait(false);
-    }
-
-    private static GatewayResponse WithHeaders(GatewayResponse response, RequestOutcome outcome, bool withTarget)
-    {
-        if (outcome.TargetId is { } target && withTarget)
-        {
-            response.Headers.Add(new("x-keeptrusts-target", target));
-        }
-
-        if (outcome.Decisions is { Count: > 0 } decisions)
-        {
-            response.Decisions.AddRange(decisions);
-            response.Headers.Add(new("x-keeptrusts-policy", PolicySummary.Of(decisions)));
-        }
-
-        response.PromptTokens = outcome.PromptTokens;
-        response.CompletionTokens = outcome.CompletionTokens;
-        response.Cost = outcome.Cost;
-        return response;
-    }
-
-    private static string OperationName(UpstreamOperation operation) => operation switch
-    {
-        UpstreamOperation.ChatCompletions => "chat",
-        UpstreamOperation.Embeddings => "embeddings",
-        _ => "responses",
-    };
 }

@@ -65,7 +65,10 @@ internal sealed class CompletionStage(RequestPolicyStage policies, OutcomeRecord
             }
         }
 
-        outcome.CompletionText = segments.JoinedText();
+        if (policies.KeepText)
+        {
+            outcome.CompletionText = segments.JoinedText();
+        }
         return (body, null);
     }
 

@@ -24,8 +24,9 @@ internal sealed class RequestPolicyStage
     // One limiter per virtual key and limits; bounded by the keys in the store (a changed limit adds one entry).
     private readonly ConcurrentDictionary<(string Id, int? Rpm, int? Tpm), IRateLimiter> _virtualKeyLimiters = new();
 
-    public RequestPolicyStage(PolicyConfig config, PolicyChain chain, OutcomeRecorder recorder, IGatewayMetrics metrics, IGatewayStateStore state)
+    public RequestPolicyStage(PolicyConfig config, PolicyChain chain, OutcomeRecorder recorder, IGatewayMetrics metrics, IGatewayStateStore state, bool keepText = true)
     {
+        KeepText = keepText;
         _chain = chain;
         _enabled = config.Pack.Enabled && chain.Policies.Count > 0;
         _recorder = recorder;
@@ -44,6 +45,12 @@ internal sealed class RequestPolicyStage
     public bool Enabled => _enabled;
 
     public PolicyChain Chain => _chain;
+
+    /// <summary>
+    /// Whether the prompt and answer text are joined for the record: only an audit sink reads them, so a gateway
+    /// without one skips the copy (a twentieth of the no-policy hop's allocations).
+    /// </summary>
+    public bool KeepText { get; }
 
     /// <summary>Null when the request may go on; else the answer to give instead (block or rate limit).</summary>
     public async ValueTask<GatewayError?> RunAsync(CanonicalExchange exchange, RequestOutcome outcome, CancellationToken cancellationToken)
@@ -65,7 +72,10 @@ internal sealed class RequestPolicyStage
             }
         }
 
-        outcome.PromptText = exchange.Segments.JoinedText();
+        if (KeepText)
+        {
+            outcome.PromptText = exchange.Segments.JoinedText();
+        }
         if (exchange.Request.ClientKeyId is { } clientKey && LimiterFor(clientKey, exchange.Request.VirtualKey) is { } limiter &&
             await limiter.TryAcquireAsync(exchange.EstimatedTokens, cancellationToken).ConfigureAwait(false) is { Allowed: false, RetryAfter: var wait })
         {

@@ -19,6 +19,11 @@ internal static class UpstreamAdapter
                 "Use /v1/chat/completions, or route this model to a target without path_template."));
         }
 
-        return (UpstreamUrl.For(target.Options, operation), null);
+        // Built once per target and operation: the options do not change while a pipeline uses them.
+        var urls = Urls.GetValue(target.Options, _ => new Uri?[3]);
+        var index = (int)operation;
+        return (urls[index] ??= UpstreamUrl.For(target.Options, operation), null);
     }
+
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Configuration.TargetOptions, Uri?[]> Urls = new();
 }

@@ -1,0 +1,19 @@
+namespace KeepTrusts.Bench.Load;
+
+/// <summary>A process in front of the fake upstream (kt or nginx) whose CPU time and peak memory the table reports.</summary>
+internal interface IMeasuredTarget
+{
+    /// <summary>CPU clock ticks (1/100 s on Linux) used so far by the process and its workers.</summary>
+    long CpuTicks();
+
+    double PeakMemoryMb();
+
+    CpuSample Cpu() => new(MeasuredProcesses.Now(), CpuTicks());
+
+    /// <summary>CPU use since <paramref name="before"/> as a percentage of one core.</summary>
+    double CpuPercentSince(CpuSample before)
+    {
+        var now = Cpu();
+        return (now.Ticks - before.Ticks) / 100.0 / (now.Seconds - before.Seconds) * 100;
+    }
+}
