@@ -16,6 +16,7 @@ var output = Path.Combine(root, "src", "KeepTrusts.Engine", "Policies", "PromptI
 var folds = 5;
 string? gridOption = null;
 var cvOnly = false;
+var familyReport = false;
 for (var i = 0; i < args.Length; i++)
 {
     switch (args[i])
@@ -25,8 +26,9 @@ for (var i = 0; i < args.Length; i++)
         case "--folds": folds = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
         case "--grid": gridOption = args[++i]; break;
         case "--cv-only": cvOnly = true; break;
+        case "--families": familyReport = true; break;
         default:
-            Console.Error.WriteLine($"unknown option '{args[i]}'; usage: KeepTrusts.Train [--data <train.jsonl>] [--out <model.bin>] [--folds <k>] [--grid l2:epochs:rate,...] [--cv-only]");
+            Console.Error.WriteLine($"unknown option '{args[i]}'; usage: KeepTrusts.Train [--data <train.jsonl>] [--out <model.bin>] [--folds <k>] [--grid l2:epochs:rate,...] [--cv-only] [--families]");
             return 2;
     }
 }
@@ -61,7 +63,26 @@ catch (LabelledDataException ex)
 
 var clock = Stopwatch.StartNew();
 var examples = samples.Select(s => ExampleFeaturizer.Featurize(s, shape)).ToList();
-Console.WriteLine($"{data}: {examples.Count} samples ({examples.Count(e => e.Attack)} attacks), featurized in {clock.Elapsed.TotalSeconds:0.0}s");
+var cluster = NearDuplicateClusters.Assign(samples.Select(s => s.Text).ToList());
+var fold = CrossValidation.ClusterFolds(examples, cluster, folds, Seed);
+Console.WriteLine($"{data}: {examples.Count} samples ({examples.Count(e => e.Attack)} attacks) in {cluster.Distinct().Count()} near-duplicate clusters (largest {cluster.GroupBy(c => c).Max(g => g.Count())}), featurized in {clock.Elapsed.TotalSeconds:0.0}s");
+
+if (familyReport)
+{
+    // Diagnostic: recall of each attack family scored by a model that never saw that family, at the threshold that
+    // flags 1 % of the (also out-of-fold) benign texts.
+    var (familyFold, families) = CrossValidation.FamilyFolds(examples, cluster, Seed);
+    var familyMargins = CrossValidation.OutOfFoldMargins(examples, familyFold, shape, grid[^1], Seed);
+    var cut = CrossValidation.At(examples, familyMargins, 0.01);
+    Console.WriteLine($"leave-one-family-out ({grid[^1]}): TPR {cut.TruePositiveRate:0.000} at FPR 1% (margin {cut.Threshold:0.000}); per family:");
+    foreach (var family in families)
+    {
+        var members = Enumerable.Range(0, examples.Count).Where(i => examples[i].Attack && CrossValidation.Family(examples[i].Source) == family).ToList();
+        Console.WriteLine($"  {family,-24} {members.Count(i => familyMargins[i] >= cut.Threshold) / (double)members.Count:0.000} of {members.Count}");
+    }
+
+    return 0;
+}
 
 Hyperparameters? best = null;
 double[]? bestMargins = null;
@@ -69,7 +90,7 @@ var bestTpr = -1.0;
 var lines = new List<string>();
 foreach (var candidate in grid)
 {
-    var margins = CrossValidation.OutOfFoldMargins(examples, shape, candidate, folds, Seed);
+    var margins = CrossValidation.OutOfFoldMargins(examples, fold, shape, candidate, Seed);
     var at1 = CrossValidation.At(examples, margins, 0.01);
     var at5 = CrossValidation.At(examples, margins, 0.05);
     var line = $"| {candidate.L2:0e0} | {candidate.Epochs} | {at1.TruePositiveRate:0.000} | {at5.TruePositiveRate:0.000} |";
