@@ -72,13 +72,16 @@ if (familyReport)
     // Diagnostic: recall of each attack family scored by a model that never saw that family, at the threshold that
     // flags 1 % of the (also out-of-fold) benign texts.
     var (familyFold, families) = CrossValidation.FamilyFolds(examples, cluster, Seed);
-    var familyMargins = CrossValidation.OutOfFoldMargins(examples, familyFold, shape, grid[^1], Seed);
-    var cut = CrossValidation.At(examples, familyMargins, 0.01);
-    Console.WriteLine($"leave-one-family-out ({grid[^1]}): TPR {cut.TruePositiveRate:0.000} at FPR 1% (margin {cut.Threshold:0.000}); per family:");
-    foreach (var family in families)
+    foreach (var candidate in grid)
     {
-        var members = Enumerable.Range(0, examples.Count).Where(i => examples[i].Attack && CrossValidation.Family(examples[i].Source) == family).ToList();
-        Console.WriteLine($"  {family,-24} {members.Count(i => familyMargins[i] >= cut.Threshold) / (double)members.Count:0.000} of {members.Count}");
+        var familyMargins = CrossValidation.OutOfFoldMargins(examples, familyFold, shape, candidate, Seed);
+        var cut = CrossValidation.At(examples, familyMargins, 0.01);
+        Console.WriteLine($"leave-one-family-out l2 {candidate.L2:0e0}, epochs {candidate.Epochs}, rate {candidate.LearningRate}: TPR {cut.TruePositiveRate:0.000} at FPR 1%, {CrossValidation.At(examples, familyMargins, 0.05).TruePositiveRate:0.000} at 5%; per family at 1%:");
+        Console.WriteLine("  " + string.Join(", ", families.Select(family =>
+        {
+            var members = Enumerable.Range(0, examples.Count).Where(i => examples[i].Attack && CrossValidation.Family(examples[i].Source) == family).ToList();
+            return $"{family} {members.Count(i => familyMargins[i] >= cut.Threshold) / (double)members.Count:0.00}";
+        })));
     }
 
     return 0;

@@ -6,7 +6,10 @@ namespace KeepTrusts.Engine.Policies.PromptInjection;
 /// and character 3-, 4- and 5-grams (whitespace runs read as one space). Each n-gram is hashed as it is read (FNV-1a
 /// then a 32-bit finalizer) into a table of 2^bits slots: no string is made per n-gram, and the cost is a few
 /// operations per character. Character n-grams carry scripts without spaces (zh, ja) and spelling variants; word
-/// n-grams carry phrasing. The trainer (tools/KeepTrusts.Train) uses this same code, so features match by construction.
+/// n-grams carry phrasing. Token shapes (each whitespace-delimited token with letters read as "a", digits as "0" and
+/// punctuation kept, runs collapsed: "oppositeley.](" is "a.](") and pairs of neighbouring shapes carry form without
+/// vocabulary, the same in every language: optimized "token soup" suffixes, markup and delimiters; plain words emit
+/// none, so ordinary prose adds no shape features. The trainer (tools/KeepTrusts.Train) uses this same code, so features match by construction.
 /// </summary>
 internal static class InjectionFeaturizer
 {
@@ -15,6 +18,11 @@ internal static class InjectionFeaturizer
     private const uint WordSalt = 0x9E3779B9;
     private const uint PairSalt = 0x85EBCA6B;
     private const uint CharSalt = 0xC2B2AE35;
+    private const uint ShapeSalt = 0x27D4EB2F;
+    private const uint ShapePairSalt = 0x165667B1;
+
+    /// <summary>A token's shape keeps at most this many classes: longer ones share their first eight.</summary>
+    private const int MaxShapeLength = 8;
 
     public const int MinCharGram = 3;
 
@@ -32,6 +40,8 @@ internal static class InjectionFeaturizer
         var wordLength = 0;
         var previousWord = 0u;
         var havePreviousWord = false;
+
+        var shape = new ShapeState();
 
         for (var i = 0; i < lowered.Length; i++)
         {
@@ -67,6 +77,11 @@ internal static class InjectionFeaturizer
             // Character n-grams: whitespace runs fold to one space.
             if (kind == Space)
             {
+                if (shape.Length > 0)
+                {
+                    EndShape(i - 1, ref shape, shift, ref sink);
+                }
+
                 if (previousSpace)
                 {
                     continue;
@@ -78,6 +93,14 @@ internal static class InjectionFeaturizer
             else
             {
                 previousSpace = false;
+                var shapeClass = kind is Letter or Ideograph ? 'a' : c;
+                if (shapeClass != shape.Last && shape.Length < MaxShapeLength)
+                {
+                    shape.Hash = (shape.Hash ^ shapeClass) * FnvPrime;
+                    shape.Length++;
+                    shape.Plain &= shapeClass == 'a';
+                    shape.Last = shapeClass;
+                }
             }
 
             read++;
@@ -105,6 +128,44 @@ internal static class InjectionFeaturizer
         {
             EndWord(lowered.Length - 1, ref wordHash, ref wordLength, ref previousWord, ref havePreviousWord, shift, ref sink);
         }
+
+        if (shape.Length > 0)
+        {
+            EndShape(lowered.Length - 1, ref shape, shift, ref sink);
+        }
+    }
+
+    private struct ShapeState()
+    {
+        public uint Hash = FnvOffset;
+        public int Length;
+        public bool Plain = true;
+        public char Last;
+        public uint Previous;
+        public bool PreviousPlain = true;
+        public bool HavePrevious;
+    }
+
+    private static void EndShape<TSink>(int position, ref ShapeState shape, int shift, ref TSink sink)
+        where TSink : struct, IFeatureSink
+    {
+        if (!shape.Plain)
+        {
+            sink.Add(position, Slot(shape.Hash ^ ShapeSalt, shift));
+        }
+
+        if (shape.HavePrevious && !(shape.Plain && shape.PreviousPlain))
+        {
+            sink.Add(position, Slot((shape.Previous * FnvPrime) ^ shape.Hash ^ ShapePairSalt, shift));
+        }
+
+        shape.Previous = shape.Hash;
+        shape.PreviousPlain = shape.Plain;
+        shape.HavePrevious = true;
+        shape.Hash = FnvOffset;
+        shape.Length = 0;
+        shape.Plain = true;
+        shape.Last = '\0';
     }
 
     private const byte Other = 0;
