@@ -18,6 +18,7 @@ internal static class InjectionFeaturizer
     private const uint WordSalt = 0x9E3779B9;
     private const uint PairSalt = 0x85EBCA6B;
     private const uint CharSalt = 0xC2B2AE35;
+    private const uint InitialSalt = 0xD3A2646C;
     private const uint ShapeSalt = 0x27D4EB2F;
     private const uint ShapePairSalt = 0x165667B1;
 
@@ -40,6 +41,7 @@ internal static class InjectionFeaturizer
         var wordLength = 0;
         var previousWord = 0u;
         var havePreviousWord = false;
+        var sentenceStart = true;
 
         var shape = new ShapeState();
 
@@ -57,21 +59,26 @@ internal static class InjectionFeaturizer
                 // Scripts written without spaces: each character is a word, so word pairs are character bigrams.
                 if (wordLength > 0)
                 {
-                    EndWord(i - 1, ref wordHash, ref wordLength, ref previousWord, ref havePreviousWord, shift, ref sink);
+                    EndWord(i - 1, ref wordHash, ref wordLength, ref previousWord, ref havePreviousWord, ref sentenceStart, shift, ref sink);
                 }
 
                 wordHash = (FnvOffset ^ c) * FnvPrime;
                 wordLength = 1;
-                EndWord(i, ref wordHash, ref wordLength, ref previousWord, ref havePreviousWord, shift, ref sink);
+                EndWord(i, ref wordHash, ref wordLength, ref previousWord, ref havePreviousWord, ref sentenceStart, shift, ref sink);
             }
             else if (kind is Letter or Digit)
             {
                 wordHash = (wordHash ^ c) * FnvPrime;
                 wordLength++;
             }
-            else if (wordLength > 0)
+            else
             {
-                EndWord(i - 1, ref wordHash, ref wordLength, ref previousWord, ref havePreviousWord, shift, ref sink);
+                if (wordLength > 0)
+                {
+                    EndWord(i - 1, ref wordHash, ref wordLength, ref previousWord, ref havePreviousWord, ref sentenceStart, shift, ref sink);
+                }
+
+                sentenceStart |= c is '.' or '!' or '?' or '\n' or ':' or ';' or '。' or '！' or '？' or '：';
             }
 
             // Character n-grams: whitespace runs fold to one space.
@@ -126,7 +133,7 @@ internal static class InjectionFeaturizer
 
         if (wordLength > 0)
         {
-            EndWord(lowered.Length - 1, ref wordHash, ref wordLength, ref previousWord, ref havePreviousWord, shift, ref sink);
+            EndWord(lowered.Length - 1, ref wordHash, ref wordLength, ref previousWord, ref havePreviousWord, ref sentenceStart, shift, ref sink);
         }
 
         if (shape.Length > 0)
@@ -190,10 +197,17 @@ internal static class InjectionFeaturizer
     private static byte NonAsciiKind(char c) =>
         char.IsLetterOrDigit(c) ? IsIdeographic(c) ? Ideograph : char.IsDigit(c) ? Digit : Letter : char.IsWhiteSpace(c) ? Space : Other;
 
-    private static void EndWord<TSink>(int position, ref uint wordHash, ref int wordLength, ref uint previousWord, ref bool havePreviousWord, int shift, ref TSink sink)
+    private static void EndWord<TSink>(int position, ref uint wordHash, ref int wordLength, ref uint previousWord, ref bool havePreviousWord, ref bool sentenceStart, int shift, ref TSink sink)
         where TSink : struct, IFeatureSink
     {
         sink.Add(position, Slot(wordHash ^ WordSalt, shift));
+        if (sentenceStart)
+        {
+            // The first word of a sentence or line: where imperatives ("ignore", "instead", "print") start.
+            sink.Add(position, Slot(wordHash ^ InitialSalt, shift));
+            sentenceStart = false;
+        }
+
         if (havePreviousWord)
         {
             sink.Add(position, Slot((previousWord * FnvPrime) ^ wordHash ^ PairSalt, shift));
