@@ -17,6 +17,7 @@ var folds = 5;
 string? gridOption = null;
 var cvOnly = false;
 var familyReport = false;
+var bits = 18;
 for (var i = 0; i < args.Length; i++)
 {
     switch (args[i])
@@ -27,14 +28,15 @@ for (var i = 0; i < args.Length; i++)
         case "--grid": gridOption = args[++i]; break;
         case "--cv-only": cvOnly = true; break;
         case "--families": familyReport = true; break;
+        case "--bits": bits = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
         default:
-            Console.Error.WriteLine($"unknown option '{args[i]}'; usage: KeepTrusts.Train [--data <train.jsonl>] [--out <model.bin>] [--folds <k>] [--grid l2:epochs:rate,...] [--cv-only] [--families]");
+            Console.Error.WriteLine($"unknown option '{args[i]}'; usage: KeepTrusts.Train [--data <train.jsonl>] [--out <model.bin>] [--folds <k>] [--grid l2:epochs:rate[:benign-boost],...] [--cv-only] [--families] [--bits <n>]");
             return 2;
     }
 }
 
 const int Seed = 20261205;
-var shape = new ModelShape(Bits: 18, Window: 1024, Stride: 512);
+var shape = new ModelShape(Bits: bits, Window: 1024, Stride: 512);
 Hyperparameters[] grid =
 [
     new(L2: 1e-6, Epochs: 8, LearningRate: 0.1),
@@ -47,7 +49,8 @@ if (gridOption is not null)
 {
     // Experiments: another grid, still cross-validated on the training data only.
     grid = gridOption.Split(',').Select(g => g.Split(':')).Select(p => new Hyperparameters(
-        double.Parse(p[0], CultureInfo.InvariantCulture), int.Parse(p[1], CultureInfo.InvariantCulture), double.Parse(p[2], CultureInfo.InvariantCulture))).ToArray();
+        double.Parse(p[0], CultureInfo.InvariantCulture), int.Parse(p[1], CultureInfo.InvariantCulture), double.Parse(p[2], CultureInfo.InvariantCulture),
+        p.Length > 3 ? double.Parse(p[3], CultureInfo.InvariantCulture) : 1)).ToArray();
 }
 
 IReadOnlyList<LabelledSample> samples;
@@ -96,9 +99,9 @@ foreach (var candidate in grid)
     var margins = CrossValidation.OutOfFoldMargins(examples, fold, shape, candidate, Seed);
     var at1 = CrossValidation.At(examples, margins, 0.01);
     var at5 = CrossValidation.At(examples, margins, 0.05);
-    var line = $"| {candidate.L2:0e0} | {candidate.Epochs} | {at1.TruePositiveRate:0.000} | {at5.TruePositiveRate:0.000} |";
+    var line = $"| {candidate.L2:0e0} | {candidate.Epochs} | {candidate.LearningRate} | {candidate.BenignBoost} | {at1.TruePositiveRate:0.000} | {at5.TruePositiveRate:0.000} |";
     lines.Add(line);
-    Console.WriteLine($"cv {folds}-fold: l2 {candidate.L2:0e0}, epochs {candidate.Epochs}: TPR {at1.TruePositiveRate:0.000} at FPR 1%, {at5.TruePositiveRate:0.000} at 5% ({clock.Elapsed.TotalSeconds:0}s)");
+    Console.WriteLine($"cv {folds}-fold: l2 {candidate.L2:0e0}, epochs {candidate.Epochs}, rate {candidate.LearningRate}, benign boost {candidate.BenignBoost}: TPR {at1.TruePositiveRate:0.000} at FPR 1%, {at5.TruePositiveRate:0.000} at 5% ({clock.Elapsed.TotalSeconds:0}s)");
     if (at1.TruePositiveRate > bestTpr)
     {
         (best, bestMargins, bestTpr) = (candidate, margins, at1.TruePositiveRate);
@@ -132,14 +135,14 @@ File.WriteAllText(card, $"""
     | --- | --- |
     | model | `{Path.GetFileName(output)}`, {new FileInfo(output).Length} bytes, SHA-256 `{modelHash}` |
     | training data | `{Path.GetRelativePath(root, data).Replace('\\', '/')}`, {examples.Count} samples ({examples.Count(e => e.Attack)} attacks), SHA-256 `{dataHash}` |
-    | features | hashed word uni/bigrams + character 3-5-grams, 2^{shape.Bits} slots, windows of {shape.Window} chars every {shape.Stride} |
-    | chosen by {folds}-fold CV on the training data | L2 {best!.L2:0e0}, {best.Epochs} epochs, AdaGrad rate {best.LearningRate}, seed {Seed} |
+    | features | hashed word uni/bigrams, sentence-initial words, token shapes and shape pairs, character 3-5-grams; 2^{shape.Bits} slots, windows of {shape.Window} chars every {shape.Stride} |
+    | chosen by {folds}-fold CV on the training data (folds of whole near-duplicate clusters) | L2 {best!.L2:0e0}, {best.Epochs} epochs, AdaGrad rate {best.LearningRate}, benign boost {best.BenignBoost}, seed {Seed} |
     | calibration | scale {scale:0.0000}, offset {offset:0.0000}: score 0.8 at out-of-fold margin {margin:0.0000}, where heuristics + model flag {Calibration.TargetFpr:P1} of the training set's benign texts (heuristics alone: {heuristicFpr:P2}) |
 
     Cross-validation (out-of-fold, training data only):
 
-    | L2 | epochs | TPR at FPR 1% | TPR at FPR 5% |
-    | ---: | ---: | ---: | ---: |
+    | L2 | epochs | rate | benign boost | TPR at FPR 1% | TPR at FPR 5% |
+    | ---: | ---: | ---: | ---: | ---: | ---: |
     {string.Join("\n", lines)}
 
     """.Replace("\r\n", "\n"));
