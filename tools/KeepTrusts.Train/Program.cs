@@ -110,6 +110,22 @@ foreach (var candidate in grid)
 
 if (cvOnly)
 {
+    // Where the out-of-fold errors are (training data only): recall per source at FPR 1 % and the benign texts above that cut.
+    var cut = CrossValidation.At(examples, bestMargins!, 0.01).Threshold;
+    foreach (var source in examples.Select(e => e.Source).Distinct().Order(StringComparer.Ordinal))
+    {
+        var members = Enumerable.Range(0, examples.Count).Where(i => examples[i].Source == source).ToList();
+        var attacks = members.Where(i => examples[i].Attack).ToList();
+        var benignTexts = members.Where(i => !examples[i].Attack).ToList();
+        Console.WriteLine($"  {source,-24} attacks {attacks.Count,4}: recall {(attacks.Count == 0 ? double.NaN : attacks.Count(i => bestMargins![i] >= cut) / (double)attacks.Count):0.000}; benign {benignTexts.Count,4}: flagged {benignTexts.Count(i => bestMargins![i] >= cut)}");
+    }
+
+    foreach (var i in Enumerable.Range(0, examples.Count).Where(i => !examples[i].Attack).OrderByDescending(i => bestMargins![i]).Take(20))
+    {
+        var text = samples[i].Text.ReplaceLineEndings(" ");
+        Console.WriteLine($"  fp {bestMargins![i]:0.00} {samples[i].Source}: {text[..Math.Min(120, text.Length)]}");
+    }
+
     return 0;
 }
 
