@@ -39,10 +39,9 @@ const int Seed = 20261205;
 var shape = new ModelShape(Bits: bits, Window: 1024, Stride: 512);
 Hyperparameters[] grid =
 [
-    new(L2: 1e-6, Epochs: 8, LearningRate: 0.1),
-    new(L2: 1e-5, Epochs: 8, LearningRate: 0.1),
-    new(L2: 1e-5, Epochs: 16, LearningRate: 0.1),
-    new(L2: 1e-4, Epochs: 16, LearningRate: 0.1),
+    new(L2: 1e-6, Epochs: 32, LearningRate: 0.1),
+    new(L2: 1e-5, Epochs: 32, LearningRate: 0.1),
+    new(L2: 1e-5, Epochs: 32, LearningRate: 0.1, BenignBoost: 2),
 ];
 
 if (gridOption is not null)
