@@ -25,8 +25,8 @@ public sealed class LearnedDetectorEvaluationTests(ITestOutputHelper output)
         """, "eval.yaml", _ => true).Config!;
 
     [Theory]
-    [InlineData("holdout.jsonl", 0.81, 0.01, 0.83)]
-    [InlineData("second.jsonl", 0.21, 0.04, 0.10)]
+    [InlineData("holdout.jsonl", 0.85, 0.01, 0.88)]
+    [InlineData("second.jsonl", 0.45, 0.045, 0.27)]
     public void Shipped_detector_on_the_public_sets(string file, double recallFloor, double fprCeiling, double tprAtFpr1Floor)
     {
         var path = Path.Combine(RepoPaths.Root, "data", "injection", file);

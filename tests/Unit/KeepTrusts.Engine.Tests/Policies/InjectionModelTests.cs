@@ -73,7 +73,8 @@ public sealed class InjectionModelTests
     [Fact]
     public void Whitespace_runs_and_digits_do_not_change_the_features()
     {
-        Assert.Equal(Features("ab cd").Select(f => f.Index).Order(), Features("ab \t\n  cd").Select(f => f.Index).Order());
+        // (A line break does: it starts a new line, whose first word is a sentence-initial word.)
+        Assert.Equal(Features("ab cd").Select(f => f.Index).Order(), Features("ab \t  cd").Select(f => f.Index).Order());
         Assert.Equal(Features("port 8080").Select(f => f.Index), Features("port 1234").Select(f => f.Index));
     }
 
