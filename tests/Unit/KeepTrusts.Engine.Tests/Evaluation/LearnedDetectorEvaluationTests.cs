@@ -25,8 +25,8 @@ public sealed class LearnedDetectorEvaluationTests(ITestOutputHelper output)
         """, "eval.yaml", _ => true).Config!;
 
     [Theory]
-    [InlineData("holdout.jsonl", 0.85, 0.01, 0.88)]
-    [InlineData("second.jsonl", 0.45, 0.045, 0.27)]
+    [InlineData("holdout.jsonl", 0.86, 0.01, 0.88)]
+    [InlineData("second.jsonl", 0.50, 0.045, 0.33)]
     public void Shipped_detector_on_the_public_sets(string file, double recallFloor, double fprCeiling, double tprAtFpr1Floor)
     {
         var path = Path.Combine(RepoPaths.Root, "data", "injection", file);

@@ -16,7 +16,7 @@ public sealed class InjectionModelTests
     }
 
     /// <summary>A model that has learned one thing: the n-grams of <paramref name="marker"/> weigh <paramref name="weight"/> each.</summary>
-    private static InjectionModel ModelFlagging(string marker, float weight = 4, float bias = -3)
+    private static InjectionModel ModelFlagging(string marker, float weight = 6, float bias = -3)
     {
         var weights = new float[1 << Bits];
         foreach (var (_, index) in Features(marker))
