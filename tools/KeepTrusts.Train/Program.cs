@@ -161,7 +161,7 @@ File.WriteAllText(card, $"""
     {string.Join("\n", lines)}
 
     """.Replace("\r\n", "\n"));
-Console.WriteLine($"chosen: l2 {best.L2:0e0}, epochs {best.Epochs}; calibration scale {scale:0.0000} offset {offset:0.0000}");
+Console.WriteLine($"chosen: l2 {best.L2:0e0}, epochs {best.Epochs}, rate {best.LearningRate}, benign boost {best.BenignBoost}; calibration scale {scale:0.0000} offset {offset:0.0000}");
 Console.WriteLine($"wrote {output} ({new FileInfo(output).Length} bytes, sha256 {modelHash}) and {card} in {clock.Elapsed.TotalSeconds:0}s");
 return 0;
 
