@@ -25,8 +25,9 @@ public sealed class LearnedDetectorEvaluationTests(ITestOutputHelper output)
         """, "eval.yaml", _ => true).Config!;
 
     [Theory]
-    [InlineData("holdout.jsonl", 0.81, 0.01, 0.83)]
-    [InlineData("second.jsonl", 0.21, 0.04, 0.10)]
+    // the first-round files these figures were measured on (the data was broadened since; holdout-v1/second-v1 keep the old bytes)
+    [InlineData("holdout-v1.jsonl", 0.81, 0.01, 0.83)]
+    [InlineData("second-v1.jsonl", 0.21, 0.04, 0.10)]
     public void Shipped_detector_on_the_public_sets(string file, double recallFloor, double fprCeiling, double tprAtFpr1Floor)
     {
         var path = Path.Combine(RepoPaths.Root, "data", "injection", file);
