@@ -3,15 +3,16 @@ using KeepTrusts.Engine.Evaluation;
 namespace KeepTrusts.Train;
 
 /// <summary>
-/// Stratified k-fold cross-validation on the training set only: each example is scored by a model that did not see it
-/// (out-of-fold margins). Hyperparameters are chosen on these and the calibration is fitted on them; the held-out and
-/// second sets are never used here.
+/// k-fold cross-validation on the training set only: each example is scored by a model that did not see it
+/// (out-of-fold margins). Folds are made of whole near-duplicate clusters (<see cref="NearDuplicateClusters"/>), so a
+/// variant of a text never scores it. Hyperparameters are chosen on these and the calibration is fitted on them; the
+/// held-out and second sets are never used here.
 /// </summary>
 internal static class CrossValidation
 {
-    public static double[] OutOfFoldMargins(IReadOnlyList<TrainingExample> examples, ModelShape shape, Hyperparameters parameters, int folds, int seed)
+    public static double[] OutOfFoldMargins(IReadOnlyList<TrainingExample> examples, int[] fold, ModelShape shape, Hyperparameters parameters, int seed)
     {
-        var fold = AssignFolds(examples, folds, seed);
+        var folds = fold.Max() + 1;
         var margins = new double[examples.Count];
         for (var f = 0; f < folds; f++)
         {
@@ -32,21 +33,63 @@ internal static class CrossValidation
     public static OperatingPoint At(IReadOnlyList<TrainingExample> examples, double[] margins, double fpr) =>
         OperatingPoint.AtFpr(margins.Select((m, i) => (m, examples[i].Attack)).ToList(), fpr)!;
 
-    /// <summary>Attacks and benign texts dealt round-robin into folds, each class in a seeded order.</summary>
-    private static int[] AssignFolds(IReadOnlyList<TrainingExample> examples, int folds, int seed)
+    /// <summary>
+    /// Whole clusters dealt into folds in a seeded order, each to the fold that so far holds the fewest texts of the
+    /// cluster's majority label, so every fold has about the same share of attacks and benign texts.
+    /// </summary>
+    public static int[] ClusterFolds(IReadOnlyList<TrainingExample> examples, int[] cluster, int folds, int seed)
     {
+        var groups = Enumerable.Range(0, examples.Count).GroupBy(i => cluster[i]).Select(g => g.ToArray()).ToArray();
+        new Random(seed).Shuffle(groups);
         var fold = new int[examples.Count];
-        var random = new Random(seed);
-        foreach (var attack in new[] { true, false })
+        var attacks = new int[folds];
+        var benign = new int[folds];
+        foreach (var group in groups.OrderByDescending(g => g.Length))
         {
-            var members = Enumerable.Range(0, examples.Count).Where(i => examples[i].Attack == attack).ToArray();
-            random.Shuffle(members);
-            for (var j = 0; j < members.Length; j++)
+            var attackCount = group.Count(i => examples[i].Attack);
+            var counts = attackCount * 2 >= group.Length ? attacks : benign;
+            var target = Array.IndexOf(counts, counts.Min());
+            foreach (var i in group)
             {
-                fold[members[j]] = j % folds;
+                fold[i] = target;
             }
+
+            attacks[target] += attackCount;
+            benign[target] += group.Length - attackCount;
         }
 
         return fold;
     }
+
+    /// <summary>
+    /// Leave-one-family-out: every attack family (its source, languages of one source counted as one) is a fold of its
+    /// own, with a share of the benign clusters; an attack is then scored by a model that never saw its family. This
+    /// measures transfer to kinds of attack the training data lacks, which k-fold cannot.
+    /// </summary>
+    public static (int[] Fold, string[] Families) FamilyFolds(IReadOnlyList<TrainingExample> examples, int[] cluster, int seed)
+    {
+        var families = examples.Where(e => e.Attack).Select(e => Family(e.Source)).Distinct().Order(StringComparer.Ordinal).ToArray();
+        var fold = new int[examples.Count];
+        var benignGroups = Enumerable.Range(0, examples.Count).Where(i => !examples[i].Attack).GroupBy(i => cluster[i]).Select(g => g.ToArray()).ToArray();
+        new Random(seed).Shuffle(benignGroups);
+        for (var g = 0; g < benignGroups.Length; g++)
+        {
+            foreach (var i in benignGroups[g])
+            {
+                fold[i] = g % families.Length;
+            }
+        }
+
+        for (var i = 0; i < examples.Count; i++)
+        {
+            if (examples[i].Attack)
+            {
+                fold[i] = Array.IndexOf(families, Family(examples[i].Source));
+            }
+        }
+
+        return (fold, families);
+    }
+
+    public static string Family(string source) => source.StartsWith("kt-authored", StringComparison.Ordinal) ? "kt-authored" : source;
 }

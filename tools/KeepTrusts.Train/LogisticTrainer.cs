@@ -21,7 +21,7 @@ internal sealed class LogisticTrainer(ModelShape shape, Hyperparameters paramete
         var attacks = examples.Count(e => e.Attack);
         var benign = examples.Count - attacks;
         var attackWeight = examples.Count / (2.0 * Math.Max(1, attacks));
-        var benignWeight = examples.Count / (2.0 * Math.Max(1, benign));
+        var benignWeight = parameters.BenignBoost * examples.Count / (2.0 * Math.Max(1, benign));
 
         var order = Enumerable.Range(0, examples.Count).ToArray();
         var random = new Random(seed);

@@ -16,6 +16,8 @@ var output = Path.Combine(root, "src", "KeepTrusts.Engine", "Policies", "PromptI
 var folds = 5;
 string? gridOption = null;
 var cvOnly = false;
+var familyReport = false;
+var bits = 18;
 for (var i = 0; i < args.Length; i++)
 {
     switch (args[i])
@@ -25,27 +27,29 @@ for (var i = 0; i < args.Length; i++)
         case "--folds": folds = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
         case "--grid": gridOption = args[++i]; break;
         case "--cv-only": cvOnly = true; break;
+        case "--families": familyReport = true; break;
+        case "--bits": bits = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
         default:
-            Console.Error.WriteLine($"unknown option '{args[i]}'; usage: KeepTrusts.Train [--data <train.jsonl>] [--out <model.bin>] [--folds <k>] [--grid l2:epochs:rate,...] [--cv-only]");
+            Console.Error.WriteLine($"unknown option '{args[i]}'; usage: KeepTrusts.Train [--data <train.jsonl>] [--out <model.bin>] [--folds <k>] [--grid l2:epochs:rate[:benign-boost],...] [--cv-only] [--families] [--bits <n>]");
             return 2;
     }
 }
 
 const int Seed = 20261205;
-var shape = new ModelShape(Bits: 18, Window: 1024, Stride: 512);
+var shape = new ModelShape(Bits: bits, Window: 1024, Stride: 512);
 Hyperparameters[] grid =
 [
-    new(L2: 1e-6, Epochs: 8, LearningRate: 0.1),
-    new(L2: 1e-5, Epochs: 8, LearningRate: 0.1),
-    new(L2: 1e-5, Epochs: 16, LearningRate: 0.1),
-    new(L2: 1e-4, Epochs: 16, LearningRate: 0.1),
+    new(L2: 1e-6, Epochs: 32, LearningRate: 0.1),
+    new(L2: 1e-5, Epochs: 32, LearningRate: 0.1),
+    new(L2: 1e-5, Epochs: 32, LearningRate: 0.1, BenignBoost: 2),
 ];
 
 if (gridOption is not null)
 {
     // Experiments: another grid, still cross-validated on the training data only.
     grid = gridOption.Split(',').Select(g => g.Split(':')).Select(p => new Hyperparameters(
-        double.Parse(p[0], CultureInfo.InvariantCulture), int.Parse(p[1], CultureInfo.InvariantCulture), double.Parse(p[2], CultureInfo.InvariantCulture))).ToArray();
+        double.Parse(p[0], CultureInfo.InvariantCulture), int.Parse(p[1], CultureInfo.InvariantCulture), double.Parse(p[2], CultureInfo.InvariantCulture),
+        p.Length > 3 ? double.Parse(p[3], CultureInfo.InvariantCulture) : 1)).ToArray();
 }
 
 IReadOnlyList<LabelledSample> samples;
@@ -61,7 +65,29 @@ catch (LabelledDataException ex)
 
 var clock = Stopwatch.StartNew();
 var examples = samples.Select(s => ExampleFeaturizer.Featurize(s, shape)).ToList();
-Console.WriteLine($"{data}: {examples.Count} samples ({examples.Count(e => e.Attack)} attacks), featurized in {clock.Elapsed.TotalSeconds:0.0}s");
+var cluster = NearDuplicateClusters.Assign(samples.Select(s => s.Text).ToList());
+var fold = CrossValidation.ClusterFolds(examples, cluster, folds, Seed);
+Console.WriteLine($"{data}: {examples.Count} samples ({examples.Count(e => e.Attack)} attacks) in {cluster.Distinct().Count()} near-duplicate clusters (largest {cluster.GroupBy(c => c).Max(g => g.Count())}), featurized in {clock.Elapsed.TotalSeconds:0.0}s");
+
+if (familyReport)
+{
+    // Diagnostic: recall of each attack family scored by a model that never saw that family, at the threshold that
+    // flags 1 % of the (also out-of-fold) benign texts.
+    var (familyFold, families) = CrossValidation.FamilyFolds(examples, cluster, Seed);
+    foreach (var candidate in grid)
+    {
+        var familyMargins = CrossValidation.OutOfFoldMargins(examples, familyFold, shape, candidate, Seed);
+        var cut = CrossValidation.At(examples, familyMargins, 0.01);
+        Console.WriteLine($"leave-one-family-out l2 {candidate.L2:0e0}, epochs {candidate.Epochs}, rate {candidate.LearningRate}: TPR {cut.TruePositiveRate:0.000} at FPR 1%, {CrossValidation.At(examples, familyMargins, 0.05).TruePositiveRate:0.000} at 5%; per family at 1%:");
+        Console.WriteLine("  " + string.Join(", ", families.Select(family =>
+        {
+            var members = Enumerable.Range(0, examples.Count).Where(i => examples[i].Attack && CrossValidation.Family(examples[i].Source) == family).ToList();
+            return $"{family} {members.Count(i => familyMargins[i] >= cut.Threshold) / (double)members.Count:0.00}";
+        })));
+    }
+
+    return 0;
+}
 
 Hyperparameters? best = null;
 double[]? bestMargins = null;
@@ -69,12 +95,12 @@ var bestTpr = -1.0;
 var lines = new List<string>();
 foreach (var candidate in grid)
 {
-    var margins = CrossValidation.OutOfFoldMargins(examples, shape, candidate, folds, Seed);
+    var margins = CrossValidation.OutOfFoldMargins(examples, fold, shape, candidate, Seed);
     var at1 = CrossValidation.At(examples, margins, 0.01);
     var at5 = CrossValidation.At(examples, margins, 0.05);
-    var line = $"| {candidate.L2:0e0} | {candidate.Epochs} | {at1.TruePositiveRate:0.000} | {at5.TruePositiveRate:0.000} |";
+    var line = $"| {candidate.L2:0e0} | {candidate.Epochs} | {candidate.LearningRate} | {candidate.BenignBoost} | {at1.TruePositiveRate:0.000} | {at5.TruePositiveRate:0.000} |";
     lines.Add(line);
-    Console.WriteLine($"cv {folds}-fold: l2 {candidate.L2:0e0}, epochs {candidate.Epochs}: TPR {at1.TruePositiveRate:0.000} at FPR 1%, {at5.TruePositiveRate:0.000} at 5% ({clock.Elapsed.TotalSeconds:0}s)");
+    Console.WriteLine($"cv {folds}-fold: l2 {candidate.L2:0e0}, epochs {candidate.Epochs}, rate {candidate.LearningRate}, benign boost {candidate.BenignBoost}: TPR {at1.TruePositiveRate:0.000} at FPR 1%, {at5.TruePositiveRate:0.000} at 5% ({clock.Elapsed.TotalSeconds:0}s)");
     if (at1.TruePositiveRate > bestTpr)
     {
         (best, bestMargins, bestTpr) = (candidate, margins, at1.TruePositiveRate);
@@ -83,6 +109,22 @@ foreach (var candidate in grid)
 
 if (cvOnly)
 {
+    // Where the out-of-fold errors are (training data only): recall per source at FPR 1 % and the benign texts above that cut.
+    var cut = CrossValidation.At(examples, bestMargins!, 0.01).Threshold;
+    foreach (var source in examples.Select(e => e.Source).Distinct().Order(StringComparer.Ordinal))
+    {
+        var members = Enumerable.Range(0, examples.Count).Where(i => examples[i].Source == source).ToList();
+        var attacks = members.Where(i => examples[i].Attack).ToList();
+        var benignTexts = members.Where(i => !examples[i].Attack).ToList();
+        Console.WriteLine($"  {source,-24} attacks {attacks.Count,4}: recall {(attacks.Count == 0 ? double.NaN : attacks.Count(i => bestMargins![i] >= cut) / (double)attacks.Count):0.000}; benign {benignTexts.Count,4}: flagged {benignTexts.Count(i => bestMargins![i] >= cut)}");
+    }
+
+    foreach (var i in Enumerable.Range(0, examples.Count).Where(i => !examples[i].Attack).OrderByDescending(i => bestMargins![i]).Take(20))
+    {
+        var text = samples[i].Text.ReplaceLineEndings(" ");
+        Console.WriteLine($"  fp {bestMargins![i]:0.00} {samples[i].Source}: {text[..Math.Min(120, text.Length)]}");
+    }
+
     return 0;
 }
 
@@ -108,18 +150,18 @@ File.WriteAllText(card, $"""
     | --- | --- |
     | model | `{Path.GetFileName(output)}`, {new FileInfo(output).Length} bytes, SHA-256 `{modelHash}` |
     | training data | `{Path.GetRelativePath(root, data).Replace('\\', '/')}`, {examples.Count} samples ({examples.Count(e => e.Attack)} attacks), SHA-256 `{dataHash}` |
-    | features | hashed word uni/bigrams + character 3-5-grams, 2^{shape.Bits} slots, windows of {shape.Window} chars every {shape.Stride} |
-    | chosen by {folds}-fold CV on the training data | L2 {best!.L2:0e0}, {best.Epochs} epochs, AdaGrad rate {best.LearningRate}, seed {Seed} |
+    | features | hashed word uni/bigrams, sentence-initial words, token shapes and shape pairs, character 3-5-grams; 2^{shape.Bits} slots, windows of {shape.Window} chars every {shape.Stride} |
+    | chosen by {folds}-fold CV on the training data (folds of whole near-duplicate clusters) | L2 {best!.L2:0e0}, {best.Epochs} epochs, AdaGrad rate {best.LearningRate}, benign boost {best.BenignBoost}, seed {Seed} |
     | calibration | scale {scale:0.0000}, offset {offset:0.0000}: score 0.8 at out-of-fold margin {margin:0.0000}, where heuristics + model flag {Calibration.TargetFpr:P1} of the training set's benign texts (heuristics alone: {heuristicFpr:P2}) |
 
     Cross-validation (out-of-fold, training data only):
 
-    | L2 | epochs | TPR at FPR 1% | TPR at FPR 5% |
-    | ---: | ---: | ---: | ---: |
+    | L2 | epochs | rate | benign boost | TPR at FPR 1% | TPR at FPR 5% |
+    | ---: | ---: | ---: | ---: | ---: | ---: |
     {string.Join("\n", lines)}
 
     """.Replace("\r\n", "\n"));
-Console.WriteLine($"chosen: l2 {best.L2:0e0}, epochs {best.Epochs}; calibration scale {scale:0.0000} offset {offset:0.0000}");
+Console.WriteLine($"chosen: l2 {best.L2:0e0}, epochs {best.Epochs}, rate {best.LearningRate}, benign boost {best.BenignBoost}; calibration scale {scale:0.0000} offset {offset:0.0000}");
 Console.WriteLine($"wrote {output} ({new FileInfo(output).Length} bytes, sha256 {modelHash}) and {card} in {clock.Elapsed.TotalSeconds:0}s");
 return 0;
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// Independent check of data/injection/{train,holdout,second}.jsonl: schema, no team-written text in second, no source
-// shared between second and train/holdout, no exact or near-duplicate text across splits (all pairs are compared
+// Independent check of data/injection/{train,holdout,second,third}.jsonl: schema, no team-written text in second or third,
+// no source shared between second, third and train/holdout, no exact or near-duplicate text across splits (all pairs are compared
 // through an inverted shingle index, not the MinHash shortcut the build uses). Exit code 1 on any violation.
 //   node tools/data/check-injection-splits.mjs [dir]
 import { readFileSync } from 'node:fs';
@@ -12,7 +12,7 @@ const NEAR = Number(process.env.NEAR || 0.5);
 const KINDS = new Set(['direct', 'indirect', 'benign', 'hard-negative']);
 const errors = [];
 const files = {};
-for (const name of ['train', 'holdout', 'second']) {
+for (const name of ['train', 'holdout', 'second', 'third']) {
   files[name] = readFileSync(join(dir, `${name}.jsonl`), 'utf8').split('\n').filter(Boolean).map((line, i) => {
     const o = JSON.parse(line);
     const keys = Object.keys(o).join(',');
@@ -25,9 +25,11 @@ for (const name of ['train', 'holdout', 'second']) {
   });
 }
 const trainSources = new Set([...files.train, ...files.holdout].map(r => r.source));
-for (const r of files.second) {
-  if (r.source.startsWith('kt-authored')) errors.push(`second.jsonl:${r.line}: team-written source ${r.source}`);
-  if (trainSources.has(r.source)) errors.push(`second.jsonl:${r.line}: source ${r.source} also in train/holdout`);
+const secondSources = new Set(files.second.map(r => r.source));
+for (const name of ['second', 'third']) for (const r of files[name]) {
+  if (r.source.startsWith('kt-authored')) errors.push(`${name}.jsonl:${r.line}: team-written source ${r.source}`);
+  if (trainSources.has(r.source)) errors.push(`${name}.jsonl:${r.line}: source ${r.source} also in train/holdout`);
+  if (name === 'third' && secondSources.has(r.source)) errors.push(`third.jsonl:${r.line}: source ${r.source} also in second`);
 }
 
 const norm = t => t.normalize('NFKC').toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
@@ -37,7 +39,7 @@ function shingles(t) {
   else { const c = k.replace(/ /g, ''); for (let i = 0; i + 4 <= c.length; i++) s.add(c.slice(i, i + 4)); if (!s.size) s.add(c); }
   return s;
 }
-const all = [...files.train, ...files.holdout, ...files.second];
+const all = [...files.train, ...files.holdout, ...files.second, ...files.third];
 const seen = new Map();
 for (const r of all) {
   const k = norm(r.text);
@@ -66,4 +68,4 @@ for (const [name, rows] of Object.entries(files)) {
 }
 console.log(`cross-split pairs sharing a shingle: ${checked}; highest cross-split Jaccard: ${maxCross.toFixed(3)}; pairs >= ${NEAR}: ${near}`);
 if (errors.length) { console.error(errors.slice(0, 50).join('\n')); console.error(`${errors.length} problem(s)`); process.exit(1); }
-console.log('OK: schema valid, second set has no team-written or shared source, no exact or near-duplicate across splits');
+console.log('OK: schema valid, second and third sets have no team-written or shared source, no exact or near-duplicate across splits');

@@ -6,7 +6,10 @@ namespace KeepTrusts.Engine.Policies.PromptInjection;
 /// and character 3-, 4- and 5-grams (whitespace runs read as one space). Each n-gram is hashed as it is read (FNV-1a
 /// then a 32-bit finalizer) into a table of 2^bits slots: no string is made per n-gram, and the cost is a few
 /// operations per character. Character n-grams carry scripts without spaces (zh, ja) and spelling variants; word
-/// n-grams carry phrasing. The trainer (tools/KeepTrusts.Train) uses this same code, so features match by construction.
+/// n-grams carry phrasing. Token shapes (each whitespace-delimited token with letters read as "a", digits as "0" and
+/// punctuation kept, runs collapsed: "oppositeley.](" is "a.](") and pairs of neighbouring shapes carry form without
+/// vocabulary, the same in every language: optimized "token soup" suffixes, markup and delimiters; plain words emit
+/// none, so ordinary prose adds no shape features. The trainer (tools/KeepTrusts.Train) uses this same code, so features match by construction.
 /// </summary>
 internal static class InjectionFeaturizer
 {
@@ -15,6 +18,12 @@ internal static class InjectionFeaturizer
     private const uint WordSalt = 0x9E3779B9;
     private const uint PairSalt = 0x85EBCA6B;
     private const uint CharSalt = 0xC2B2AE35;
+    private const uint InitialSalt = 0xD3A2646C;
+    private const uint ShapeSalt = 0x27D4EB2F;
+    private const uint ShapePairSalt = 0x165667B1;
+
+    /// <summary>A token's shape keeps at most this many classes: longer ones share their first eight.</summary>
+    private const int MaxShapeLength = 8;
 
     public const int MinCharGram = 3;
 
@@ -32,6 +41,9 @@ internal static class InjectionFeaturizer
         var wordLength = 0;
         var previousWord = 0u;
         var havePreviousWord = false;
+        var sentenceStart = true;
+
+        var shape = new ShapeState();
 
         for (var i = 0; i < lowered.Length; i++)
         {
@@ -47,26 +59,36 @@ internal static class InjectionFeaturizer
                 // Scripts written without spaces: each character is a word, so word pairs are character bigrams.
                 if (wordLength > 0)
                 {
-                    EndWord(i - 1, ref wordHash, ref wordLength, ref previousWord, ref havePreviousWord, shift, ref sink);
+                    EndWord(i - 1, ref wordHash, ref wordLength, ref previousWord, ref havePreviousWord, ref sentenceStart, shift, ref sink);
                 }
 
                 wordHash = (FnvOffset ^ c) * FnvPrime;
                 wordLength = 1;
-                EndWord(i, ref wordHash, ref wordLength, ref previousWord, ref havePreviousWord, shift, ref sink);
+                EndWord(i, ref wordHash, ref wordLength, ref previousWord, ref havePreviousWord, ref sentenceStart, shift, ref sink);
             }
             else if (kind is Letter or Digit)
             {
                 wordHash = (wordHash ^ c) * FnvPrime;
                 wordLength++;
             }
-            else if (wordLength > 0)
+            else
             {
-                EndWord(i - 1, ref wordHash, ref wordLength, ref previousWord, ref havePreviousWord, shift, ref sink);
+                if (wordLength > 0)
+                {
+                    EndWord(i - 1, ref wordHash, ref wordLength, ref previousWord, ref havePreviousWord, ref sentenceStart, shift, ref sink);
+                }
+
+                sentenceStart |= c is '.' or '!' or '?' or '\n' or ':' or ';' or '。' or '！' or '？' or '：';
             }
 
             // Character n-grams: whitespace runs fold to one space.
             if (kind == Space)
             {
+                if (shape.Length > 0)
+                {
+                    EndShape(i - 1, ref shape, shift, ref sink);
+                }
+
                 if (previousSpace)
                 {
                     continue;
@@ -78,6 +100,14 @@ internal static class InjectionFeaturizer
             else
             {
                 previousSpace = false;
+                var shapeClass = kind is Letter or Ideograph ? 'a' : c;
+                if (shapeClass != shape.Last && shape.Length < MaxShapeLength)
+                {
+                    shape.Hash = (shape.Hash ^ shapeClass) * FnvPrime;
+                    shape.Length++;
+                    shape.Plain &= shapeClass == 'a';
+                    shape.Last = shapeClass;
+                }
             }
 
             read++;
@@ -103,8 +133,46 @@ internal static class InjectionFeaturizer
 
         if (wordLength > 0)
         {
-            EndWord(lowered.Length - 1, ref wordHash, ref wordLength, ref previousWord, ref havePreviousWord, shift, ref sink);
+            EndWord(lowered.Length - 1, ref wordHash, ref wordLength, ref previousWord, ref havePreviousWord, ref sentenceStart, shift, ref sink);
         }
+
+        if (shape.Length > 0)
+        {
+            EndShape(lowered.Length - 1, ref shape, shift, ref sink);
+        }
+    }
+
+    private struct ShapeState()
+    {
+        public uint Hash = FnvOffset;
+        public int Length;
+        public bool Plain = true;
+        public char Last;
+        public uint Previous;
+        public bool PreviousPlain = true;
+        public bool HavePrevious;
+    }
+
+    private static void EndShape<TSink>(int position, ref ShapeState shape, int shift, ref TSink sink)
+        where TSink : struct, IFeatureSink
+    {
+        if (!shape.Plain)
+        {
+            sink.Add(position, Slot(shape.Hash ^ ShapeSalt, shift));
+        }
+
+        if (shape.HavePrevious && !(shape.Plain && shape.PreviousPlain))
+        {
+            sink.Add(position, Slot((shape.Previous * FnvPrime) ^ shape.Hash ^ ShapePairSalt, shift));
+        }
+
+        shape.Previous = shape.Hash;
+        shape.PreviousPlain = shape.Plain;
+        shape.HavePrevious = true;
+        shape.Hash = FnvOffset;
+        shape.Length = 0;
+        shape.Plain = true;
+        shape.Last = '\0';
     }
 
     private const byte Other = 0;
@@ -129,10 +197,17 @@ internal static class InjectionFeaturizer
     private static byte NonAsciiKind(char c) =>
         char.IsLetterOrDigit(c) ? IsIdeographic(c) ? Ideograph : char.IsDigit(c) ? Digit : Letter : char.IsWhiteSpace(c) ? Space : Other;
 
-    private static void EndWord<TSink>(int position, ref uint wordHash, ref int wordLength, ref uint previousWord, ref bool havePreviousWord, int shift, ref TSink sink)
+    private static void EndWord<TSink>(int position, ref uint wordHash, ref int wordLength, ref uint previousWord, ref bool havePreviousWord, ref bool sentenceStart, int shift, ref TSink sink)
         where TSink : struct, IFeatureSink
     {
         sink.Add(position, Slot(wordHash ^ WordSalt, shift));
+        if (sentenceStart)
+        {
+            // The first word of a sentence or line: where imperatives ("ignore", "instead", "print") start.
+            sink.Add(position, Slot(wordHash ^ InitialSalt, shift));
+            sentenceStart = false;
+        }
+
         if (havePreviousWord)
         {
             sink.Add(position, Slot((previousWord * FnvPrime) ^ wordHash ^ PairSalt, shift));

@@ -6,7 +6,7 @@ namespace KeepTrusts.Engine.Policies.PromptInjection;
 /// <summary>
 /// The learned layer: logistic regression over <see cref="InjectionFeaturizer"/>'s hashed n-grams. A text is scored in
 /// windows (so an instruction buried in a long document is not diluted by the rest of it) and the highest window counts.
-/// A window's margin is bias + (Σ weights of its n-grams) / √(max(n-gram count, 256)); the probability is σ(scale · margin + offset),
+/// A window's margin is bias + (Σ weights of its n-grams) / √(max(n-gram count, 512)); the probability is σ(scale · margin + offset),
 /// where scale and offset were fitted by the trainer on out-of-fold training scores (see docs/policies.md). Immutable
 /// and thread-safe; the cost is linear in the text's length and allocation-free up to one window.
 /// </summary>
@@ -102,10 +102,12 @@ public sealed class InjectionModel
     private double WindowMargin(double sum, int count) => Bias + sum / Math.Sqrt(Math.Max(count, MinNormalizerCount));
 
     /// <summary>
-    /// Short texts are normalized as if they had this many n-grams (about 80 characters): one topical word ("system",
-    /// "instructions") in a one-line question must not weigh like a whole attack. The trainer uses the same floor.
+    /// Short texts are normalized as if they had this many n-grams (about 120 characters with word, shape and character
+    /// features): one topical word ("system", "instructions") in a one-line question must not weigh like a whole attack.
+    /// The trainer uses the same floor; 512 beat 256 and 128 in grouped cross-validation on the training data (TPR at
+    /// FPR 1 % 0.849 against 0.835 and 0.819).
     /// </summary>
-    public const int MinNormalizerCount = 256;
+    public const int MinNormalizerCount = 512;
 
     private struct SumSink(float[] weights) : IFeatureSink
     {

@@ -9,7 +9,7 @@ namespace KeepTrusts.Engine.Policies.PromptInjection;
 /// </summary>
 public static class InjectionModelFile
 {
-    private const int Version = 1;
+    private const int Version = 2;
     private const int HeaderBytes = 4 + 4 * 4 + 3 * 4;
     private const string ResourceName = "KeepTrusts.Engine.Policies.PromptInjection.injection-model.bin";
     private static readonly byte[] Magic = "KTPI"u8.ToArray();

@@ -25,8 +25,8 @@ public sealed class LearnedDetectorEvaluationTests(ITestOutputHelper output)
         """, "eval.yaml", _ => true).Config!;
 
     [Theory]
-    [InlineData("holdout.jsonl", 0.81, 0.01, 0.83)]
-    [InlineData("second.jsonl", 0.21, 0.04, 0.10)]
+    [InlineData("holdout.jsonl", 0.85, 0.01, 0.88)]
+    [InlineData("second.jsonl", 0.54, 0.045, 0.34)]
     public void Shipped_detector_on_the_public_sets(string file, double recallFloor, double fprCeiling, double tprAtFpr1Floor)
     {
         var path = Path.Combine(RepoPaths.Root, "data", "injection", file);
@@ -42,13 +42,13 @@ public sealed class LearnedDetectorEvaluationTests(ITestOutputHelper output)
     /// <summary>
     /// The own sets through the shipped detector. The heuristics alone keep their floors (0.95 precision) in
     /// DetectorEvaluationTests and IndependentSetEvaluationTests; with the model on, precision on these hard negatives
-    /// is lower (0.92 / 0.90 / 0.86: "summarise the system requirements", "show me the instructions for …" score high),
-    /// reported in docs/policies.md. These floors sit just below that and guard against it getting worse.
+    /// is lower (0.98 / 0.95 / 0.91 with the round-2 model; 0.92 / 0.90 / 0.86 in round 1), reported in docs/policies.md.
+    /// These floors sit just below that and guard against it getting worse.
     /// </summary>
     [Theory]
-    [InlineData("injection.jsonl", 0.90, 0.95)]
-    [InlineData("injection-second.jsonl", 0.88, 0.95)]
-    [InlineData("injection-holdout.jsonl", 0.85, 0.90)]
+    [InlineData("injection.jsonl", 0.95, 0.95)]
+    [InlineData("injection-second.jsonl", 0.93, 0.95)]
+    [InlineData("injection-holdout.jsonl", 0.88, 0.95)]
     public void Shipped_detector_on_the_own_sets(string file, double precisionFloor, double recallFloor)
     {
         var result = PolicyEvaluator.Evaluate(Config, Path.Combine(AppContext.BaseDirectory, "Evaluation", file));

@@ -16,7 +16,7 @@ public sealed class InjectionModelTests
     }
 
     /// <summary>A model that has learned one thing: the n-grams of <paramref name="marker"/> weigh <paramref name="weight"/> each.</summary>
-    private static InjectionModel ModelFlagging(string marker, float weight = 4, float bias = -3)
+    private static InjectionModel ModelFlagging(string marker, float weight = 6, float bias = -3)
     {
         var weights = new float[1 << Bits];
         foreach (var (_, index) in Features(marker))
@@ -39,19 +39,42 @@ public sealed class InjectionModelTests
     }
 
     [Fact]
-    public void Featurizer_emits_char_3_to_5_grams_and_word_unigrams_and_bigrams()
+    public void Featurizer_emits_char_3_to_5_grams_word_unigrams_and_bigrams_and_the_sentence_initial_word()
     {
-        // "ab cd": char grams "ab ", "b c", " cd", "ab c", "b cd", "ab cd" (6); words "ab", "cd" and the pair (3).
-        // "abc": one char gram and one word; "ab": the word only.
-        Assert.Equal(9, Features("ab cd").Count);
-        Assert.Equal(2, Features("abc").Count);
-        Assert.Single(Features("ab"));
+        // "ab cd": char grams "ab ", "b c", " cd", "ab c", "b cd", "ab cd" (6); words "ab", "cd" and the pair (3); "ab"
+        // starts the text, so it is also a sentence-initial word (1). Plain words have no token shape.
+        // "abc": one char gram, one word, one initial word; "ab": the word and the initial word.
+        Assert.Equal(10, Features("ab cd").Count);
+        Assert.Equal(3, Features("abc").Count);
+        Assert.Equal(2, Features("ab").Count);
+    }
+
+    [Fact]
+    public void A_word_after_a_sentence_end_carries_the_sentence_initial_feature()
+    {
+        var slots = (string text) => Features(text).Select(f => f.Index).ToHashSet();
+
+        // Only the initial-word slot of "ignore" is in "ok. ignore" and not in "ok ignore".
+        var initial = slots("ignore").Intersect(slots("ok. ignore")).Except(slots("ok ignore"));
+
+        Assert.Single(initial);
+    }
+
+    [Fact]
+    public void Token_shapes_match_across_vocabulary_so_token_soup_looks_alike_in_any_words()
+    {
+        var slots = (string text) => Features(text).Select(f => f.Index).ToHashSet();
+
+        // Different letters share no n-gram, but "zzzz.](" and "qqqq.](" share the shape "a.](" (and their char grams of ".](").
+        Assert.Empty(slots("zzzz").Intersect(slots("qqqq")));
+        Assert.NotEmpty(slots("zzzz.](").Intersect(slots("qqqq.](")).Except(slots(".](")));
     }
 
     [Fact]
     public void Whitespace_runs_and_digits_do_not_change_the_features()
     {
-        Assert.Equal(Features("ab cd").Select(f => f.Index).Order(), Features("ab \t\n  cd").Select(f => f.Index).Order());
+        // (A line break does: it starts a new line, whose first word is a sentence-initial word.)
+        Assert.Equal(Features("ab cd").Select(f => f.Index).Order(), Features("ab \t  cd").Select(f => f.Index).Order());
         Assert.Equal(Features("port 8080").Select(f => f.Index), Features("port 1234").Select(f => f.Index));
     }
 
