@@ -13,16 +13,7 @@ namespace KeepTrusts.Engine.Tests.Evaluation;
 /// </summary>
 public sealed class LearnedDetectorEvaluationTests(ITestOutputHelper output)
 {
-    private static readonly PolicyConfig Config = PolicyConfigLoader.LoadText("""
-        pack: { name: eval }
-        policies:
-          chain: [prompt-injection]
-        policy:
-          prompt-injection: { threshold: 0.8, action: block }
-        providers:
-          targets:
-            - { id: e, provider: echo, model: m }
-        """, "eval.yaml", _ => true).Config!;
+    private static readonly PolicyConfig Config = PolicyConfigLoader.LoadText(InjectionEvalFiles.ConfigYaml, "eval.yaml", _ => true).Config!;
 
     [Theory]
     [InlineData("holdout.jsonl", 0.85, 0.01, 0.88)]
