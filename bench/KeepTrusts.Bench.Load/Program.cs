@@ -6,6 +6,12 @@ using KeepTrusts.Bench.Load;
 // Gateway overhead, measured the way the peers publish theirs: a local upstream that answers at once, the same load
 // direct and through kt, in one run; the gateway's added latency is gateway minus direct.
 var options = BenchOptions.Parse(args);
+if (args.Contains("--audit-writer"))
+{
+    await AuditWriterBench.RunAsync(writers: 16, options.Seconds);
+    return;
+}
+
 Console.WriteLine($"KeepTrusts gateway load benchmark — {Environment.ProcessorCount} cores, {RuntimeInfo()}");
 Console.WriteLine($"rate {options.Rate}/s and concurrency {options.Concurrency} for {options.Seconds} s each (+{options.Warmup} s warm-up), streams of {options.StreamChunks} chunks at {options.StreamRate}/s and x{options.StreamConcurrency}");
 
