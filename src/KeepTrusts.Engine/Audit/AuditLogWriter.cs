@@ -82,6 +82,13 @@ public sealed class AuditLogWriter : IAuditSink
         return new ValueTask(pending.Done.Task);
     }
 
+    /// <summary>Same queue and group commit as <see cref="WriteAsync"/>: the request record shares an fsync with other records.</summary>
+    public async ValueTask<bool> WriteRequestAsync(AuditRecord record, CancellationToken cancellationToken = default)
+    {
+        await WriteAsync(record, cancellationToken).ConfigureAwait(false);
+        return true;
+    }
+
     private async Task WriteLoopAsync()
     {
         var batch = new List<Pending>(64);

@@ -54,5 +54,8 @@ public sealed class RequestOutcome(GatewayRequest request, long started)
 
     internal bool Recorded { get; set; }
 
+    /// <summary>The audit sink holds this request's request record: the outcome follows as its own record.</summary>
+    internal bool RequestRecorded { get; set; }
+
     internal void AddDecisions(IEnumerable<PolicyDecision> decisions) => (Decisions ??= []).AddRange(decisions);
 }
