@@ -18,10 +18,11 @@ internal sealed partial class GatewayUnderTest : IAsyncDisposable
 
     public sealed record CpuSample(double Seconds, long Ticks);
 
-    public static async Task<GatewayUnderTest> StartAsync(string name, string config)
+    /// <param name="ktDirectory">Where kt.dll is; by default beside this program.</param>
+    public static async Task<GatewayUnderTest> StartAsync(string name, string config, string? ktDirectory = null)
     {
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "kt.dll"), "gateway", "run", "--listen", "127.0.0.1:0", "--policy-config", config, "--quiet" })
+        foreach (var arg in new[] { Path.Combine(ktDirectory ?? AppContext.BaseDirectory, "kt.dll"), "gateway", "run", "--listen", "127.0.0.1:0", "--policy-config", config, "--quiet" })
         {
             info.ArgumentList.Add(arg);
         }

@@ -15,11 +15,17 @@ if (args.Contains("--audit-writer"))
 Console.WriteLine($"KeepTrusts gateway load benchmark — {Environment.ProcessorCount} cores, {RuntimeInfo()}");
 Console.WriteLine($"rate {options.Rate}/s and concurrency {options.Concurrency} for {options.Seconds} s each (+{options.Warmup} s warm-up), streams of {options.StreamChunks} chunks at {options.StreamRate}/s and x{options.StreamConcurrency}");
 
-await using var upstream = await FastUpstream.StartAsync(options.StreamChunks, TimeSpan.Zero);
+// --slow-upstream: the fake answers in 50–300 ms, like a model, so work done while the call is in flight shows as free.
+var slow = args.Contains("--slow-upstream");
+await using var upstream = await FastUpstream.StartAsync(options.StreamChunks, slow ? TimeSpan.FromMilliseconds(50) : TimeSpan.Zero, slow ? TimeSpan.FromMilliseconds(300) : null);
+Console.WriteLine(slow ? "upstream: answers after 50–300 ms (uniform)" : "upstream: answers at once");
 var work = Directory.CreateTempSubdirectory("kt-bench-");
 var noChain = await GatewayUnderTest.StartAsync("no-policies", Configs.Write(work.FullName, upstream.Url, fullChain: false));
 var fullChain = await GatewayUnderTest.StartAsync("full-chain", Configs.Write(work.FullName, upstream.Url, fullChain: true));
 var fullChainOs = await GatewayUnderTest.StartAsync("full-chain-no-fsync", Configs.Write(work.FullName, upstream.Url, fullChain: true, fsync: false));
+// KT_BENCH_BASELINE_KT=<dir with kt.dll>: the same full-chain fsync row from another build (e.g. main before a change), same run.
+var baselineKt = Environment.GetEnvironmentVariable("KT_BENCH_BASELINE_KT");
+var baseline = baselineKt is { Length: > 0 } ? await GatewayUnderTest.StartAsync("baseline", Configs.Write(work.FullName, upstream.Url, fullChain: true, auditPath: "audit-baseline"), baselineKt) : null;
 var directUrl = upstream.Url + "/openai/deployments/gpt-4o/chat/completions?api-version=2024-10-21";
 var targets = new (string Name, string Url, GatewayUnderTest? Gateway)[]
 {
@@ -28,6 +34,11 @@ var targets = new (string Name, string Url, GatewayUnderTest? Gateway)[]
     ("gateway, full chain + audit (fsync per batch)", fullChain.Url + "/v1/chat/completions", fullChain),
     ("gateway, full chain + audit (fsync: false)", fullChainOs.Url + "/v1/chat/completions", fullChainOs),
 };
+if (baseline is not null)
+{
+    targets = [.. targets, ("baseline kt, full chain + audit (fsync per batch)", baseline.Url + "/v1/chat/completions", baseline)];
+}
+
 
 var rows = new List<ResultRow>();
 using var driver = new LoadDriver();
@@ -69,10 +80,15 @@ foreach (var (name, url, gateway) in streamTargets)
 Console.WriteLine();
 Console.WriteLine(ResultRow.Table(rows));
 var audited = fullChain.AuditRecordCount(Path.Combine(work.FullName, "audit"));
-Console.WriteLine($"audit records written by the full-chain gateway: {audited}");
+Console.WriteLine($"audit lines written by the full-chain gateway (a forwarded request has a request and an outcome record): {audited}");
 await noChain.DisposeAsync();
 await fullChain.DisposeAsync();
 await fullChainOs.DisposeAsync();
+if (baseline is not null)
+{
+    await baseline.DisposeAsync();
+}
+
 try
 {
     work.Delete(recursive: true);
