@@ -62,7 +62,7 @@ public sealed class AuditLogCmdletTests(ModuleFixture module) : IDisposable
         Assert.Equal(2, read.Count(o => o.BaseObject is not WarningRecord));
         var warning = Assert.Single(read.Select(o => o.BaseObject).OfType<WarningRecord>());
         Assert.Contains("does not verify", warning.Message);
-        Assert.Contains($"{file}:1", warning.Message);
+        Assert.Contains($"{file}:2", warning.Message);
     }
 
     [Fact]
