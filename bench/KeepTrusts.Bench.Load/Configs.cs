@@ -3,9 +3,9 @@ namespace KeepTrusts.Bench.Load;
 /// <summary>The two gateway configs under test: no policies, and the seed's full chain with the audit log on.</summary>
 internal static class Configs
 {
-    public static string Write(string directory, string upstreamUrl, bool fullChain, bool fsync = true)
+    public static string Write(string directory, string upstreamUrl, bool fullChain, bool fsync = true, string? auditPath = null)
     {
-        var path = Path.Combine(directory, !fullChain ? "no-policies.yaml" : fsync ? "full-chain.yaml" : "full-chain-no-fsync.yaml");
+        var path = Path.Combine(directory, auditPath is not null ? auditPath + ".yaml" : !fullChain ? "no-policies.yaml" : fsync ? "full-chain.yaml" : "full-chain-no-fsync.yaml");
         var chain = fullChain ? $$"""
             policies:
               chain: [prompt-injection, pii-detector, safety-filter, audit-logger]
@@ -13,7 +13,7 @@ internal static class Configs
               prompt-injection: { threshold: 0.8, action: block }
               pii-detector: { action: redact }
               safety-filter: { mode: strict, action: block }
-              audit-logger: { retention_days: 1, immutable: true, path: {{(fsync ? "audit" : "audit-os")}}, fsync: {{(fsync ? "true" : "false")}} }
+              audit-logger: { retention_days: 1, immutable: true, path: {{auditPath ?? (fsync ? "audit" : "audit-os")}}, fsync: {{(fsync ? "true" : "false")}} }
             """ : string.Empty;
         File.WriteAllText(path, $$"""
             pack: { name: bench-{{(fullChain ? "full" : "none")}} }

@@ -6,7 +6,8 @@ namespace KeepTrusts.Bench.Load;
 
 /// <summary>
 /// A fake Azure OpenAI that answers at once with precomputed bodies (chat, and streams of N chunks), optionally after
-/// a fixed delay: what the gateway adds is then the whole difference between direct and gateway latency.
+/// a fixed delay, or (<c>--slow-upstream</c>) after a delay drawn uniformly from a range, like a real model's 50–300 ms:
+/// what the gateway adds is then the whole difference between direct and gateway latency.
 /// </summary>
 internal sealed class FastUpstream : IAsyncDisposable
 {
@@ -26,7 +27,7 @@ internal sealed class FastUpstream : IAsyncDisposable
 
     public string Url { get; }
 
-    public static async Task<FastUpstream> StartAsync(int streamChunks, TimeSpan delay)
+    public static async Task<FastUpstream> StartAsync(int streamChunks, TimeSpan delay, TimeSpan? maxDelay = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -43,7 +44,11 @@ internal sealed class FastUpstream : IAsyncDisposable
         FastUpstream? upstream = null;
         app.MapPost("/openai/deployments/{deployment}/chat/completions", async context =>
         {
-            if (delay > TimeSpan.Zero)
+            if (maxDelay is { } max && max > delay)
+            {
+                await Task.Delay(delay + TimeSpan.FromTicks(Random.Shared.NextInt64((max - delay).Ticks)));
+            }
+            else if (delay > TimeSpan.Zero)
             {
                 await Task.Delay(delay);
             }

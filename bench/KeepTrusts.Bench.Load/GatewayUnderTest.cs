@@ -16,10 +16,13 @@ internal sealed partial class GatewayUnderTest : IMeasuredTarget, IAsyncDisposab
 
     public string Url { get; }
 
-    public static async Task<GatewayUnderTest> StartAsync(string name, string config)
+    public sealed record CpuSample(double Seconds, long Ticks);
+
+    /// <param name="ktDirectory">Where kt.dll is; by default beside this program.</param>
+    public static async Task<GatewayUnderTest> StartAsync(string name, string config, string? ktDirectory = null)
     {
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in new[] { Environment.GetEnvironmentVariable("KT_BENCH_KT_DLL") ?? Path.Combine(AppContext.BaseDirectory, "kt.dll"), "gateway", "run", "--listen", "127.0.0.1:0", "--policy-config", config, "--quiet" })
+        foreach (var arg in new[] { ktDirectory is not null ? Path.Combine(ktDirectory, "kt.dll") : Environment.GetEnvironmentVariable("KT_BENCH_KT_DLL") ?? Path.Combine(AppContext.BaseDirectory, "kt.dll"), "gateway", "run", "--listen", "127.0.0.1:0", "--policy-config", config, "--quiet" })
         {
             info.ArgumentList.Add(arg);
         }

@@ -6,14 +6,26 @@ using KeepTrusts.Bench.Load;
 // Gateway overhead, measured the way the peers publish theirs: a local upstream that answers at once, the same load
 // direct and through kt, in one run; the gateway's added latency is gateway minus direct.
 var options = BenchOptions.Parse(args);
+if (args.Contains("--audit-writer"))
+{
+    await AuditWriterBench.RunAsync(writers: 16, options.Seconds);
+    return;
+}
+
 Console.WriteLine($"KeepTrusts gateway load benchmark — {Environment.ProcessorCount} cores, {RuntimeInfo()}");
 Console.WriteLine($"rate {options.Rate}/s and concurrency {options.Concurrency} for {options.Seconds} s each (+{options.Warmup} s warm-up), streams of {options.StreamChunks} chunks at {options.StreamRate}/s and x{options.StreamConcurrency}");
 
-await using var upstream = await FastUpstream.StartAsync(options.StreamChunks, TimeSpan.Zero);
+// --slow-upstream: the fake answers in 50–300 ms, like a model, so work done while the call is in flight shows as free.
+var slow = args.Contains("--slow-upstream");
+await using var upstream = await FastUpstream.StartAsync(options.StreamChunks, slow ? TimeSpan.FromMilliseconds(50) : TimeSpan.Zero, slow ? TimeSpan.FromMilliseconds(300) : null);
+Console.WriteLine(slow ? "upstream: answers after 50–300 ms (uniform)" : "upstream: answers at once");
 var work = Directory.CreateTempSubdirectory("kt-bench-");
 var noChain = await GatewayUnderTest.StartAsync("no-policies", Configs.Write(work.FullName, upstream.Url, fullChain: false));
 var fullChain = await GatewayUnderTest.StartAsync("full-chain", Configs.Write(work.FullName, upstream.Url, fullChain: true));
 var fullChainOs = await GatewayUnderTest.StartAsync("full-chain-no-fsync", Configs.Write(work.FullName, upstream.Url, fullChain: true, fsync: false));
+// KT_BENCH_BASELINE_KT=<dir with kt.dll>: the same full-chain fsync row from another build (e.g. main before a change), same run.
+var baselineKt = Environment.GetEnvironmentVariable("KT_BENCH_BASELINE_KT");
+var baseline = baselineKt is { Length: > 0 } ? await GatewayUnderTest.StartAsync("baseline", Configs.Write(work.FullName, upstream.Url, fullChain: true, auditPath: "audit-baseline"), baselineKt) : null;
 var directPath = "/openai/deployments/gpt-4o/chat/completions?api-version=2024-10-21";
 var directUrl = upstream.Url + directPath;
 // The floor for one hop: nginx proxying to the same fake upstream, measured in this same run.
@@ -31,6 +43,11 @@ var targets = new (string Name, string Url, IMeasuredTarget? Gateway)[]
     ("gateway, full chain + audit (fsync per batch)", fullChain.Url + "/v1/chat/completions", fullChain),
     ("gateway, full chain + audit (fsync: false)", fullChainOs.Url + "/v1/chat/completions", fullChainOs),
 };
+if (baseline is not null)
+{
+    targets = [.. targets, ("baseline kt, full chain + audit (fsync per batch)", baseline.Url + "/v1/chat/completions", baseline)];
+}
+
 
 targets = targets.Where(t => t.Name != NginxFloor.RowName || nginx is not null).ToArray();
 // --only TEXT: the direct and nginx rows plus the gateways whose name contains TEXT (e.g. to profile one of them).
@@ -90,7 +107,7 @@ foreach (var group in driver.Failures.GroupBy(f => f[(f.IndexOf(" ms: ", StringC
 }
 
 var audited = fullChain.AuditRecordCount(Path.Combine(work.FullName, "audit"));
-Console.WriteLine($"audit records written by the full-chain gateway: {audited}");
+Console.WriteLine($"audit lines written by the full-chain gateway (a forwarded request has a request and an outcome record): {audited}");
 await noChain.DisposeAsync();
 await fullChain.DisposeAsync();
 await fullChainOs.DisposeAsync();
@@ -98,6 +115,11 @@ if (nginx is not null)
 {
     await nginx.DisposeAsync();
 }
+if (baseline is not null)
+{
+    await baseline.DisposeAsync();
+}
+
 try
 {
     work.Delete(recursive: true);

@@ -19,4 +19,7 @@ public sealed class KtAuditLogTestResult
     public string? Reason { get; init; }
 
     public string[] Warnings { get; init; } = [];
+
+    /// <summary>Forwarded requests whose outcome was never recorded (a crash between forwarding and recording): not tampering.</summary>
+    public string[] InterruptedRequests { get; init; } = [];
 }

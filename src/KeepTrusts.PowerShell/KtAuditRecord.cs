@@ -32,4 +32,7 @@ public sealed class KtAuditRecord
     public string File { get; init; } = string.Empty;
 
     public int Line { get; init; }
+
+    /// <summary>Forwarded, but the gateway stopped before the outcome was recorded: only the request record exists.</summary>
+    public bool Interrupted { get; init; }
 }

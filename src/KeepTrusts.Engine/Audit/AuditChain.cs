@@ -16,6 +16,8 @@ public static class AuditChain
     public const string Genesis = "0000000000000000000000000000000000000000000000000000000000000000";
     public const string AnchorFile = "audit-anchor.json";
     public const string RecoveredTornTail = "recovered_torn_tail";
+    public const string KindRequest = "request";
+    public const string KindOutcome = "outcome";
     private const string Prefix = "audit-";
     private const string Suffix = ".jsonl";
 
@@ -46,6 +48,12 @@ public static class AuditChain
             json.WriteNumber("seq", seq);
             json.WriteString("time", record.Time.UtcDateTime.ToString("O", CultureInfo.InvariantCulture));
             json.WriteString("request_id", record.RequestId);
+            if (record.Kind != AuditRecordKind.Complete)
+            {
+                // Absent on complete records, so logs written before issue 16 keep their hashes.
+                json.WriteString("kind", record.Kind == AuditRecordKind.Request ? KindRequest : KindOutcome);
+            }
+
             WriteOptional(json, "client_key_id", record.ClientKeyId);
             json.WriteString("method", record.Method);
             json.WriteString("path", record.Path);

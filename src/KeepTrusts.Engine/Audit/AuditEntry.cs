@@ -2,7 +2,11 @@ using System.Text.Json.Nodes;
 
 namespace KeepTrusts.Engine.Audit;
 
-/// <summary>One audit record as read back (Get-KtAuditLog).</summary>
+/// <summary>
+/// One request as read back (Get-KtAuditLog): a complete record, or the outcome of a forwarded request. A request
+/// record without its outcome (the gateway stopped between forwarding and recording the answer) is
+/// <paramref name="Interrupted"/>, with status 0.
+/// </summary>
 public sealed record AuditEntry(
     long Seq,
     DateTimeOffset Time,
@@ -18,4 +22,5 @@ public sealed record AuditEntry(
     decimal Cost,
     IReadOnlyList<(string Policy, string Phase, string Action, string Reason)> Decisions,
     string File,
-    int Line);
+    int Line,
+    bool Interrupted = false);

@@ -6,7 +6,10 @@ namespace KeepTrusts.Engine.Audit;
 /// retention starts at the anchor recorded when they were removed. A line torn by a crash (never acknowledged, followed
 /// by the writer's recovery record) is a warning, not a break. Last, the log must still hold the record that
 /// <c>audit-head.json</c> names (else records were cut from its end); with <paramref name="headKey"/> the head's HMAC
-/// must match too, so a head re-written by someone without the key is detected.
+/// must match too, so a head re-written by someone without the key is detected. A forwarded request has a request
+/// record and, after it, an outcome record with the same request id; a request record that no outcome follows is an
+/// interrupted request (the gateway stopped between forwarding it and recording the answer): listed and warned about,
+/// never a break, since the chain around it is intact.
 /// </summary>
 public static class AuditLogVerifier
 {
@@ -30,6 +33,7 @@ public static class AuditLogVerifier
         var seq = anchor?.Seq ?? 0;
         long count = 0;
         string? tornAt = null;
+        var pending = new Dictionary<string, Queue<string>>(StringComparer.Ordinal);
         foreach (var file in files)
         {
             var lineNumber = 0;
@@ -81,6 +85,7 @@ public static class AuditLogVerifier
                     tornAt = null;
                 }
 
+                Pair(entry, $"{Path.GetFileName(file)}:{lineNumber}", pending, warnings);
                 prev = entry.Hash;
                 seq = entry.Seq;
                 count++;
@@ -96,12 +101,48 @@ public static class AuditLogVerifier
             warnings.Add($"{tornAt}: the last write was torn by a crash (never acknowledged to a client); the writer recovers it on restart");
         }
 
-        if (CheckHead(directory, head, headKey, files, seq, anchor is not null && seq == anchor.Value.Seq ? anchor.Value.Hash : hashAtHead, warnings) is { } reason)
+        var interrupted = pending.Values.SelectMany(q => q).Order(StringComparer.Ordinal).ToList();
+        if (interrupted.Count > 0)
         {
-            return new AuditVerification(false, count, files, AuditHead.PathIn(directory), null, head?.Seq, reason, warnings);
+            warnings.Add($"{interrupted.Count} request(s) interrupted: forwarded to a model (request record on disk) but no outcome was recorded, because the gateway stopped before the answer was recorded; the client may or may not have received it. First: {string.Join("; ", interrupted.Take(5))}");
         }
 
-        return new AuditVerification(true, count, files, null, null, null, null, warnings);
+        if (CheckHead(directory, head, headKey, files, seq, anchor is not null && seq == anchor.Value.Seq ? anchor.Value.Hash : hashAtHead, warnings) is { } reason)
+        {
+            return new AuditVerification(false, count, files, AuditHead.PathIn(directory), null, head?.Seq, reason, warnings, interrupted);
+        }
+
+        return new AuditVerification(true, count, files, null, null, null, null, warnings, interrupted);
+    }
+
+    /// <summary>Matches an outcome record to the oldest open request record with its request id.</summary>
+    private static void Pair(AuditChainEntry entry, string at, Dictionary<string, Queue<string>> pending, List<string> warnings)
+    {
+        var kind = entry.Record["kind"]?.ToString();
+        if (kind is null)
+        {
+            return;
+        }
+
+        var id = entry.Record["request_id"]?.ToString() ?? string.Empty;
+        if (kind == AuditChain.KindRequest)
+        {
+            (pending.TryGetValue(id, out var queue) ? queue : pending[id] = new Queue<string>()).Enqueue($"request {id} at seq {entry.Seq} ({at})");
+        }
+        else if (kind == AuditChain.KindOutcome)
+        {
+            if (!pending.TryGetValue(id, out var queue) || !queue.TryDequeue(out _))
+            {
+                // Possible only when retention removed the file that held its request record.
+                warnings.Add($"{at}: outcome of request {id} at seq {entry.Seq} has no earlier request record in the files kept");
+                return;
+            }
+
+            if (queue.Count == 0)
+            {
+                pending.Remove(id);
+            }
+        }
     }
 
     /// <summary>Why the end of the log does not match its head, or null when it does.</summary>

@@ -8,8 +8,10 @@ namespace KeepTrusts.Engine.Audit;
 /// The audit-logger: one JSON Lines record per request, hash-chained across daily files. A write completes only after
 /// its line is on disk (fsync); concurrent writers share one fsync (group commit), so the cost per request stays small.
 /// Files are opened for append only and never rewritten; any edit, deletion or reorder breaks the chain, which
-/// <see cref="AuditLogVerifier"/> detects; after each batch the writer replaces <c>audit-head.json</c> (see
-/// <see cref="AuditHead"/>) so that records cut from the end are detected too. One writer per directory: an exclusive
+/// <see cref="AuditLogVerifier"/> detects. <c>audit-head.json</c> (see <see cref="AuditHead"/>) names the last
+/// acknowledged record so that records cut from the end are detected too; it is replaced at most once per head interval
+/// (default 1 s) by a loop beside the writer, and on shutdown, never from inside a batch: writing, fsyncing and renaming
+/// it after every batch was the largest audit cost per request (bench/README.md). One writer per directory: an exclusive
 /// lock (<see cref="AuditDirectoryLock"/>) makes a second one refuse to start. Files older than retention_days are removed whole, after the last hash they
 /// held is recorded in the anchor file so the chain stays verifiable.
 /// </summary>
@@ -23,6 +25,9 @@ public sealed class AuditLogWriter : IAuditSink
     private readonly byte[]? _headKey;
     private readonly CancellationTokenSource _stopping = new();
     private readonly Task _diskFlushLoop;
+    private readonly TimeSpan _headInterval;
+    private Acknowledged? _acknowledged;
+    private Acknowledged? _headWritten;
     private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task _loop;
     private FileStream? _file;
@@ -32,8 +37,10 @@ public sealed class AuditLogWriter : IAuditSink
     private string _prev = AuditChain.Genesis;
 
     /// <exception cref="AuditStartRefusedException">Another writer holds the directory, the head key is not set, or the log no longer reaches its head.</exception>
-    public AuditLogWriter(AuditLoggerOptions options, string directory, TimeProvider? time = null, Func<string, string?>? readEnvironment = null)
+    /// <param name="headInterval">How often the head may be replaced while records arrive; <see cref="TimeSpan.Zero"/> replaces it after every batch (the old cadence, kept for the benchmark).</param>
+    public AuditLogWriter(AuditLoggerOptions options, string directory, TimeProvider? time = null, Func<string, string?>? readEnvironment = null, TimeSpan? headInterval = null)
     {
+        _headInterval = headInterval ?? DefaultHeadInterval;
         _directory = directory;
         _retentionDays = options.RetentionDays;
         _fsync = options.Fsync;
@@ -53,8 +60,11 @@ public sealed class AuditLogWriter : IAuditSink
         }
 
         _loop = Task.Run(WriteLoopAsync);
-        _diskFlushLoop = _fsync ? Task.CompletedTask : Task.Run(DiskFlushLoopAsync);
+        _diskFlushLoop = _headInterval == TimeSpan.Zero && _fsync ? Task.CompletedTask : Task.Run(DiskFlushLoopAsync);
     }
+
+    /// <summary>The longest a crash can leave the head behind the last acknowledged record (see docs/audit.md).</summary>
+    public static readonly TimeSpan DefaultHeadInterval = TimeSpan.FromSeconds(1);
 
     public string Directory => _directory;
 
@@ -70,6 +80,13 @@ public sealed class AuditLogWriter : IAuditSink
         }
 
         return new ValueTask(pending.Done.Task);
+    }
+
+    /// <summary>Same queue and group commit as <see cref="WriteAsync"/>: the request record shares an fsync with other records.</summary>
+    public async ValueTask<bool> WriteRequestAsync(AuditRecord record, CancellationToken cancellationToken = default)
+    {
+        await WriteAsync(record, cancellationToken).ConfigureAwait(false);
+        return true;
     }
 
     private async Task WriteLoopAsync()
@@ -103,7 +120,12 @@ public sealed class AuditLogWriter : IAuditSink
                 // fsync the write above already reached the kernel (a killed process loses nothing); the disk flush
                 // loop syncs once a second beside the writes, so no request waits for it.
                 _file.Flush(flushToDisk: _fsync);
-                WriteHead();
+                Volatile.Write(ref _acknowledged, new Acknowledged(_seq, _prev, _fileDate));
+                if (_headInterval == TimeSpan.Zero)
+                {
+                    WriteHead(Volatile.Read(ref _acknowledged)!);
+                }
+
                 Shipper?.Notify();
                 foreach (var pending in batch)
                 {
@@ -120,12 +142,16 @@ public sealed class AuditLogWriter : IAuditSink
         }
     }
 
-    /// <summary>Records the last acknowledged record; written after the batch reached the file, so it never runs ahead of it.</summary>
-    private void WriteHead()
+    /// <summary>
+    /// Records an acknowledged record; only ever called with a record whose batch already reached the disk (fsync mode)
+    /// or after the disk flush that covers it, so the head never runs ahead of the log on disk.
+    /// </summary>
+    private void WriteHead(Acknowledged at)
     {
-        var file = AuditChain.FileName(_fileDate);
-        var mac = _headKey is null ? null : AuditHead.ComputeMac(_headKey, _seq, _prev, file);
-        new AuditHead(_seq, _prev, file, _time.GetUtcNow(), mac).Write(_directory, _fsync);
+        var file = AuditChain.FileName(at.Date);
+        var mac = _headKey is null ? null : AuditHead.ComputeMac(_headKey, at.Seq, at.Hash, file);
+        new AuditHead(at.Seq, at.Hash, file, _time.GetUtcNow(), mac).Write(_directory, flushToDisk: _fsync || _headInterval != TimeSpan.Zero);
+        _headWritten = at;
     }
 
     private static byte[]? HeadKey(AuditLoggerOptions options, Func<string, string?> readEnvironment)
@@ -151,31 +177,56 @@ public sealed class AuditLogWriter : IAuditSink
 
     private async Task<bool> WaitForRecordsAsync() => await _queue.Reader.WaitToReadAsync().ConfigureAwait(false);
 
-    /// <summary>Without per-batch fsync: flushes the current file to disk once a second, concurrently with the writer.</summary>
+    /// <summary>
+    /// Beside the writer, once per head interval: without per-batch fsync, flushes the current file to disk; then
+    /// replaces the head with the last record acknowledged before that flush, if it moved. Neither waits a request.
+    /// </summary>
     private async Task DiskFlushLoopAsync()
     {
+        var interval = _headInterval == TimeSpan.Zero ? TimeSpan.FromSeconds(1) : _headInterval;
         while (!_stopping.IsCancellationRequested)
         {
             try
             {
-                await Task.Delay(TimeSpan.FromSeconds(1), _time, _stopping.Token).ConfigureAwait(false);
+                await Task.Delay(interval, _time, _stopping.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
                 return;
             }
 
+            // Taken before the flush: everything up to it is in the kernel, so the flush below makes it durable.
+            var acknowledged = Volatile.Read(ref _acknowledged);
             try
             {
                 // fsync on the handle while the writer appends through it is safe: the kernel orders both.
-                if (Volatile.Read(ref _handle) is { IsClosed: false } handle)
+                if (!_fsync && Volatile.Read(ref _handle) is { IsClosed: false } handle)
                 {
                     RandomAccess.FlushToDisk(handle);
                 }
             }
             catch (Exception ex) when (ex is ObjectDisposedException or IOException)
             {
-                // The file rolled or closed under us: Roll and DisposeAsync sync it themselves.
+                // The file rolled or closed under us: Roll synced the old file; the head waits for the next round.
+                continue;
+            }
+
+            try
+            {
+                if (_headInterval != TimeSpan.Zero && acknowledged is not null && !ReferenceEquals(acknowledged, _headWritten))
+                {
+                    lock (_headGate)
+                    {
+                        if (!_headClosed)
+                        {
+                            WriteHead(acknowledged);
+                        }
+                    }
+                }
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // A failed head write leaves the previous head (behind, never ahead): retried next round.
             }
         }
     }
@@ -230,7 +281,7 @@ public sealed class AuditLogWriter : IAuditSink
             file.Write(buffer.ToArray());
             file.Flush(flushToDisk: true);
             _fileDate = AuditChain.DateOf(newest) ?? DateOnly.MinValue;
-            WriteHead();
+            WriteHead(new Acknowledged(_seq, _prev, _fileDate));
         }
 
         _fileDate = AuditChain.DateOf(newest) ?? DateOnly.MinValue;
@@ -310,6 +361,17 @@ public sealed class AuditLogWriter : IAuditSink
         var file = Interlocked.Exchange(ref _file, null);
         file?.Flush(flushToDisk: true);
         file?.Dispose();
+        lock (_headGate)
+        {
+            // A clean stop leaves the head at the last record: no window in which a cut tail would go unseen.
+            if (!_headClosed && Volatile.Read(ref _acknowledged) is { } last && !ReferenceEquals(last, _headWritten))
+            {
+                WriteHead(last);
+            }
+
+            _headClosed = true;
+        }
+
         if (Shipper is not null)
         {
             await Shipper.DisposeAsync().ConfigureAwait(false);
@@ -318,5 +380,11 @@ public sealed class AuditLogWriter : IAuditSink
         _lock.Dispose();
     }
 
+    private readonly object _headGate = new();
+    private bool _headClosed;
+
     private sealed record Pending(AuditRecord Record, TaskCompletionSource Done);
+
+    /// <summary>The last record of a batch that reached the file: what the head may name.</summary>
+    private sealed record Acknowledged(long Seq, string Hash, DateOnly Date);
 }

@@ -12,6 +12,9 @@ public sealed class AuditRecord
 
     public string RequestId { get; init; } = string.Empty;
 
+    /// <summary>Complete (one record per request), or the request or outcome half of a forwarded request.</summary>
+    public AuditRecordKind Kind { get; init; }
+
     /// <summary>The client key's non-secret id, or null without client authentication.</summary>
     public string? ClientKeyId { get; init; }
 

@@ -1,6 +1,9 @@
 namespace KeepTrusts.Engine.Audit;
 
-/// <summary>The result of checking an audit directory's hash chain.</summary>
+/// <summary>
+/// The result of checking an audit directory's hash chain. <paramref name="Interrupted"/> names the forwarded requests
+/// whose outcome was never recorded (a crash between forwarding and recording): warnings, not breaks.
+/// </summary>
 public sealed record AuditVerification(
     bool IsValid,
     long RecordCount,
@@ -9,4 +12,5 @@ public sealed record AuditVerification(
     int? FirstBadLine,
     long? FirstBadSeq,
     string? Reason,
-    IReadOnlyList<string> Warnings);
+    IReadOnlyList<string> Warnings,
+    IReadOnlyList<string>? Interrupted = null);

@@ -26,6 +26,7 @@ public sealed class GatewayPipeline
     private readonly IGatewayMetrics _metrics;
     private readonly OutcomeRecorder _recorder;
     private readonly RequestPolicyStage _policies;
+    private readonly RequestRecordStage _requestRecord;
     private readonly AttemptLoop _attempts;
     private readonly CompletionStage _completion;
     private readonly StreamStage _stream;
@@ -63,6 +64,7 @@ public sealed class GatewayPipeline
 
         _recorder = new OutcomeRecorder(config, composition.Audit, meter, log, _time);
         _policies = new RequestPolicyStage(config, composition.Chain, _recorder, meter, State, keepText: composition.Audit is not null);
+        _requestRecord = new RequestRecordStage(config, composition.Audit, log, _time);
         _keys = new VirtualKeyStage(State, meter, log, _time);
         _answer = new AnswerStage(Router, _keys, _recorder, log);
         _clientRules = Input.StrictJsonRules.ForClient(config.Gateway.Limits);
@@ -186,6 +188,7 @@ public sealed class GatewayPipeline
             return await _answer.FailAsync(outcome, refused).ConfigureAwait(false);
         }
 
+        await _requestRecord.RunAsync(outcome).ConfigureAwait(false);
         var attempt = await _attempts.RunAsync(exchange, candidates, outcome, CompletionStage.ReaderFor(exchange.Operation), cancellationToken).ConfigureAwait(false);
         if (attempt.Target is { } target)
         {

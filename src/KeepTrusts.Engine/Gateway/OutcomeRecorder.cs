@@ -49,10 +49,12 @@ internal sealed class OutcomeRecorder(PolicyConfig config, IAuditSink? audit, IG
         var mode = config.Policy.AuditLogger.Content;
         // Bounded per record (gateway.limits.max_audit_content_chars): a huge prompt or answer cannot make a huge record.
         var maxContent = config.Gateway.Limits.MaxAuditContentChars;
+        var split = outcome.RequestRecorded;
         var record = new AuditRecord
         {
             Time = time.GetUtcNow(),
             RequestId = outcome.Request.RequestId,
+            Kind = split ? AuditRecordKind.Outcome : AuditRecordKind.Complete,
             ClientKeyId = outcome.Request.ClientKeyId,
             Method = outcome.Request.Method,
             Path = outcome.Request.Path,
@@ -69,10 +71,31 @@ internal sealed class OutcomeRecorder(PolicyConfig config, IAuditSink? audit, IG
             Decisions = outcome.Decisions?.ToArray() ?? [],
             ContentFilterResults = outcome.ContentFilterResults,
             // Blocked requests keep no content: the text was what a policy refused.
-            PromptContent = status == 400 && outcome.ErrorCode is not null ? null : Input.AuditText.Truncate(Content(mode, outcome.PromptText), maxContent),
+            // The request record already holds what was sent; blocked requests keep no content.
+            PromptContent = split || (status == 400 && outcome.ErrorCode is not null) ? null : Input.AuditText.Truncate(Content(mode, outcome.PromptText), maxContent),
             CompletionContent = Input.AuditText.Truncate(Content(mode, outcome.CompletionText), maxContent),
             UpstreamError = Input.AuditText.Truncate(outcome.UpstreamErrorBody, maxContent),
         };
+        if (split)
+        {
+            // Group-committed after the answer, off the client's path: the request record is already on disk, so a
+            // crash before this one lands leaves an interrupted request, never an answered request without a trace.
+            try
+            {
+                var pending = audit.WriteAsync(record, CancellationToken.None);
+                if (!pending.IsCompletedSuccessfully)
+                {
+                    _ = ObserveAsync(pending, outcome.Request.RequestId);
+                }
+            }
+            catch (ObjectDisposedException ex)
+            {
+                GatewayLog.AuditFailed(logger, outcome.Request.RequestId, ex.Message);
+            }
+
+            return;
+        }
+
         try
         {
             await audit.WriteAsync(record, CancellationToken.None).ConfigureAwait(false);
@@ -84,7 +107,20 @@ internal sealed class OutcomeRecorder(PolicyConfig config, IAuditSink? audit, IG
         }
     }
 
-    private static string? Content(AuditContentMode mode, string? text) => mode switch
+    private async Task ObserveAsync(ValueTask pending, string requestId)
+    {
+        try
+        {
+            await pending.ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ObjectDisposedException)
+        {
+            // The answer is out; the request record stays and verify reports the request as interrupted.
+            GatewayLog.AuditFailed(logger, requestId, ex.Message);
+        }
+    }
+
+    internal static string? Content(AuditContentMode mode, string? text) => mode switch
     {
         _ when string.IsNullOrEmpty(text) => null,
         AuditContentMode.Redacted => text,

@@ -60,5 +60,8 @@ public sealed class RequestOutcome(GatewayRequest request, long started)
     /// <summary>The request's span when tracing listens (<see cref="GatewayTelemetry"/>); ended when the outcome is recorded.</summary>
     internal System.Diagnostics.Activity? Span { get; set; }
 
+    /// <summary>The audit sink holds this request's request record: the outcome follows as its own record.</summary>
+    internal bool RequestRecorded { get; set; }
+
     internal void AddDecisions(IEnumerable<PolicyDecision> decisions) => (Decisions ??= []).AddRange(decisions);
 }

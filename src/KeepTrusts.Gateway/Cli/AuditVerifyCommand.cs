@@ -47,7 +47,8 @@ internal static class AuditVerifyCommand
 
         if (result.IsValid)
         {
-            stdout.WriteLine($"{directory}: chain intact, {result.RecordCount} record(s) in {result.Files.Count} file(s)");
+            var interrupted = result.Interrupted is { Count: > 0 } open ? $", {open.Count} interrupted request(s) (forwarded, no outcome recorded)" : string.Empty;
+            stdout.WriteLine($"{directory}: chain intact, {result.RecordCount} record(s) in {result.Files.Count} file(s){interrupted}");
             return 0;
         }
 

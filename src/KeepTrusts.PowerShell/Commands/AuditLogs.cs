@@ -18,6 +18,7 @@ internal static class AuditLogs
             FirstBadSeq = result.FirstBadSeq,
             Reason = result.Reason,
             Warnings = result.Warnings.ToArray(),
+            InterruptedRequests = result.Interrupted?.ToArray() ?? [],
         };
     }
 
@@ -39,5 +40,6 @@ internal static class AuditLogs
             Decisions = e.Decisions.Select(d => new KtPolicyDecision { Policy = d.Policy, Phase = d.Phase, Action = d.Action, Reason = d.Reason }).ToArray(),
             File = e.File,
             Line = e.Line,
+            Interrupted = e.Interrupted,
         });
 }

@@ -22,7 +22,9 @@ public sealed class AuditLogCmdletTests(ModuleFixture module) : IDisposable
         Assert.Empty(testErrors);
         var result = Assert.Single(tested);
         Assert.True((bool)result.Properties["IsValid"].Value);
-        Assert.Equal(2L, Convert.ToInt64(result.Properties["RecordCount"].Value));
+        // The answered chat has a request and an outcome record; the blocked one (never forwarded) one complete record.
+        Assert.Equal(3L, Convert.ToInt64(result.Properties["RecordCount"].Value));
+        Assert.Empty((string[])result.Properties["InterruptedRequests"].Value);
         Assert.Equal(true, Assert.Single(module.Invoke("Test-KtAuditLog -Path $args[0] -Quiet", audit).Output).BaseObject);
 
         var (records, readErrors) = module.Invoke("Get-KtAuditLog -Path $args[0]", audit);
@@ -30,7 +32,8 @@ public sealed class AuditLogCmdletTests(ModuleFixture module) : IDisposable
         Assert.Equal(2, records.Count);
         Assert.Equal("echo", records[0].Properties["Target"].Value);
         var blocked = Assert.Single(module.Invoke("Get-KtAuditLog -Path $args[0] -Decision Block", audit).Output);
-        Assert.Equal(2L, Convert.ToInt64(blocked.Properties["Seq"].Value));
+        Assert.Equal(3L, Convert.ToInt64(blocked.Properties["Seq"].Value));
+        Assert.Equal(false, records[0].Properties["Interrupted"].Value);
         Assert.Null(blocked.Properties["Target"].Value);   // blocked before any target was chosen
         Assert.Equal(records[0].Properties["Seq"].Value, Assert.Single(module.Invoke("Get-KtAuditLog -Path $args[0] -Target echo", audit).Output).Properties["Seq"].Value);
     }
@@ -44,13 +47,14 @@ public sealed class AuditLogCmdletTests(ModuleFixture module) : IDisposable
         var audit = Path.Combine(_directory, "audit");
         var file = Directory.GetFiles(audit, "*.jsonl").Single();
         var lines = File.ReadAllLines(file);
-        lines[0] = lines[0].Replace("\"status\":200", "\"status\":500", StringComparison.Ordinal);
+        // lines[1]: the first chat's outcome record (lines[0] is its request record, sent before the upstream call).
+        lines[1] = lines[1].Replace("\"status\":200", "\"status\":500", StringComparison.Ordinal);
         File.WriteAllLines(file, lines);
 
         var result = Assert.Single(module.Invoke("Test-KtAuditLog -Path $args[0]", audit).Output);
 
         Assert.False((bool)result.Properties["IsValid"].Value);
-        Assert.Equal(1L, Convert.ToInt64(result.Properties["FirstBadSeq"].Value));
+        Assert.Equal(2L, Convert.ToInt64(result.Properties["FirstBadSeq"].Value));
         Assert.Equal(false, Assert.Single(module.Invoke("Test-KtAuditLog -Path $args[0] -Quiet", audit).Output).BaseObject);
 
         // Reading it still works, with a warning that names the first bad record.
@@ -58,7 +62,7 @@ public sealed class AuditLogCmdletTests(ModuleFixture module) : IDisposable
         Assert.Equal(2, read.Count(o => o.BaseObject is not WarningRecord));
         var warning = Assert.Single(read.Select(o => o.BaseObject).OfType<WarningRecord>());
         Assert.Contains("does not verify", warning.Message);
-        Assert.Contains($"{file}:1", warning.Message);
+        Assert.Contains($"{file}:2", warning.Message);
     }
 
     [Fact]
