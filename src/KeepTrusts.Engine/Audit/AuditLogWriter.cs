@@ -71,22 +71,28 @@ public sealed class AuditLogWriter : IAuditSink
     /// <summary>The copy to Azure Blob, when ship_to_blob is configured.</summary>
     public AuditBlobShipper? Shipper { get; }
 
-    public ValueTask WriteAsync(AuditRecord record, CancellationToken cancellationToken = default)
+    public ValueTask WriteAsync(AuditRecord record, CancellationToken cancellationToken = default) => new(Enqueue(record, written: null).Done.Task);
+
+    /// <summary>
+    /// Same queue and group commit as <see cref="WriteAsync"/>, but released as soon as the batch's write reached the
+    /// kernel: the fsync that makes it durable then runs while the upstream call is in flight.
+    /// </summary>
+    public async ValueTask<RequestRecordWrite> WriteRequestAsync(AuditRecord record, CancellationToken cancellationToken = default)
     {
-        var pending = new Pending(record, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        var pending = Enqueue(record, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        await pending.Written!.Task.ConfigureAwait(false);
+        return new RequestRecordWrite(true, pending.Done.Task);
+    }
+
+    private Pending Enqueue(AuditRecord record, TaskCompletionSource? written)
+    {
+        var pending = new Pending(record, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously), written);
         if (!_queue.Writer.TryWrite(pending))
         {
             throw new ObjectDisposedException(nameof(AuditLogWriter), "the audit log is closed");
         }
 
-        return new ValueTask(pending.Done.Task);
-    }
-
-    /// <summary>Same queue and group commit as <see cref="WriteAsync"/>: the request record shares an fsync with other records.</summary>
-    public async ValueTask<bool> WriteRequestAsync(AuditRecord record, CancellationToken cancellationToken = default)
-    {
-        await WriteAsync(record, cancellationToken).ConfigureAwait(false);
-        return true;
+        return pending;
     }
 
     private async Task WriteLoopAsync()
@@ -116,6 +122,12 @@ public sealed class AuditLogWriter : IAuditSink
                 }
 
                 _file!.Write(buffer.GetBuffer(), 0, (int)buffer.Length);
+                _file.Flush(flushToDisk: false);
+                foreach (var pending in batch)
+                {
+                    pending.Written?.TrySetResult();   // in the kernel now: a killed process can no longer lose it
+                }
+
                 // One fsync for the whole batch: every record in it is durable before any caller is released. Without
                 // fsync the write above already reached the kernel (a killed process loses nothing); the disk flush
                 // loop syncs once a second beside the writes, so no request waits for it.
@@ -136,6 +148,7 @@ public sealed class AuditLogWriter : IAuditSink
             {
                 foreach (var pending in batch)
                 {
+                    pending.Written?.TrySetException(ex);
                     pending.Done.TrySetException(ex);
                 }
             }
@@ -383,7 +396,7 @@ public sealed class AuditLogWriter : IAuditSink
     private readonly object _headGate = new();
     private bool _headClosed;
 
-    private sealed record Pending(AuditRecord Record, TaskCompletionSource Done);
+    private sealed record Pending(AuditRecord Record, TaskCompletionSource Done, TaskCompletionSource? Written);
 
     /// <summary>The last record of a batch that reached the file: what the head may name.</summary>
     private sealed record Acknowledged(long Seq, string Hash, DateOnly Date);

@@ -7,9 +7,10 @@ public interface IAuditSink : IAsyncDisposable
     ValueTask WriteAsync(AuditRecord record, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// The request half of a forwarded request (<see cref="AuditRecordKind.Request"/>), on disk when the task completes.
-    /// True when the sink kept it: the outcome then follows as <see cref="AuditRecordKind.Outcome"/> and the caller need
-    /// not wait for it. A sink that keeps one record per request returns false and gets the complete record instead.
+    /// The request half of a forwarded request (<see cref="AuditRecordKind.Request"/>): returns once the record is in the
+    /// operating system (a killed process cannot lose it), with a task that completes when it is on disk. When the sink
+    /// keeps it, the outcome follows as <see cref="AuditRecordKind.Outcome"/> and the caller need not wait for that one.
+    /// A sink that keeps one record per request answers <see cref="RequestRecordWrite.NotKept"/> and gets the complete record instead.
     /// </summary>
-    ValueTask<bool> WriteRequestAsync(AuditRecord record, CancellationToken cancellationToken = default) => ValueTask.FromResult(false);
+    ValueTask<RequestRecordWrite> WriteRequestAsync(AuditRecord record, CancellationToken cancellationToken = default) => ValueTask.FromResult(RequestRecordWrite.NotKept);
 }

@@ -190,6 +190,7 @@ public sealed class GatewayPipeline
 
         await _requestRecord.RunAsync(outcome).ConfigureAwait(false);
         var attempt = await _attempts.RunAsync(exchange, candidates, outcome, CompletionStage.ReaderFor(exchange.Operation), cancellationToken).ConfigureAwait(false);
+        await _requestRecord.DurableAsync(outcome).ConfigureAwait(false);
         if (attempt.Target is { } target)
         {
             outcome.TargetId = target.Id;

@@ -63,5 +63,8 @@ public sealed class RequestOutcome(GatewayRequest request, long started)
     /// <summary>The audit sink holds this request's request record: the outcome follows as its own record.</summary>
     internal bool RequestRecorded { get; set; }
 
+    /// <summary>Completes when the request record is on disk (its fsync overlaps the upstream call).</summary>
+    internal Task? RequestDurable { get; set; }
+
     internal void AddDecisions(IEnumerable<PolicyDecision> decisions) => (Decisions ??= []).AddRange(decisions);
 }

@@ -8,7 +8,8 @@ using KeepTrusts.Engine.Upstreams;
 namespace KeepTrusts.Engine.Tests.Audit;
 
 /// <summary>
-/// A forwarded request is recorded in two halves: the request record on disk before the upstream call, the outcome
+/// A forwarded request is recorded in two halves: the request record written before the upstream call (on disk before
+/// any answer: its fsync overlaps the call), the outcome
 /// record right after the answer (the client does not wait for its fsync). Verify and the reader pair them.
 /// </summary>
 public sealed class AuditRequestOutcomeTests : IDisposable
@@ -87,14 +88,63 @@ public sealed class AuditRequestOutcomeTests : IDisposable
         Assert.Equal("echo", entry.Target);
     }
 
+    /// <summary>A sink whose request records reach "the kernel" at once and "the disk" only when the test says so.</summary>
+    private sealed class HeldFsyncSink : IAuditSink
+    {
+        public TaskCompletionSource Fsync { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public ValueTask WriteAsync(AuditRecord record, CancellationToken cancellationToken = default) => ValueTask.CompletedTask;
+
+        public ValueTask<RequestRecordWrite> WriteRequestAsync(AuditRecord record, CancellationToken cancellationToken = default) =>
+            ValueTask.FromResult(new RequestRecordWrite(true, Fsync.Task));
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
+
+    /// <summary>The upstream: counts calls.</summary>
+    private sealed class CountingUpstream() : DelegatingHandler(new EchoHandler())
+    {
+        public int Calls;
+
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            Interlocked.Increment(ref Calls);
+            return base.SendAsync(request, cancellationToken);
+        }
+    }
+
+    [Fact]
+    public async Task The_request_records_fsync_overlaps_the_upstream_call_and_the_answer_waits_for_it()
+    {
+        var config = Config();
+        var sink = new HeldFsyncSink();
+        using var upstream = new CountingUpstream();
+        await using var composition = GatewayComposition.Borrowing(PolicyChainFactory.Create(config), sink, upstream);
+        var pipeline = new GatewayPipeline(config, composition);
+
+        var answer = pipeline.HandleAsync(Chat("overlap-1", "hello"), CancellationToken.None);
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (Volatile.Read(ref upstream.Calls) == 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(10);
+        }
+
+        // Forwarded while the record's fsync is still running, but no answer before it is done.
+        Assert.Equal(1, Volatile.Read(ref upstream.Calls));
+        await Task.Delay(100);
+        Assert.False(answer.IsCompleted);
+        sink.Fsync.SetResult();
+        Assert.Equal(200, (await answer).Status);
+    }
+
     [Fact]
     public async Task A_request_record_without_an_outcome_is_reported_as_interrupted_not_as_tampering()
     {
         await using (var writer = new AuditLogWriter(new AuditLoggerOptions(), _directory))
         {
             await writer.WriteAsync(new AuditRecord { RequestId = "done", Status = 200 });
-            Assert.True(await writer.WriteRequestAsync(new AuditRecord { RequestId = "cut-off", Kind = AuditRecordKind.Request, Model = "gpt-4o" }));
-            Assert.True(await writer.WriteRequestAsync(new AuditRecord { RequestId = "answered", Kind = AuditRecordKind.Request, Model = "gpt-4o" }));
+            Assert.True((await writer.WriteRequestAsync(new AuditRecord { RequestId = "cut-off", Kind = AuditRecordKind.Request, Model = "gpt-4o" })).Kept);
+            Assert.True((await writer.WriteRequestAsync(new AuditRecord { RequestId = "answered", Kind = AuditRecordKind.Request, Model = "gpt-4o" })).Kept);
             await writer.WriteAsync(new AuditRecord { RequestId = "answered", Kind = AuditRecordKind.Outcome, Status = 200 });
             // The gateway died here: cut-off was forwarded, its outcome never written.
         }
