@@ -13,12 +13,6 @@ public static class AzureContentFilter
 {
     public const string PolicyName = "azure-content-filter";
 
-    [ThreadStatic]
-    private static System.Buffers.ArrayBufferWriter<byte>? t_buffer;
-
-    [ThreadStatic]
-    private static Utf8JsonWriter? t_writer;
-
     /// <summary>The filter results of a blocked request, or null when the error is something else.</summary>
     public static (string Reason, string Results)? FromErrorBody(ReadOnlySpan<byte> body)
     {
@@ -66,10 +60,7 @@ public static class AzureContentFilter
 
         // One buffer and writer per thread, reset per answer: only the resulting string is allocated (this ran on every
         // Azure answer and was a fifth of the no-policy hop's allocations).
-        var buffer = t_buffer ??= new System.Buffers.ArrayBufferWriter<byte>(1024);
-        var writer = t_writer ??= new Utf8JsonWriter(buffer);
-        buffer.ResetWrittenCount();
-        writer.Reset(buffer);
+        var writer = PooledJsonText.Rent();
         writer.WriteStartObject();
         if (hasPrompt)
         {
@@ -89,15 +80,6 @@ public static class AzureContentFilter
         }
 
         writer.WriteEndObject();
-        writer.Flush();
-        var text = System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
-        if (buffer.Capacity > 64 * 1024)
-        {
-            // A huge one-off answer does not pin its buffer to the thread.
-            t_buffer = null;
-            t_writer = null;
-        }
-
-        return text;
+        return PooledJsonText.Finish(writer);
     }
 }

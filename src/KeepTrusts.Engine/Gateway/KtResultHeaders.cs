@@ -90,21 +90,12 @@ public static class KtResultHeaders
         return json;
     }
 
-    [ThreadStatic]
-    private static System.Buffers.ArrayBufferWriter<byte>? t_buffer;
-
-    [ThreadStatic]
-    private static Utf8JsonWriter? t_writer;
-
     // Written straight to a per-thread buffer (this runs on every answer with decisions; a JsonNode tree for it was an
     // eighth of the full chain's allocations). The default encoder escapes everything outside ASCII, so the value is a
     // valid header whatever the reason says.
     private static string Serialize(IReadOnlyList<PolicyDecision> decisions, bool withReasons)
     {
-        var buffer = t_buffer ??= new System.Buffers.ArrayBufferWriter<byte>(1024);
-        var writer = t_writer ??= new Utf8JsonWriter(buffer);
-        buffer.ResetWrittenCount();
-        writer.Reset(buffer);
+        var writer = PooledJsonText.Rent();
         writer.WriteStartArray();
         foreach (var d in decisions)
         {
@@ -129,14 +120,6 @@ public static class KtResultHeaders
         }
 
         writer.WriteEndArray();
-        writer.Flush();
-        var json = System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
-        if (buffer.Capacity > 64 * 1024)
-        {
-            t_buffer = null;
-            t_writer = null;
-        }
-
-        return json;
+        return PooledJsonText.Finish(writer);
     }
 }

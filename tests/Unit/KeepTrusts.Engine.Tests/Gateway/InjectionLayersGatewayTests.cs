@@ -91,7 +91,7 @@ public sealed class InjectionLayersGatewayTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Contains("prompt injection detected by layer prompt_shields: document attack detected in messages[2].content", error["message"]!.ToString());
-        Assert.Empty(_harness.Fake.Requests.Where(r => r.Body.Contains(FakePromptShields.AttackMarker, StringComparison.Ordinal)));
+        Assert.DoesNotContain(_harness.Fake.Requests, r => r.Body.Contains(FakePromptShields.AttackMarker, StringComparison.Ordinal));
         var audit = File.ReadAllText(AuditChain.Files(_audit)[0]);
         Assert.Contains("prompt injection detected by layer prompt_shields", audit);
         // The benign request's record carries both layers' verdicts ('<' is JSON-escaped in the file).
