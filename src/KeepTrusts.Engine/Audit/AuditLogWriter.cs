@@ -51,6 +51,7 @@ public sealed class AuditLogWriter : IAuditSink
         try
         {
             Resume();
+            _headOnDisk = System.IO.File.Exists(AuditHead.PathIn(directory));
             Shipper = options.ShipToBlob is { } ship ? AuditBlobShipper.Create(ship, directory, readEnvironment ?? Environment.GetEnvironmentVariable) : null;
         }
         catch
@@ -133,9 +134,19 @@ public sealed class AuditLogWriter : IAuditSink
                 // loop syncs once a second beside the writes, so no request waits for it.
                 _file.Flush(flushToDisk: _fsync);
                 Volatile.Write(ref _acknowledged, new Acknowledged(_seq, _prev, _fileDate));
-                if (_headInterval == TimeSpan.Zero)
+                if (_headInterval == TimeSpan.Zero || !_headOnDisk)
                 {
-                    WriteHead(Volatile.Read(ref _acknowledged)!);
+                    // The first batch of a new log gets its head at once: a live log is never without one, which
+                    // verify would rightly call a removed head.
+                    if (!_fsync)
+                    {
+                        _file.Flush(flushToDisk: true);   // the head must not run ahead of the log on disk
+                    }
+
+                    lock (_headGate)
+                    {
+                        WriteHead(Volatile.Read(ref _acknowledged)!);
+                    }
                 }
 
                 Shipper?.Notify();
@@ -165,6 +176,7 @@ public sealed class AuditLogWriter : IAuditSink
         var mac = _headKey is null ? null : AuditHead.ComputeMac(_headKey, at.Seq, at.Hash, file);
         new AuditHead(at.Seq, at.Hash, file, _time.GetUtcNow(), mac).Write(_directory, flushToDisk: _fsync || _headInterval != TimeSpan.Zero);
         _headWritten = at;
+        _headOnDisk = true;
     }
 
     private static byte[]? HeadKey(AuditLoggerOptions options, Func<string, string?> readEnvironment)
@@ -395,6 +407,7 @@ public sealed class AuditLogWriter : IAuditSink
 
     private readonly object _headGate = new();
     private bool _headClosed;
+    private bool _headOnDisk;
 
     private sealed record Pending(AuditRecord Record, TaskCompletionSource Done, TaskCompletionSource? Written);
 

@@ -98,7 +98,8 @@ public sealed class FullChainTests : IAsyncLifetime
         Assert.Equal(3, records.Count);
         Assert.Equal(3, records.Select(r => r.RequestId).Distinct().Count());
         Assert.Contains(records, r => r.Status == 400 && r.ErrorCode == "prompt-injection");
-        Assert.True(AuditLogVerifier.Verify(_audit).IsValid);
+        var verification = AuditLogVerifier.Verify(_audit);
+        Assert.True(verification.IsValid, verification.Reason);
         var content = File.ReadAllText(AuditChain.Files(_audit)[0]);
         Assert.DoesNotContain("a@b.io", content);
         Assert.DoesNotContain(FakeAzureOpenAI.ApiKey, content);
