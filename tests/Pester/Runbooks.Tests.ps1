@@ -78,7 +78,10 @@ Describe 'Runbook: nightly audit check (Test-KtAuditLog, Get-KtAuditLog)' -Tag '
     It 'warns when the chain does not verify' {
         $file = Get-ChildItem $audit -Filter *.jsonl | Select-Object -First 1
         $lines = @(Get-Content $file.FullName)
-        $lines[0] = $lines[0].Replace('"status":200', '"status":500')
+        # A forwarded request's first record is its request record; the outcome carries the status.
+        $at = [array]::FindIndex([string[]]$lines, [Predicate[string]] { param($l) $l.Contains('"status":200') })
+        $at | Should -BeGreaterOrEqual 0
+        $lines[$at] = $lines[$at].Replace('"status":200', '"status":500')
         Set-Content $file.FullName $lines
         Get-KtAuditLog $audit -WarningVariable warned -WarningAction SilentlyContinue | Out-Null
         $warned | Should -Not -BeNullOrEmpty
