@@ -123,6 +123,7 @@ internal sealed class StreamStage(RequestPolicyStage policies, OutcomeRecorder r
                 foreach (var next in output)
                 {
                     textDeltas += string.IsNullOrEmpty(next.Text) ? 0 : 1;
+                    outcome.ResponseModel ??= next.Model;   // the model the upstream says answered (gen_ai.response.model)
                     yield return next;
                 }
 

@@ -74,6 +74,26 @@ public sealed class GatewayTracingTests
     }
 
     [Fact]
+    public async Task A_stream_span_carries_the_model_the_upstream_answered_with()
+    {
+        var stopped = new ConcurrentQueue<Activity>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name == GatewayTelemetry.SourceName,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = stopped.Enqueue,
+        };
+        ActivitySource.AddActivityListener(listener);
+        await using var gateway = await GatewayHarness.StartAsync(GatewayHarness.SingleTarget());
+
+        using var response = await gateway.ChatAsync("hello stream", stream: true);
+        Assert.Contains("[DONE]", await response.Content.ReadAsStringAsync());
+
+        var span = await WaitForAsync(stopped, a => a.Source.Name == GatewayTelemetry.SourceName && a.DisplayName == "chat gpt-4o");
+        Assert.False(string.IsNullOrEmpty((string?)span.GetTagItem("gen_ai.response.model")));
+    }
+
+    [Fact]
     public async Task Without_telemetry_config_nothing_listens_to_the_gateway_source_and_with_it_a_tracer_does()
     {
         const string yaml = """
