@@ -72,8 +72,8 @@ public static class AuditChain
             {
                 json.WriteStartObject();
                 json.WriteString("policy", decision.Policy);
-                json.WriteString("phase", decision.Phase.ToString().ToLowerInvariant());
-                json.WriteString("action", decision.Action.ToString().ToLowerInvariant());
+                json.WriteString("phase", Gateway.LowerCaseNames<Policies.PolicyPhase>.Of(decision.Phase));
+                json.WriteString("action", Gateway.LowerCaseNames<Policies.PolicyAction>.Of(decision.Action));
                 json.WriteString("reason", decision.Reason);
                 json.WriteNumber("score", Math.Round(decision.Score, 3));
                 json.WriteStartArray("spans");

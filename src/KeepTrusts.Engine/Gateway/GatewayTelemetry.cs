@@ -105,7 +105,7 @@ public static class GatewayTelemetry
         if (span.IsAllDataRequested)
         {
             span.SetTag("kt.policy.phase", decision.Phase == PolicyPhase.Request ? "request" : "response");
-            span.SetTag("kt.policy.action", decision.Action.ToString().ToLowerInvariant());
+            span.SetTag("kt.policy.action", LowerCaseNames<PolicyAction>.Of(decision.Action));
             span.SetTag("kt.policy.score", decision.Score);
         }
 

@@ -14,7 +14,7 @@ internal sealed class OutcomeRecorder(PolicyConfig config, IAuditSink? audit, IG
     {
         foreach (var decision in decisions)
         {
-            metrics.PolicyDecision(decision.Policy, decision.Phase.ToString().ToLowerInvariant(), decision.Action.ToString().ToLowerInvariant());
+            metrics.PolicyDecision(decision.Policy, LowerCaseNames<PolicyPhase>.Of(decision.Phase), LowerCaseNames<PolicyAction>.Of(decision.Action));
         }
     }
 
