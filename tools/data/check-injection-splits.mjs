@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// Independent check of data/injection/{train,holdout,second,third}.jsonl: schema, no team-written text in second or third,
-// no source shared between second, third and train/holdout, no exact or near-duplicate text across splits (all pairs are compared
+// Independent check of data/injection/{train,holdout,second,third,fourth}.jsonl: schema, no team-written text in second, third or
+// fourth, no source shared between second, third, fourth and train/holdout (or between the evaluation sets), no exact or near-duplicate text across splits (all pairs are compared
 // through an inverted shingle index, not the MinHash shortcut the build uses). Exit code 1 on any violation.
 //   node tools/data/check-injection-splits.mjs [dir]
 import { readFileSync } from 'node:fs';
@@ -12,7 +12,7 @@ const NEAR = Number(process.env.NEAR || 0.5);
 const KINDS = new Set(['direct', 'indirect', 'benign', 'hard-negative']);
 const errors = [];
 const files = {};
-for (const name of ['train', 'holdout', 'second', 'third']) {
+for (const name of ['train', 'holdout', 'second', 'third', 'fourth']) {
   files[name] = readFileSync(join(dir, `${name}.jsonl`), 'utf8').split('\n').filter(Boolean).map((line, i) => {
     const o = JSON.parse(line);
     const keys = Object.keys(o).join(',');
@@ -26,10 +26,12 @@ for (const name of ['train', 'holdout', 'second', 'third']) {
 }
 const trainSources = new Set([...files.train, ...files.holdout].map(r => r.source));
 const secondSources = new Set(files.second.map(r => r.source));
-for (const name of ['second', 'third']) for (const r of files[name]) {
+const thirdSources = new Set(files.third.map(r => r.source));
+for (const name of ['second', 'third', 'fourth']) for (const r of files[name]) {
   if (r.source.startsWith('kt-authored')) errors.push(`${name}.jsonl:${r.line}: team-written source ${r.source}`);
   if (trainSources.has(r.source)) errors.push(`${name}.jsonl:${r.line}: source ${r.source} also in train/holdout`);
-  if (name === 'third' && secondSources.has(r.source)) errors.push(`third.jsonl:${r.line}: source ${r.source} also in second`);
+  if (name !== 'second' && secondSources.has(r.source)) errors.push(`${name}.jsonl:${r.line}: source ${r.source} also in second`);
+  if (name === 'fourth' && thirdSources.has(r.source)) errors.push(`fourth.jsonl:${r.line}: source ${r.source} also in third`);
 }
 
 const norm = t => t.normalize('NFKC').toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
@@ -68,4 +70,4 @@ for (const [name, rows] of Object.entries(files)) {
 }
 console.log(`cross-split pairs sharing a shingle: ${checked}; highest cross-split Jaccard: ${maxCross.toFixed(3)}; pairs >= ${NEAR}: ${near}`);
 if (errors.length) { console.error(errors.slice(0, 50).join('\n')); console.error(`${errors.length} problem(s)`); process.exit(1); }
-console.log('OK: schema valid, second and third sets have no team-written or shared source, no exact or near-duplicate across splits');
+console.log('OK: schema valid, second, third and fourth sets have no team-written or shared source, no exact or near-duplicate across splits');
