@@ -18,6 +18,8 @@ string? gridOption = null;
 var cvOnly = false;
 var familyReport = false;
 var bits = 18;
+var augmentCopies = 1;
+var weighting = BenignWeighting.Pooled;
 for (var i = 0; i < args.Length; i++)
 {
     switch (args[i])
@@ -29,8 +31,10 @@ for (var i = 0; i < args.Length; i++)
         case "--cv-only": cvOnly = true; break;
         case "--families": familyReport = true; break;
         case "--bits": bits = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+        case "--calibration": weighting = Enum.Parse<BenignWeighting>(args[++i], ignoreCase: true); break;
+        case "--augment": augmentCopies = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
         default:
-            Console.Error.WriteLine($"unknown option '{args[i]}'; usage: KeepTrusts.Train [--data <train.jsonl>] [--out <model.bin>] [--folds <k>] [--grid l2:epochs:rate[:benign-boost],...] [--cv-only] [--families] [--bits <n>]");
+            Console.Error.WriteLine($"unknown option '{args[i]}'; usage: KeepTrusts.Train [--data <train.jsonl>] [--out <model.bin>] [--folds <k>] [--grid l2:epochs:rate[:benign-boost],...] [--cv-only] [--families] [--bits <n>] [--augment <copies>] [--calibration pooled|squareroot|persource]");
             return 2;
     }
 }
@@ -67,6 +71,9 @@ var clock = Stopwatch.StartNew();
 var examples = samples.Select(s => ExampleFeaturizer.Featurize(s, shape)).ToList();
 var cluster = NearDuplicateClusters.Assign(samples.Select(s => s.Text).ToList());
 var fold = CrossValidation.ClusterFolds(examples, cluster, folds, Seed);
+var augmented = Augmentation.Create(samples, augmentCopies, Seed)
+    .Select(a => (ExampleFeaturizer.Featurize(a.Sample, shape), a.Origins)).ToList();
+Console.WriteLine($"augmented: {augmented.Count} texts ({augmented.Count(a => a.Item1.Attack)} attacks in benign carriers, the rest their benign twins), {augmentCopies} per short attack");
 Console.WriteLine($"{data}: {examples.Count} samples ({examples.Count(e => e.Attack)} attacks) in {cluster.Distinct().Count()} near-duplicate clusters (largest {cluster.GroupBy(c => c).Max(g => g.Count())}), featurized in {clock.Elapsed.TotalSeconds:0.0}s");
 
 if (familyReport)
@@ -76,7 +83,7 @@ if (familyReport)
     var (familyFold, families) = CrossValidation.FamilyFolds(examples, cluster, Seed);
     foreach (var candidate in grid)
     {
-        var familyMargins = CrossValidation.OutOfFoldMargins(examples, familyFold, shape, candidate, Seed);
+        var familyMargins = CrossValidation.OutOfFoldMargins(examples, familyFold, shape, candidate, Seed, augmented);
         var cut = CrossValidation.At(examples, familyMargins, 0.01);
         Console.WriteLine($"leave-one-family-out l2 {candidate.L2:0e0}, epochs {candidate.Epochs}, rate {candidate.LearningRate}: TPR {cut.TruePositiveRate:0.000} at FPR 1%, {CrossValidation.At(examples, familyMargins, 0.05).TruePositiveRate:0.000} at 5%; per family at 1%:");
         Console.WriteLine("  " + string.Join(", ", families.Select(family =>
@@ -95,7 +102,7 @@ var bestTpr = -1.0;
 var lines = new List<string>();
 foreach (var candidate in grid)
 {
-    var margins = CrossValidation.OutOfFoldMargins(examples, fold, shape, candidate, Seed);
+    var margins = CrossValidation.OutOfFoldMargins(examples, fold, shape, candidate, Seed, augmented);
     var at1 = CrossValidation.At(examples, margins, 0.01);
     var at5 = CrossValidation.At(examples, margins, 0.05);
     var line = $"| {candidate.L2:0e0} | {candidate.Epochs} | {candidate.LearningRate} | {candidate.BenignBoost} | {at1.TruePositiveRate:0.000} | {at5.TruePositiveRate:0.000} |";
@@ -111,6 +118,24 @@ if (cvOnly)
 {
     // Where the out-of-fold errors are (training data only): recall per source at FPR 1 % and the benign texts above that cut.
     var cut = CrossValidation.At(examples, bestMargins!, 0.01).Threshold;
+    var heuristicScores = samples.Select(s => PromptInjectionScorer.Score(s.Text).Score).ToArray();
+    var benignIndices = Enumerable.Range(0, examples.Count).Where(i => !examples[i].Attack).ToList();
+    foreach (var option in Enum.GetValues<BenignWeighting>())
+    {
+        // Where each weighting puts the default threshold, and how its 1 % holds on a benign source it did not see.
+        var at = Calibration.MarginAtFpr(examples, benignIndices, bestMargins!, heuristicScores, option, Calibration.TargetFpr);
+        var (mean, max, worst) = Calibration.SourceTransfer(examples, bestMargins!, heuristicScores, option);
+        var flagged = Enumerable.Range(0, examples.Count).Where(i => bestMargins![i] >= at || heuristicScores[i] >= Calibration.DefaultThreshold).ToList();
+        Console.WriteLine($"calibration {option}: 0.8 at margin {at:0.000}: recall {flagged.Count(i => examples[i].Attack) / (double)examples.Count(e => e.Attack):0.000}, pooled FPR {flagged.Count(i => !examples[i].Attack) / (double)benignIndices.Count:P2}; left-out benign source FPR mean {mean:P2}, worst {worst}");
+    }
+
+    Console.WriteLine($"heuristics alone at {Calibration.DefaultThreshold}: recall {Enumerable.Range(0, examples.Count).Count(i => examples[i].Attack && heuristicScores[i] >= Calibration.DefaultThreshold) / (double)examples.Count(e => e.Attack):0.000}, benign flagged {Enumerable.Range(0, examples.Count).Count(i => !examples[i].Attack && heuristicScores[i] >= Calibration.DefaultThreshold)} of {examples.Count(e => !e.Attack)}");
+    foreach (var i in Enumerable.Range(0, examples.Count).Where(i => !examples[i].Attack && heuristicScores[i] >= Calibration.DefaultThreshold))
+    {
+        var text = samples[i].Text.ReplaceLineEndings(" ");
+        Console.WriteLine($"  heuristic fp {heuristicScores[i]:0.00} {samples[i].Source}: {text[..Math.Min(120, text.Length)]}");
+    }
+
     foreach (var source in examples.Select(e => e.Source).Distinct().Order(StringComparer.Ordinal))
     {
         var members = Enumerable.Range(0, examples.Count).Where(i => examples[i].Source == source).ToList();
@@ -129,9 +154,9 @@ if (cvOnly)
 }
 
 var heuristic = samples.Select(s => PromptInjectionScorer.Score(s.Text).Score).ToArray();
-var (scale, offset, margin) = Calibration.Fit(examples, bestMargins!, heuristic);
+var (scale, offset, margin) = Calibration.Fit(examples, bestMargins!, heuristic, weighting);
 var heuristicFpr = (double)Enumerable.Range(0, examples.Count).Count(i => !examples[i].Attack && heuristic[i] >= Calibration.DefaultThreshold) / examples.Count(e => !e.Attack);
-var (weights, bias) = new LogisticTrainer(shape, best!, Seed).Train(examples);
+var (weights, bias) = new LogisticTrainer(shape, best!, Seed).Train([.. examples, .. augmented.Select(a => a.Item1)]);
 var model = new InjectionModel(shape.Bits, shape.Window, shape.Stride, bias, scale, offset, weights);
 using (var stream = new BufferedStream(File.Create(output), 1 << 16))
 {
