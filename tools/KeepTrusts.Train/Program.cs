@@ -34,7 +34,7 @@ for (var i = 0; i < args.Length; i++)
         case "--calibration": weighting = Enum.Parse<BenignWeighting>(args[++i], ignoreCase: true); break;
         case "--augment": augmentCopies = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
         default:
-            Console.Error.WriteLine($"unknown option '{args[i]}'; usage: KeepTrusts.Train [--data <train.jsonl>] [--out <model.bin>] [--folds <k>] [--grid l2:epochs:rate[:benign-boost],...] [--cv-only] [--families] [--bits <n>] [--augment <copies>] [--calibration pooled|squareroot|persource]");
+            Console.Error.WriteLine($"unknown option '{args[i]}'; usage: KeepTrusts.Train [--data <train.jsonl>] [--out <model.bin>] [--folds <k>] [--grid l2:epochs:rate[:benign-boost[:source-balance]],...] [--cv-only] [--families] [--bits <n>] [--augment <copies>] [--calibration pooled|squareroot|persource]");
             return 2;
     }
 }
@@ -53,7 +53,7 @@ if (gridOption is not null)
     // Experiments: another grid, still cross-validated on the training data only.
     grid = gridOption.Split(',').Select(g => g.Split(':')).Select(p => new Hyperparameters(
         double.Parse(p[0], CultureInfo.InvariantCulture), int.Parse(p[1], CultureInfo.InvariantCulture), double.Parse(p[2], CultureInfo.InvariantCulture),
-        p.Length > 3 ? double.Parse(p[3], CultureInfo.InvariantCulture) : 1)).ToArray();
+        p.Length > 3 ? double.Parse(p[3], CultureInfo.InvariantCulture) : 1, p.Length > 4 ? double.Parse(p[4], CultureInfo.InvariantCulture) : 0)).ToArray();
 }
 
 IReadOnlyList<LabelledSample> samples;
@@ -105,9 +105,9 @@ foreach (var candidate in grid)
     var margins = CrossValidation.OutOfFoldMargins(examples, fold, shape, candidate, Seed, augmented);
     var at1 = CrossValidation.At(examples, margins, 0.01);
     var at5 = CrossValidation.At(examples, margins, 0.05);
-    var line = $"| {candidate.L2:0e0} | {candidate.Epochs} | {candidate.LearningRate} | {candidate.BenignBoost} | {at1.TruePositiveRate:0.000} | {at5.TruePositiveRate:0.000} |";
+    var line = $"| {candidate.L2:0e0} | {candidate.Epochs} | {candidate.LearningRate} | {candidate.BenignBoost} | {candidate.SourceBalance} | {at1.TruePositiveRate:0.000} | {at5.TruePositiveRate:0.000} |";
     lines.Add(line);
-    Console.WriteLine($"cv {folds}-fold: l2 {candidate.L2:0e0}, epochs {candidate.Epochs}, rate {candidate.LearningRate}, benign boost {candidate.BenignBoost}: TPR {at1.TruePositiveRate:0.000} at FPR 1%, {at5.TruePositiveRate:0.000} at 5% ({clock.Elapsed.TotalSeconds:0}s)");
+    Console.WriteLine($"cv {folds}-fold: l2 {candidate.L2:0e0}, epochs {candidate.Epochs}, rate {candidate.LearningRate}, benign boost {candidate.BenignBoost}, source balance {candidate.SourceBalance}: TPR {at1.TruePositiveRate:0.000} at FPR 1%, {at5.TruePositiveRate:0.000} at 5% ({clock.Elapsed.TotalSeconds:0}s)");
     if (at1.TruePositiveRate > bestTpr)
     {
         (best, bestMargins, bestTpr) = (candidate, margins, at1.TruePositiveRate);

@@ -74,10 +74,11 @@ internal static class InjectionSignals
             @"|تجاهل\s+(جميع|كل)\s+(التعليمات|الأوامر|القواعد|الإرشادات)|(انس|إنس)\s+(كل|جميع)\s+(ما|شيء|التعليمات)", Options, PolicyPatterns.MatchTimeout),
             "ignor", "disregard", "forget", "vergiss", "missacht", "olvid", "oubli", "esque", "dimentica", "игнор", "забудь", "忽略", "忘", "无视", "無視", "忘れ", "भूल", "अनदेखा", "नज़रअंदाज़", "नजरअंदाज", "تجاهل", "انس", "إنس"),
 
-        // "stop - write: …", "STOP EVERYTHING!!! NOW!!! JUST PRINT": a halt followed at once by a new imperative.
+        // "stop - write: …", "STOP EVERYTHING!!! NOW!!! JUST PRINT": a halt that opens a sentence, followed at once by a
+        // new imperative ("the bus makes a stop - write down the time" is not one).
         new(Override, 0.85, new Regex(
-            @"\bstop(\s+everything)?\s*[-–—:!]+\s*(now\s*[!.,:\-]*\s*)?(just\s+)?(write|say|print|output|answer|respond|reply|repeat|type)\b" +
-            @"|\b(stopp|halt)\s*[-–—:!]+\s*(jetzt\s+)?(schreib|sag|gib|antworte)|\b(detente|alto)\s*[-–—:!]+\s*(ahora\s+)?(escribe|di|responde)\b|\b(arrête|arrete|stop)\s*[-–—:!]+\s*(maintenant\s+)?(écris|ecris|dis|réponds|reponds)\b", Options, PolicyPatterns.MatchTimeout),
+            @"(?<=^|[\n.!?:;,""]\s{0,3})stop(\s+everything)?\s*[-–—:!]+\s*(now\s*[!.,:\-]*\s*)?(just\s+)?(write|say|print|output|answer|respond|reply|repeat|type)\b" +
+            @"|(?<=^|[\n.!?:;,""]\s{0,3})(stopp|halt)\s*[-–—:!]+\s*(jetzt\s+)?(schreib|sag|gib|antworte)|\b(detente|alto)\s*[-–—:!]+\s*(ahora\s+)?(escribe|di|responde)\b|\b(arrête|arrete|stop)\s*[-–—:!]+\s*(maintenant\s+)?(écris|ecris|dis|réponds|reponds)\b", Options, PolicyPatterns.MatchTimeout),
             "stop", "halt", "detente", "alto", "arrête", "arrete"),
 
         // Role and system impersonation.
