@@ -4,7 +4,9 @@ namespace KeepTrusts.Train;
 /// Maps margins to the 0..1 score the policy compares with its threshold: p = σ(scale · margin + offset). The scale is
 /// Platt's slope fitted on out-of-fold margins. The offset puts the default threshold 0.8 where the combined detector
 /// (max of heuristic score and model probability, as the policy runs it) flags <see cref="TargetFpr"/> of the training
-/// set's benign texts, out of fold. Monotone, so it changes no ranking (TPR at a given FPR of the model alone is
+/// set's benign texts, out of fold, weighted by <see cref="BenignWeighting"/>: per source, the rate a source the fit
+/// never saw gets at 0.8 stays near the target (<see cref="SourceTransfer"/> checks it), where the pooled rate let
+/// large easy sources (one-line sentences) hide the false positives of small hard ones. Monotone, so it changes no ranking (TPR at a given FPR of the model alone is
 /// unchanged); it decides what "0.8" means.
 /// </summary>
 internal static class Calibration
@@ -53,7 +55,7 @@ internal static class Calibration
 
     /// <summary>
     /// How well a threshold fitted on some benign sources holds its false-positive rate on a source it never saw: each
-    /// benign source group (at least <see cref="MinSourceGroup"/> texts) in turn is left out, the margin for 1 % FPR is
+    /// benign source (kt-authored languages as one; at least <see cref="MinSourceGroup"/> texts) in turn is left out, the margin for 1 % FPR is
     /// fitted on the rest with <paramref name="weighting"/>, and the left-out group's FPR at that margin is recorded.
     /// Returns the mean and the highest of those FPRs and the groups.
     /// </summary>
@@ -73,7 +75,7 @@ internal static class Calibration
         return (fprs.Average(f => f.Fpr), worst.Fpr, $"{worst.Group} {worst.Fpr:P1}");
     }
 
-    /// <summary>Benign sources with fewer texts than this are pooled as one group, so one text cannot swing a group's rate.</summary>
+    /// <summary>A benign source with fewer texts weighs as if it had this many (one text cannot swing the fit) and is not left out on its own.</summary>
     public const int MinSourceGroup = 20;
 
     private static string Group(IReadOnlyList<TrainingExample> examples, int i) => CrossValidation.Family(examples[i].Source);

@@ -18,8 +18,8 @@ string? gridOption = null;
 var cvOnly = false;
 var familyReport = false;
 var bits = 18;
-var augmentCopies = 1;
-var weighting = BenignWeighting.Pooled;
+var augmentCopies = 2;
+var weighting = BenignWeighting.PerSource;
 for (var i = 0; i < args.Length; i++)
 {
     switch (args[i])
@@ -43,9 +43,8 @@ const int Seed = 20261205;
 var shape = new ModelShape(Bits: bits, Window: 1024, Stride: 512);
 Hyperparameters[] grid =
 [
-    new(L2: 1e-6, Epochs: 32, LearningRate: 0.1),
-    new(L2: 1e-5, Epochs: 32, LearningRate: 0.1),
-    new(L2: 1e-5, Epochs: 32, LearningRate: 0.1, BenignBoost: 2),
+    new(L2: 1e-6, Epochs: 32, LearningRate: 0.1, SourceBalance: 0.5),
+    new(L2: 1e-5, Epochs: 32, LearningRate: 0.1, SourceBalance: 0.5),
 ];
 
 if (gridOption is not null)
@@ -155,6 +154,9 @@ if (cvOnly)
 
 var heuristic = samples.Select(s => PromptInjectionScorer.Score(s.Text).Score).ToArray();
 var (scale, offset, margin) = Calibration.Fit(examples, bestMargins!, heuristic, weighting);
+var (transferMean, _, transferWorst) = Calibration.SourceTransfer(examples, bestMargins!, heuristic, weighting);
+var pooledFpr = (double)Enumerable.Range(0, examples.Count).Count(i => !examples[i].Attack && (bestMargins![i] >= margin || heuristic[i] >= Calibration.DefaultThreshold)) / examples.Count(e => !e.Attack);
+var recallAtDefault = (double)Enumerable.Range(0, examples.Count).Count(i => examples[i].Attack && (bestMargins![i] >= margin || heuristic[i] >= Calibration.DefaultThreshold)) / examples.Count(e => e.Attack);
 var heuristicFpr = (double)Enumerable.Range(0, examples.Count).Count(i => !examples[i].Attack && heuristic[i] >= Calibration.DefaultThreshold) / examples.Count(e => !e.Attack);
 var (weights, bias) = new LogisticTrainer(shape, best!, Seed).Train([.. examples, .. augmented.Select(a => a.Item1)]);
 var model = new InjectionModel(shape.Bits, shape.Window, shape.Stride, bias, scale, offset, weights);
@@ -176,17 +178,18 @@ File.WriteAllText(card, $"""
     | model | `{Path.GetFileName(output)}`, {new FileInfo(output).Length} bytes, SHA-256 `{modelHash}` |
     | training data | `{Path.GetRelativePath(root, data).Replace('\\', '/')}`, {examples.Count} samples ({examples.Count(e => e.Attack)} attacks), SHA-256 `{dataHash}` |
     | features | hashed word uni/bigrams, sentence-initial words, token shapes and shape pairs, character 3-5-grams; 2^{shape.Bits} slots, windows of {shape.Window} chars every {shape.Stride} |
-    | chosen by {folds}-fold CV on the training data (folds of whole near-duplicate clusters) | L2 {best!.L2:0e0}, {best.Epochs} epochs, AdaGrad rate {best.LearningRate}, benign boost {best.BenignBoost}, seed {Seed} |
-    | calibration | scale {scale:0.0000}, offset {offset:0.0000}: score 0.8 at out-of-fold margin {margin:0.0000}, where heuristics + model flag {Calibration.TargetFpr:P1} of the training set's benign texts (heuristics alone: {heuristicFpr:P2}) |
+    | augmentation | {augmented.Count} texts made from the training set's own: {augmentCopies} per attack of at most 400 characters placed in a benign carrier (question, e-mail, code comment, tool-result JSON, HTML comment, between paragraphs), each with a benign twin in the same carrier |
+    | chosen by {folds}-fold CV on the training data (folds of whole near-duplicate clusters) | L2 {best!.L2:0e0}, {best.Epochs} epochs, AdaGrad rate {best.LearningRate}, benign boost {best.BenignBoost}, source balance {best.SourceBalance}, seed {Seed} |
+    | calibration | scale {scale:0.0000}, offset {offset:0.0000}: score 0.8 at out-of-fold margin {margin:0.0000}, where heuristics + model flag {Calibration.TargetFpr:P1} of the benign texts weighted {weighting} (heuristics alone: {heuristicFpr:P2} of all benign texts); out of fold at 0.8: recall {recallAtDefault:0.000}, FPR {pooledFpr:P2} of all benign texts; a benign source left out of the fit: mean FPR {transferMean:P2} at its 0.8, worst {transferWorst} |
 
     Cross-validation (out-of-fold, training data only):
 
-    | L2 | epochs | rate | benign boost | TPR at FPR 1% | TPR at FPR 5% |
-    | ---: | ---: | ---: | ---: | ---: | ---: |
+    | L2 | epochs | rate | benign boost | source balance | TPR at FPR 1% | TPR at FPR 5% |
+    | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
     {string.Join("\n", lines)}
 
     """.Replace("\r\n", "\n"));
-Console.WriteLine($"chosen: l2 {best.L2:0e0}, epochs {best.Epochs}, rate {best.LearningRate}, benign boost {best.BenignBoost}; calibration scale {scale:0.0000} offset {offset:0.0000}");
+Console.WriteLine($"chosen: l2 {best.L2:0e0}, epochs {best.Epochs}, rate {best.LearningRate}, benign boost {best.BenignBoost}, source balance {best.SourceBalance}; calibration {weighting}: recall {recallAtDefault:0.000}, FPR {pooledFpr:P2} at 0.8 out of fold, left-out source FPR mean {transferMean:P2}, worst {transferWorst}; scale {scale:0.0000} offset {offset:0.0000}");
 Console.WriteLine($"wrote {output} ({new FileInfo(output).Length} bytes, sha256 {modelHash}) and {card} in {clock.Elapsed.TotalSeconds:0}s");
 return 0;
 
