@@ -71,6 +71,11 @@ internal static class Calibration
             fprs.Add((group.Count(i => margins[i] >= margin || heuristic[i] >= DefaultThreshold) / (double)group.Count(), group.Key));
         }
 
+        if (fprs.Count == 0)
+        {
+            return (double.NaN, double.NaN, "no benign source large enough to leave out");
+        }
+
         var worst = fprs.MaxBy(f => f.Fpr);
         return (fprs.Average(f => f.Fpr), worst.Fpr, $"{worst.Group} {worst.Fpr:P1}");
     }
