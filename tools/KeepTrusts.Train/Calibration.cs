@@ -4,7 +4,9 @@ namespace KeepTrusts.Train;
 /// Maps margins to the 0..1 score the policy compares with its threshold: p = σ(scale · margin + offset). The scale is
 /// Platt's slope fitted on out-of-fold margins. The offset puts the default threshold 0.8 where the combined detector
 /// (max of heuristic score and model probability, as the policy runs it) flags <see cref="TargetFpr"/> of the training
-/// set's benign texts, out of fold. Monotone, so it changes no ranking (TPR at a given FPR of the model alone is
+/// set's benign texts, out of fold, weighted by <see cref="BenignWeighting"/>: per source, the rate a source the fit
+/// never saw gets at 0.8 stays near the target (<see cref="SourceTransfer"/> checks it), where the pooled rate let
+/// large easy sources (one-line sentences) hide the false positives of small hard ones. Monotone, so it changes no ranking (TPR at a given FPR of the model alone is
 /// unchanged); it decides what "0.8" means.
 /// </summary>
 internal static class Calibration
@@ -12,20 +14,93 @@ internal static class Calibration
     public const double TargetFpr = 0.01;
     public const double DefaultThreshold = 0.8;
 
-    public static (float Scale, float Offset, double Margin) Fit(IReadOnlyList<TrainingExample> examples, double[] margins, double[] heuristic)
+    public static (float Scale, float Offset, double Margin) Fit(IReadOnlyList<TrainingExample> examples, double[] margins, double[] heuristic, BenignWeighting weighting)
     {
         var scale = PlattSlope(examples, margins);
         var benign = Enumerable.Range(0, examples.Count).Where(i => !examples[i].Attack).ToList();
-        var allowed = (int)Math.Floor(TargetFpr * benign.Count) - benign.Count(i => heuristic[i] >= DefaultThreshold);
-
-        // Benign texts the heuristics pass, highest margin first: the model may flag the first `allowed` of them.
-        var passed = benign.Where(i => heuristic[i] < DefaultThreshold).Select(i => margins[i]).OrderByDescending(m => m).ToList();
-        var margin = passed.Count == 0 ? margins.Max() : Math.Max(0, allowed) < passed.Count ? passed[Math.Max(0, allowed)] : passed[^1] - 1e-6;
-
-        // Just above that benign text's margin (ties stay below the threshold).
-        margin = Math.BitIncrement(margin);
+        var margin = MarginAtFpr(examples, benign, margins, heuristic, weighting, TargetFpr);
         var offset = Math.Log(DefaultThreshold / (1 - DefaultThreshold)) - scale * margin;
         return ((float)scale, (float)offset, margin);
+    }
+
+    /// <summary>
+    /// The lowest margin at which heuristics + model flag at most <paramref name="fpr"/> of the benign texts, each
+    /// text weighted by <paramref name="weighting"/>: the model may flag the highest-margin benign texts the heuristics
+    /// pass until their weight (with the heuristics' own false positives) would exceed the budget. Just above that
+    /// text's margin (ties stay below).
+    /// </summary>
+    public static double MarginAtFpr(IReadOnlyList<TrainingExample> examples, IReadOnlyList<int> benign, double[] margins, double[] heuristic, BenignWeighting weighting, double fpr)
+    {
+        var weight = Weights(examples, benign, weighting);
+        var total = benign.Sum(i => weight[i]);
+        var budget = fpr * total - benign.Where(i => heuristic[i] >= DefaultThreshold).Sum(i => weight[i]);
+        var passed = benign.Where(i => heuristic[i] < DefaultThreshold).OrderByDescending(i => margins[i]).ThenBy(i => i).ToList();
+        if (passed.Count == 0)
+        {
+            return Math.BitIncrement(margins.Max());
+        }
+
+        var spent = 0.0;
+        foreach (var i in passed)
+        {
+            spent += weight[i];
+            if (spent > budget + 1e-12)
+            {
+                return Math.BitIncrement(margins[i]);
+            }
+        }
+
+        return passed.Select(i => margins[i]).Min() - 1e-6;
+    }
+
+    /// <summary>
+    /// How well a threshold fitted on some benign sources holds its false-positive rate on a source it never saw: each
+    /// benign source (kt-authored languages as one; at least <see cref="MinSourceGroup"/> texts) in turn is left out, the margin for 1 % FPR is
+    /// fitted on the rest with <paramref name="weighting"/>, and the left-out group's FPR at that margin is recorded.
+    /// Returns the mean and the highest of those FPRs and the groups.
+    /// </summary>
+    public static (double Mean, double Max, string Worst) SourceTransfer(IReadOnlyList<TrainingExample> examples, double[] margins, double[] heuristic, BenignWeighting weighting)
+    {
+        var benign = Enumerable.Range(0, examples.Count).Where(i => !examples[i].Attack).ToList();
+        var groups = benign.GroupBy(i => Group(examples, i)).Where(g => g.Count() >= MinSourceGroup).ToList();
+        var fprs = new List<(double Fpr, string Group)>();
+        foreach (var group in groups)
+        {
+            var rest = benign.Where(i => Group(examples, i) != group.Key).ToList();
+            var margin = MarginAtFpr(examples, rest, margins, heuristic, weighting, TargetFpr);
+            fprs.Add((group.Count(i => margins[i] >= margin || heuristic[i] >= DefaultThreshold) / (double)group.Count(), group.Key));
+        }
+
+        if (fprs.Count == 0)
+        {
+            return (double.NaN, double.NaN, "no benign source large enough to leave out");
+        }
+
+        var worst = fprs.MaxBy(f => f.Fpr);
+        return (fprs.Average(f => f.Fpr), worst.Fpr, $"{worst.Group} {worst.Fpr:P1}");
+    }
+
+    /// <summary>A benign source with fewer texts weighs as if it had this many (one text cannot swing the fit) and is not left out on its own.</summary>
+    public const int MinSourceGroup = 20;
+
+    private static string Group(IReadOnlyList<TrainingExample> examples, int i) => CrossValidation.Family(examples[i].Source);
+
+    private static double[] Weights(IReadOnlyList<TrainingExample> examples, IReadOnlyList<int> benign, BenignWeighting weighting)
+    {
+        var weight = new double[examples.Count];
+        var sizes = benign.GroupBy(i => CrossValidation.Family(examples[i].Source)).ToDictionary(g => g.Key, g => g.Count());
+        foreach (var i in benign)
+        {
+            var size = Math.Max(sizes[CrossValidation.Family(examples[i].Source)], MinSourceGroup);
+            weight[i] = weighting switch
+            {
+                BenignWeighting.PerSource => 1.0 / size,
+                BenignWeighting.SquareRoot => 1.0 / Math.Sqrt(size),
+                _ => 1.0,
+            };
+        }
+
+        return weight;
     }
 
     /// <summary>Slope a and intercept c of σ(a·m + c) by Newton's method on the log loss (two parameters, exact).</summary>

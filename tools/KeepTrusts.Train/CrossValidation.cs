@@ -10,13 +10,20 @@ namespace KeepTrusts.Train;
 /// </summary>
 internal static class CrossValidation
 {
-    public static double[] OutOfFoldMargins(IReadOnlyList<TrainingExample> examples, int[] fold, ModelShape shape, Hyperparameters parameters, int seed)
+    /// <param name="augmented">Augmented texts (<see cref="Augmentation"/>) and the samples each was made from: a fold's
+    /// model trains on one only when none of its origins is in that fold.</param>
+    public static double[] OutOfFoldMargins(IReadOnlyList<TrainingExample> examples, int[] fold, ModelShape shape, Hyperparameters parameters, int seed, IReadOnlyList<(TrainingExample Example, int[] Origins)>? augmented = null)
     {
         var folds = fold.Max() + 1;
         var margins = new double[examples.Count];
         for (var f = 0; f < folds; f++)
         {
             var training = examples.Where((_, i) => fold[i] != f).ToList();
+            if (augmented is not null)
+            {
+                training.AddRange(augmented.Where(a => a.Origins.All(o => fold[o] != f)).Select(a => a.Example));
+            }
+
             var (weights, bias) = new LogisticTrainer(shape, parameters, seed).Train(training);
             for (var i = 0; i < examples.Count; i++)
             {

@@ -3,6 +3,7 @@ namespace KeepTrusts.Train;
 /// <summary>
 /// What cross-validation chooses among: L2 strength, passes over the data, AdaGrad's rate, and how much more a benign
 /// text weighs than its class share (above 1 the model trades recall for fewer false positives: the criterion is the
-/// low-FPR end).
+/// low-FPR end), and how far benign sources are balanced against each other (0: every text alike; 0.5: a source's
+/// texts weigh as 1/√size; 1: every source alike), so a large easy source does not outweigh a small hard one.
 /// </summary>
-internal sealed record Hyperparameters(double L2, int Epochs, double LearningRate, double BenignBoost = 1);
+internal sealed record Hyperparameters(double L2, int Epochs, double LearningRate, double BenignBoost = 1, double SourceBalance = 0);

@@ -23,6 +23,10 @@ internal sealed class LogisticTrainer(ModelShape shape, Hyperparameters paramete
         var attackWeight = examples.Count / (2.0 * Math.Max(1, attacks));
         var benignWeight = parameters.BenignBoost * examples.Count / (2.0 * Math.Max(1, benign));
 
+        // Benign texts weighted by source size^-SourceBalance, scaled so their mean weight stays 1.
+        var sourceSizes = examples.Where(e => !e.Attack).GroupBy(e => CrossValidation.Family(e.Source)).ToDictionary(g => g.Key, g => g.Count());
+        var sourceWeight = sourceSizes.ToDictionary(p => p.Key, p => Math.Pow(p.Value, -parameters.SourceBalance));
+        var meanWeight = sourceSizes.Sum(p => p.Value * sourceWeight[p.Key]) / Math.Max(1, benign);
         var order = Enumerable.Range(0, examples.Count).ToArray();
         var random = new Random(seed);
         for (var epoch = 0; epoch < parameters.Epochs; epoch++)
@@ -39,7 +43,7 @@ internal sealed class LogisticTrainer(ModelShape shape, Hyperparameters paramete
                 {
                     foreach (var window in example.Windows)
                     {
-                        Step(window, 0, benignWeight / example.Windows.Length * Math.Min(example.Windows.Length, 3));
+                        Step(window, 0, benignWeight * sourceWeight[CrossValidation.Family(example.Source)] / meanWeight / example.Windows.Length * Math.Min(example.Windows.Length, 3));
                     }
                 }
             }

@@ -18,6 +18,8 @@ string? gridOption = null;
 var cvOnly = false;
 var familyReport = false;
 var bits = 18;
+var augmentCopies = 2;
+var weighting = BenignWeighting.PerSource;
 for (var i = 0; i < args.Length; i++)
 {
     switch (args[i])
@@ -29,8 +31,10 @@ for (var i = 0; i < args.Length; i++)
         case "--cv-only": cvOnly = true; break;
         case "--families": familyReport = true; break;
         case "--bits": bits = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+        case "--calibration": weighting = Enum.Parse<BenignWeighting>(args[++i], ignoreCase: true); break;
+        case "--augment": augmentCopies = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
         default:
-            Console.Error.WriteLine($"unknown option '{args[i]}'; usage: KeepTrusts.Train [--data <train.jsonl>] [--out <model.bin>] [--folds <k>] [--grid l2:epochs:rate[:benign-boost],...] [--cv-only] [--families] [--bits <n>]");
+            Console.Error.WriteLine($"unknown option '{args[i]}'; usage: KeepTrusts.Train [--data <train.jsonl>] [--out <model.bin>] [--folds <k>] [--grid l2:epochs:rate[:benign-boost[:source-balance]],...] [--cv-only] [--families] [--bits <n>] [--augment <copies>] [--calibration pooled|squareroot|persource]");
             return 2;
     }
 }
@@ -39,9 +43,8 @@ const int Seed = 20261205;
 var shape = new ModelShape(Bits: bits, Window: 1024, Stride: 512);
 Hyperparameters[] grid =
 [
-    new(L2: 1e-6, Epochs: 32, LearningRate: 0.1),
-    new(L2: 1e-5, Epochs: 32, LearningRate: 0.1),
-    new(L2: 1e-5, Epochs: 32, LearningRate: 0.1, BenignBoost: 2),
+    new(L2: 1e-6, Epochs: 32, LearningRate: 0.1, SourceBalance: 0.5),
+    new(L2: 1e-5, Epochs: 32, LearningRate: 0.1, SourceBalance: 0.5),
 ];
 
 if (gridOption is not null)
@@ -49,7 +52,7 @@ if (gridOption is not null)
     // Experiments: another grid, still cross-validated on the training data only.
     grid = gridOption.Split(',').Select(g => g.Split(':')).Select(p => new Hyperparameters(
         double.Parse(p[0], CultureInfo.InvariantCulture), int.Parse(p[1], CultureInfo.InvariantCulture), double.Parse(p[2], CultureInfo.InvariantCulture),
-        p.Length > 3 ? double.Parse(p[3], CultureInfo.InvariantCulture) : 1)).ToArray();
+        p.Length > 3 ? double.Parse(p[3], CultureInfo.InvariantCulture) : 1, p.Length > 4 ? double.Parse(p[4], CultureInfo.InvariantCulture) : 0)).ToArray();
 }
 
 IReadOnlyList<LabelledSample> samples;
@@ -67,6 +70,9 @@ var clock = Stopwatch.StartNew();
 var examples = samples.Select(s => ExampleFeaturizer.Featurize(s, shape)).ToList();
 var cluster = NearDuplicateClusters.Assign(samples.Select(s => s.Text).ToList());
 var fold = CrossValidation.ClusterFolds(examples, cluster, folds, Seed);
+var augmented = Augmentation.Create(samples, augmentCopies, Seed)
+    .Select(a => (ExampleFeaturizer.Featurize(a.Sample, shape), a.Origins)).ToList();
+Console.WriteLine($"augmented: {augmented.Count} texts ({augmented.Count(a => a.Item1.Attack)} attacks in benign carriers, the rest their benign twins), {augmentCopies} per short attack");
 Console.WriteLine($"{data}: {examples.Count} samples ({examples.Count(e => e.Attack)} attacks) in {cluster.Distinct().Count()} near-duplicate clusters (largest {cluster.GroupBy(c => c).Max(g => g.Count())}), featurized in {clock.Elapsed.TotalSeconds:0.0}s");
 
 if (familyReport)
@@ -76,7 +82,7 @@ if (familyReport)
     var (familyFold, families) = CrossValidation.FamilyFolds(examples, cluster, Seed);
     foreach (var candidate in grid)
     {
-        var familyMargins = CrossValidation.OutOfFoldMargins(examples, familyFold, shape, candidate, Seed);
+        var familyMargins = CrossValidation.OutOfFoldMargins(examples, familyFold, shape, candidate, Seed, augmented);
         var cut = CrossValidation.At(examples, familyMargins, 0.01);
         Console.WriteLine($"leave-one-family-out l2 {candidate.L2:0e0}, epochs {candidate.Epochs}, rate {candidate.LearningRate}: TPR {cut.TruePositiveRate:0.000} at FPR 1%, {CrossValidation.At(examples, familyMargins, 0.05).TruePositiveRate:0.000} at 5%; per family at 1%:");
         Console.WriteLine("  " + string.Join(", ", families.Select(family =>
@@ -95,12 +101,12 @@ var bestTpr = -1.0;
 var lines = new List<string>();
 foreach (var candidate in grid)
 {
-    var margins = CrossValidation.OutOfFoldMargins(examples, fold, shape, candidate, Seed);
+    var margins = CrossValidation.OutOfFoldMargins(examples, fold, shape, candidate, Seed, augmented);
     var at1 = CrossValidation.At(examples, margins, 0.01);
     var at5 = CrossValidation.At(examples, margins, 0.05);
-    var line = $"| {candidate.L2:0e0} | {candidate.Epochs} | {candidate.LearningRate} | {candidate.BenignBoost} | {at1.TruePositiveRate:0.000} | {at5.TruePositiveRate:0.000} |";
+    var line = $"| {candidate.L2:0e0} | {candidate.Epochs} | {candidate.LearningRate} | {candidate.BenignBoost} | {candidate.SourceBalance} | {at1.TruePositiveRate:0.000} | {at5.TruePositiveRate:0.000} |";
     lines.Add(line);
-    Console.WriteLine($"cv {folds}-fold: l2 {candidate.L2:0e0}, epochs {candidate.Epochs}, rate {candidate.LearningRate}, benign boost {candidate.BenignBoost}: TPR {at1.TruePositiveRate:0.000} at FPR 1%, {at5.TruePositiveRate:0.000} at 5% ({clock.Elapsed.TotalSeconds:0}s)");
+    Console.WriteLine($"cv {folds}-fold: l2 {candidate.L2:0e0}, epochs {candidate.Epochs}, rate {candidate.LearningRate}, benign boost {candidate.BenignBoost}, source balance {candidate.SourceBalance}: TPR {at1.TruePositiveRate:0.000} at FPR 1%, {at5.TruePositiveRate:0.000} at 5% ({clock.Elapsed.TotalSeconds:0}s)");
     if (at1.TruePositiveRate > bestTpr)
     {
         (best, bestMargins, bestTpr) = (candidate, margins, at1.TruePositiveRate);
@@ -111,6 +117,24 @@ if (cvOnly)
 {
     // Where the out-of-fold errors are (training data only): recall per source at FPR 1 % and the benign texts above that cut.
     var cut = CrossValidation.At(examples, bestMargins!, 0.01).Threshold;
+    var heuristicScores = samples.Select(s => PromptInjectionScorer.Score(s.Text).Score).ToArray();
+    var benignIndices = Enumerable.Range(0, examples.Count).Where(i => !examples[i].Attack).ToList();
+    foreach (var option in Enum.GetValues<BenignWeighting>())
+    {
+        // Where each weighting puts the default threshold, and how its 1 % holds on a benign source it did not see.
+        var at = Calibration.MarginAtFpr(examples, benignIndices, bestMargins!, heuristicScores, option, Calibration.TargetFpr);
+        var (mean, max, worst) = Calibration.SourceTransfer(examples, bestMargins!, heuristicScores, option);
+        var flagged = Enumerable.Range(0, examples.Count).Where(i => bestMargins![i] >= at || heuristicScores[i] >= Calibration.DefaultThreshold).ToList();
+        Console.WriteLine($"calibration {option}: 0.8 at margin {at:0.000}: recall {flagged.Count(i => examples[i].Attack) / (double)examples.Count(e => e.Attack):0.000}, pooled FPR {flagged.Count(i => !examples[i].Attack) / (double)benignIndices.Count:P2}; left-out benign source FPR mean {mean:P2}, worst {worst}");
+    }
+
+    Console.WriteLine($"heuristics alone at {Calibration.DefaultThreshold}: recall {Enumerable.Range(0, examples.Count).Count(i => examples[i].Attack && heuristicScores[i] >= Calibration.DefaultThreshold) / (double)examples.Count(e => e.Attack):0.000}, benign flagged {Enumerable.Range(0, examples.Count).Count(i => !examples[i].Attack && heuristicScores[i] >= Calibration.DefaultThreshold)} of {examples.Count(e => !e.Attack)}");
+    foreach (var i in Enumerable.Range(0, examples.Count).Where(i => !examples[i].Attack && heuristicScores[i] >= Calibration.DefaultThreshold))
+    {
+        var text = samples[i].Text.ReplaceLineEndings(" ");
+        Console.WriteLine($"  heuristic fp {heuristicScores[i]:0.00} {samples[i].Source}: {text[..Math.Min(120, text.Length)]}");
+    }
+
     foreach (var source in examples.Select(e => e.Source).Distinct().Order(StringComparer.Ordinal))
     {
         var members = Enumerable.Range(0, examples.Count).Where(i => examples[i].Source == source).ToList();
@@ -129,9 +153,12 @@ if (cvOnly)
 }
 
 var heuristic = samples.Select(s => PromptInjectionScorer.Score(s.Text).Score).ToArray();
-var (scale, offset, margin) = Calibration.Fit(examples, bestMargins!, heuristic);
+var (scale, offset, margin) = Calibration.Fit(examples, bestMargins!, heuristic, weighting);
+var (transferMean, _, transferWorst) = Calibration.SourceTransfer(examples, bestMargins!, heuristic, weighting);
+var pooledFpr = (double)Enumerable.Range(0, examples.Count).Count(i => !examples[i].Attack && (bestMargins![i] >= margin || heuristic[i] >= Calibration.DefaultThreshold)) / examples.Count(e => !e.Attack);
+var recallAtDefault = (double)Enumerable.Range(0, examples.Count).Count(i => examples[i].Attack && (bestMargins![i] >= margin || heuristic[i] >= Calibration.DefaultThreshold)) / examples.Count(e => e.Attack);
 var heuristicFpr = (double)Enumerable.Range(0, examples.Count).Count(i => !examples[i].Attack && heuristic[i] >= Calibration.DefaultThreshold) / examples.Count(e => !e.Attack);
-var (weights, bias) = new LogisticTrainer(shape, best!, Seed).Train(examples);
+var (weights, bias) = new LogisticTrainer(shape, best!, Seed).Train([.. examples, .. augmented.Select(a => a.Item1)]);
 var model = new InjectionModel(shape.Bits, shape.Window, shape.Stride, bias, scale, offset, weights);
 using (var stream = new BufferedStream(File.Create(output), 1 << 16))
 {
@@ -151,17 +178,18 @@ File.WriteAllText(card, $"""
     | model | `{Path.GetFileName(output)}`, {new FileInfo(output).Length} bytes, SHA-256 `{modelHash}` |
     | training data | `{Path.GetRelativePath(root, data).Replace('\\', '/')}`, {examples.Count} samples ({examples.Count(e => e.Attack)} attacks), SHA-256 `{dataHash}` |
     | features | hashed word uni/bigrams, sentence-initial words, token shapes and shape pairs, character 3-5-grams; 2^{shape.Bits} slots, windows of {shape.Window} chars every {shape.Stride} |
-    | chosen by {folds}-fold CV on the training data (folds of whole near-duplicate clusters) | L2 {best!.L2:0e0}, {best.Epochs} epochs, AdaGrad rate {best.LearningRate}, benign boost {best.BenignBoost}, seed {Seed} |
-    | calibration | scale {scale:0.0000}, offset {offset:0.0000}: score 0.8 at out-of-fold margin {margin:0.0000}, where heuristics + model flag {Calibration.TargetFpr:P1} of the training set's benign texts (heuristics alone: {heuristicFpr:P2}) |
+    | augmentation | {augmented.Count} texts made from the training set's own: {augmentCopies} per attack of at most 400 characters placed in a benign carrier (question, e-mail, code comment, tool-result JSON, HTML comment, between paragraphs), each with a benign twin in the same carrier |
+    | chosen by {folds}-fold CV on the training data (folds of whole near-duplicate clusters) | L2 {best!.L2:0e0}, {best.Epochs} epochs, AdaGrad rate {best.LearningRate}, benign boost {best.BenignBoost}, source balance {best.SourceBalance}, seed {Seed} |
+    | calibration | scale {scale:0.0000}, offset {offset:0.0000}: score 0.8 at out-of-fold margin {margin:0.0000}, where heuristics + model flag {Calibration.TargetFpr:P1} of the benign texts weighted {weighting} (heuristics alone: {heuristicFpr:P2} of all benign texts); out of fold at 0.8: recall {recallAtDefault:0.000}, FPR {pooledFpr:P2} of all benign texts; a benign source left out of the fit: mean FPR {transferMean:P2} at its 0.8, worst {transferWorst} |
 
     Cross-validation (out-of-fold, training data only):
 
-    | L2 | epochs | rate | benign boost | TPR at FPR 1% | TPR at FPR 5% |
-    | ---: | ---: | ---: | ---: | ---: | ---: |
+    | L2 | epochs | rate | benign boost | source balance | TPR at FPR 1% | TPR at FPR 5% |
+    | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
     {string.Join("\n", lines)}
 
     """.Replace("\r\n", "\n"));
-Console.WriteLine($"chosen: l2 {best.L2:0e0}, epochs {best.Epochs}, rate {best.LearningRate}, benign boost {best.BenignBoost}; calibration scale {scale:0.0000} offset {offset:0.0000}");
+Console.WriteLine($"chosen: l2 {best.L2:0e0}, epochs {best.Epochs}, rate {best.LearningRate}, benign boost {best.BenignBoost}, source balance {best.SourceBalance}; calibration {weighting}: recall {recallAtDefault:0.000}, FPR {pooledFpr:P2} at 0.8 out of fold, left-out source FPR mean {transferMean:P2}, worst {transferWorst}; scale {scale:0.0000} offset {offset:0.0000}");
 Console.WriteLine($"wrote {output} ({new FileInfo(output).Length} bytes, sha256 {modelHash}) and {card} in {clock.Elapsed.TotalSeconds:0}s");
 return 0;
 

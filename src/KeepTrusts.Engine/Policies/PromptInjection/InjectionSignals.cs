@@ -53,6 +53,34 @@ internal static class InjectionSignals
             "aside", "longer", "stop following", "instructions you", "disregard", "suspended", "void", "lifted", "forget", "ignor", "drop", "disable", "turn off", "remove",
             "new task", "new instructions", "new role", "new goal", "olvida", "oubliez", "esque", "dimentica", "vergeet", "negeer", "vergiss"),
 
+        // Plain overrides without a "previous"/"system" qualifier, in the ten languages the detector covers: "ignore all
+        // instructions", "forget everything said", "vergiss alles gesagte", "stop - write:" (short goal hijacks that a
+        // third public set showed the phrase list missed). Scripts whose marks .NET's \b does not treat as word
+        // characters (hi, ar, zh, ja) are matched as plain phrases.
+        new(Override, 0.85, new Regex(
+            @"\b(ignore|disregard|forget)\s+(all|any|every)\s+(of\s+)?(the\s+|your\s+|my\s+|these\s+|those\s+)?(instructions|rules|directions|guidelines|commands|orders|prompts|constraints|restrictions)\b" +
+            @"|\b(ignore|disregard|forget)\s+(about\s+)?(everything|anything|all)\s+((that|which|what)\s+)?((i|you|we|was|were|has|have|had|been|just|already|previously)\s+){0,3}(said|written|told|mentioned|discussed|stated|before|above|so\s+far|until\s+now|earlier)\b" +
+            @"|\bignore\s+(the\s+|all\s+(of\s+)?the\s+)?(above|preceding)(\s+(text|message|prompt|question|request|context|conversation))?\s*(and\b|[,.;:\-–—])" +
+            @"|\b(ignoriere|ignorier|vergiss|missachte)\s+(bitte\s+)?(alle|sämtliche|jegliche|die)\s+(anweisungen|instruktionen|regeln|befehle|vorgaben)" +
+            @"|\b(vergiss|ignoriere|ignorier)\s+(bitte\s+)?alles\s+((bisher|zuvor|vorher|oben)\s+)?(gesagte|gesagt|davor|vorherige|bisherige|obige)\b|\bvergiss\s+alles\s*,?\s+was\s+(ich|man|wir)\s+(dir\s+|ihnen\s+)?((vorher|bisher|zuvor|davor|oben)\s+)?(gesagt|geschrieben|erzählt)" +
+            @"|\bignor(a|ad|e|en)\s+todas\s+las\s+(instrucciones|reglas|órdenes|ordenes|indicaciones)|\bolv[ií]da(te)?\s+(de\s+)?todo\s+(lo\s+)?(anterior|dicho|que\s+te\s+(dije|han\s+dicho|dijeron))" +
+            @"|\bignore[sz]?\s+toutes\s+les\s+(instructions|consignes|règles|regles)|\boublie[sz]?\s+tout\s+(ce\s+qui\s+(a\s+été\s+dit|précède|precede)|ce\s+que\s+(je\s+t'ai|je\s+vous\s+ai|on\s+t'a|on\s+vous\s+a)\s+dit)" +
+            @"|\bignor(e|a)\s+todas\s+as\s+(instruções|instrucoes|regras|ordens)|\besque[çc]a\s+tudo\s+(o\s+que\s+(foi|eu|te|lhe)|que\s+(eu|foi)|acima|anterior)" +
+            @"|\bignora\s+tutte\s+le\s+(istruzioni|regole|indicazioni)|\bdimentica\s+tutto\s+(quello|ciò|cio|quanto)\s+(che\s+)?(ti\s+)?(è|e|ho|abbiamo)\b" +
+            @"|\b(игнорируй|проигнорируй|забудь)\s+(все|всё)\s+(инструкции|указания|правила|команды)|\bзабудь\s+(все|всё)\s*,?\s+(что|сказанное|выше|предыдущее|ранее)" +
+            @"|忽略(所有|全部|一切|上面|上述|以上|前面)的?(指令|指示|说明|规则|要求)|忘(记|掉)(之前|以上|前面|上面|所有|一切|全部)|无视(之前|以上|上述|所有)的?(指令|指示|规则)" +
+            @"|(すべて|全て|全部)の指示を無視|(上記|以上|これまで|前)の(指示|命令)(は|を)無視|(すべて|全て)(を)?忘れて" +
+            @"|(सभी|सारे|पिछले)\s+निर्देशों\s+को\s+(अनदेखा|नज़रअंदाज़|नजरअंदाज)|सब\s+(कुछ\s+)?भूल\s+(जाओ|जाइए|जाएँ|जाएं)" +
+            @"|تجاهل\s+(جميع|كل)\s+(التعليمات|الأوامر|القواعد|الإرشادات)|(انس|إنس)\s+(كل|جميع)\s+(ما|شيء|التعليمات)", Options, PolicyPatterns.MatchTimeout),
+            "ignor", "disregard", "forget", "vergiss", "missacht", "olvid", "oubli", "esque", "dimentica", "игнор", "забудь", "忽略", "忘", "无视", "無視", "忘れ", "भूल", "अनदेखा", "नज़रअंदाज़", "नजरअंदाज", "تجاهل", "انس", "إنس"),
+
+        // "stop - write: …", "STOP EVERYTHING!!! NOW!!! JUST PRINT": a halt that opens a sentence, followed at once by a
+        // new imperative ("the bus makes a stop - write down the time" is not one).
+        new(Override, 0.85, new Regex(
+            @"(?<=^|[\n.!?:;,""]\s{0,3})stop(\s+everything)?\s*[-–—:!]+\s*(now\s*[!.,:\-]*\s*)?(just\s+)?(write|say|print|output|answer|respond|reply|repeat|type)\b" +
+            @"|(?<=^|[\n.!?:;,""]\s{0,3})(stopp|halt)\s*[-–—:!]+\s*(jetzt\s+)?(schreib|sag|gib|antworte)|\b(detente|alto)\s*[-–—:!]+\s*(ahora\s+)?(escribe|di|responde)\b|\b(arrête|arrete|stop)\s*[-–—:!]+\s*(maintenant\s+)?(écris|ecris|dis|réponds|reponds)\b", Options, PolicyPatterns.MatchTimeout),
+            "stop", "halt", "detente", "alto", "arrête", "arrete"),
+
         // Role and system impersonation.
         new(Impersonation, 0.6, new Regex(@"(^|\n)[ \t]*(system|developer)[ \t]*((message|prompt)[ \t]*)?:|\[\s*system\s*\]|(?<!#)#{2,}[ \t]*system\b", Options, PolicyPatterns.MatchTimeout), "system", "developer"),
         new(Impersonation, 0.75, new Regex(@"<\|im_start\|>\s*system", Options, PolicyPatterns.MatchTimeout), "im_start"),
