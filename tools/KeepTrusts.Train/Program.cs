@@ -19,7 +19,7 @@ var cvOnly = false;
 var familyReport = false;
 var bits = 18;
 var augmentCopies = 2;
-var weighting = BenignWeighting.PerSource;
+var weighting = BenignWeighting.SquareRoot;
 for (var i = 0; i < args.Length; i++)
 {
     switch (args[i])
