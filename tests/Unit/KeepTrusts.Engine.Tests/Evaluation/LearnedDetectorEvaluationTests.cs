@@ -7,7 +7,7 @@ namespace KeepTrusts.Engine.Tests.Evaluation;
 
 /// <summary>
 /// The shipped prompt-injection detector (heuristics + built-in model, threshold 0.8) on data/injection's held-out split
-/// and second public set, measured the way <c>kt eval</c> measures it. The figures are reported in docs/policies.md
+/// and the second and fourth public sets, measured the way <c>kt eval</c> measures it. The figures are reported in docs/policies.md
 /// (first contact); the floors sit just below them and guard against regressions. The model never trained on these
 /// files, and nothing was tuned on them.
 /// </summary>
@@ -16,8 +16,9 @@ public sealed class LearnedDetectorEvaluationTests(ITestOutputHelper output)
     private static readonly PolicyConfig Config = PolicyConfigLoader.LoadText(InjectionEvalFiles.ConfigYaml, "eval.yaml", _ => true).Config!;
 
     [Theory]
-    [InlineData("holdout.jsonl", 0.85, 0.01, 0.88)]
-    [InlineData("second.jsonl", 0.54, 0.045, 0.34)]
+    [InlineData("holdout.jsonl", 0.71, 0.01, 0.81)]
+    [InlineData("second.jsonl", 0.31, 0.015, 0.37)]
+    [InlineData("fourth.jsonl", 0.15, 0.015, 0.25)]
     public void Shipped_detector_on_the_public_sets(string file, double recallFloor, double fprCeiling, double tprAtFpr1Floor)
     {
         var path = Path.Combine(RepoPaths.Root, "data", "injection", file);
@@ -33,13 +34,14 @@ public sealed class LearnedDetectorEvaluationTests(ITestOutputHelper output)
     /// <summary>
     /// The own sets through the shipped detector. The heuristics alone keep their floors (0.95 precision) in
     /// DetectorEvaluationTests and IndependentSetEvaluationTests; with the model on, precision on these hard negatives
-    /// is lower (1.00 / 1.00 / 0.95 with the round-3 model, recall 1.00 / 0.97 / 1.00; 0.98 / 0.95 / 0.91 with the round-2
+    /// is lower (1.00 / 1.00 / 1.00 with the round-3 model, recall 1.00 / 0.90 / 0.95 — its square-root calibration trades recall
+    /// at 0.8 for fewer false alarms; 0.98 / 0.95 / 0.91 with the round-2
     /// model; 0.92 / 0.90 / 0.86 in round 1), reported in docs/policies.md.
     /// These floors sit just below that and guard against it getting worse.
     /// </summary>
     [Theory]
     [InlineData("injection.jsonl", 0.95, 0.95)]
-    [InlineData("injection-second.jsonl", 0.93, 0.95)]
+    [InlineData("injection-second.jsonl", 0.93, 0.88)]
     [InlineData("injection-holdout.jsonl", 0.88, 0.95)]
     public void Shipped_detector_on_the_own_sets(string file, double precisionFloor, double recallFloor)
     {
