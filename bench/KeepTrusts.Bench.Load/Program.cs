@@ -12,6 +12,13 @@ if (args.Contains("--audit-writer"))
     return;
 }
 
+// --audit-ab DIR [--rate N --seconds S]: this build's audit writer against another build's (DIR), alternating slices.
+if (Array.IndexOf(args, "--audit-ab") is var ab and >= 0)
+{
+    await AuditDesignComparison.RunAsync(args[ab + 1], options.Rate, options.Seconds);
+    return;
+}
+
 // --fsync-probe [--iterations N]: latency distribution of each durable-write primitive on this disk.
 if (args.Contains("--fsync-probe"))
 {

@@ -24,7 +24,9 @@ public sealed class AuditLogWriter : IAuditSink
     private readonly AuditDirectoryLock _lock;
     private readonly byte[]? _headKey;
     private readonly CancellationTokenSource _stopping = new();
-    private readonly Task _diskFlushLoop;
+    // The once-a-second flush and head replacement: its own thread too (a head write is a write, an fsync and a
+    // rename: milliseconds on a busy disk), woken by a timer of the writer's clock so tests can move time.
+    private readonly TaskCompletionSource _diskFlushDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TimeSpan _headInterval;
     private Acknowledged? _acknowledged;
     private Acknowledged? _headWritten;
@@ -83,7 +85,14 @@ public sealed class AuditLogWriter : IAuditSink
             _syncDone.SetResult();
         }
 
-        _diskFlushLoop = _headInterval == TimeSpan.Zero && _fsync ? Task.CompletedTask : Task.Run(DiskFlushLoopAsync);
+        if (_headInterval == TimeSpan.Zero && _fsync)
+        {
+            _diskFlushDone.SetResult();
+        }
+        else
+        {
+            new Thread(DiskFlushLoop) { IsBackground = true, Name = "kt-audit-head" }.Start();
+        }
     }
 
     /// <summary>The longest a crash can leave the head behind the last acknowledged record (see docs/audit.md).</summary>
@@ -381,20 +390,36 @@ public sealed class AuditLogWriter : IAuditSink
     /// Beside the writer, once per head interval: without per-batch fsync, flushes the current file to disk; then
     /// replaces the head with the last record acknowledged before that flush, if it moved. Neither waits a request.
     /// </summary>
-    private async Task DiskFlushLoopAsync()
+    private void DiskFlushLoop()
     {
         var interval = _headInterval == TimeSpan.Zero ? TimeSpan.FromSeconds(1) : _headInterval;
-        while (!_stopping.IsCancellationRequested)
+        using var tick = new AutoResetEvent(false);
+        using var timer = _time.CreateTimer(_ =>
         {
             try
             {
-                await Task.Delay(interval, _time, _stopping.Token).ConfigureAwait(false);
+                tick.Set();
             }
-            catch (OperationCanceledException)
+            catch (ObjectDisposedException)
             {
-                return;
+                // A tick racing the stop: nothing left to wake.
             }
+        }, null, interval, interval);
+        var handles = new[] { tick, _stopping.Token.WaitHandle };
+        try
+        {
+            DiskFlushRounds(handles);
+        }
+        finally
+        {
+            _diskFlushDone.TrySetResult();
+        }
+    }
 
+    private void DiskFlushRounds(WaitHandle[] handles)
+    {
+        while (WaitHandle.WaitAny(handles) == 0)
+        {
             // Taken before the flush: everything up to it is in the kernel, so the flush below makes it durable.
             var acknowledged = Volatile.Read(ref _acknowledged);
             try
@@ -562,7 +587,7 @@ public sealed class AuditLogWriter : IAuditSink
         await _writerDone.Task.ConfigureAwait(false);
         await _syncDone.Task.ConfigureAwait(false);
         _stopping.Cancel();
-        await _diskFlushLoop.ConfigureAwait(false);
+        await _diskFlushDone.Task.ConfigureAwait(false);
         // Disposal may come twice (the gateway and its composition both own the sink): only the first closes the file.
         var file = Interlocked.Exchange(ref _file, null);
         file?.Flush(flushToDisk: true);
