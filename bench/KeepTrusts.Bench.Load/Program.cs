@@ -12,6 +12,21 @@ if (args.Contains("--audit-writer"))
     return;
 }
 
+// --audit-ab DIR [--rate N --seconds S]: this build's audit writer against another build's (DIR), alternating slices.
+if (Array.IndexOf(args, "--audit-ab") is var ab and >= 0)
+{
+    await AuditDesignComparison.RunAsync(args[ab + 1], options.Rate, options.Seconds);
+    return;
+}
+
+// --fsync-probe [--iterations N]: latency distribution of each durable-write primitive on this disk.
+if (args.Contains("--fsync-probe"))
+{
+    var iterations = Array.IndexOf(args, "--iterations") is var it and >= 0 ? int.Parse(args[it + 1], CultureInfo.InvariantCulture) : 2000;
+    DurablePrimitiveProbe.Run(iterations);
+    return;
+}
+
 Console.WriteLine($"KeepTrusts gateway load benchmark — {Environment.ProcessorCount} cores, {RuntimeInfo()}");
 Console.WriteLine($"rate {options.Rate}/s and concurrency {options.Concurrency} for {options.Seconds} s each (+{options.Warmup} s warm-up), streams of {options.StreamChunks} chunks at {options.StreamRate}/s and x{options.StreamConcurrency}");
 
@@ -63,14 +78,34 @@ foreach (var (name, url, gateway) in targets)
     await driver.RunConcurrentAsync(url, stream: false, options.Concurrency, TimeSpan.FromSeconds(options.Warmup));
 }
 
-foreach (var (name, url, gateway) in targets)
+// --audit-timings: the audit writer's queue/write/fsync/head histograms of each audited gateway, per fixed-rate row.
+var auditTimings = args.Contains("--audit-timings");
+using var scrape = new HttpClient();
+// --rounds N: the fixed-rate rows N times over, interleaved (round r of every target before round r+1), so on a shared
+// machine each round's rows see about the same background load; added figures compare within a round.
+var rounds = Array.IndexOf(args, "--rounds") is var ri and >= 0 ? int.Parse(args[ri + 1], CultureInfo.InvariantCulture) : 1;
+for (var round = 1; round <= rounds; round++)
 {
-    var cpu = gateway?.Cpu();
-    var result = await driver.RunFixedRateAsync(url, options.Rate, TimeSpan.FromSeconds(options.Seconds));
-    rows.Add(ResultRow.From($"{options.Rate}/s fixed rate", name, result, gateway, cpu));
+    var load = rounds == 1 ? $"{options.Rate}/s fixed rate" : $"{options.Rate}/s fixed rate, round {round}";
+    foreach (var (name, url, gateway) in targets)
+    {
+        var timed = auditTimings && name.Contains("audit", StringComparison.Ordinal) && gateway is GatewayUnderTest g ? g : null;
+        var timingsBefore = timed is null ? null : await AuditTimings.ScrapeAsync(scrape, timed.Url);
+        var cpu = gateway?.Cpu();
+        var result = await driver.RunFixedRateAsync(url, options.Rate, TimeSpan.FromSeconds(options.Seconds));
+        rows.Add(ResultRow.From(load, name, result, gateway, cpu));
+        if (timed is not null)
+        {
+            AuditTimings.Print($"{load}, {name}", timingsBefore!, await AuditTimings.ScrapeAsync(scrape, timed.Url));
+        }
+    }
+
+    Console.WriteLine($"{load} done, load average {File.ReadAllText("/proc/loadavg").Trim()}");
 }
 
-foreach (var (name, url, gateway) in targets)
+// --skip-closed-loop: only the fixed-rate rows (chat and stream), for A/B runs of latency on a shared machine.
+var closedLoop = !args.Contains("--skip-closed-loop");
+foreach (var (name, url, gateway) in closedLoop ? targets : [])
 {
     var cpu = gateway?.Cpu();
     var result = await driver.RunConcurrentAsync(url, stream: false, options.Concurrency, TimeSpan.FromSeconds(options.Seconds));
@@ -78,15 +113,23 @@ foreach (var (name, url, gateway) in targets)
 }
 
 var streamTargets = targets.Where(t => t.Name is "direct" or NginxFloor.RowName || t.Name.Contains("fsync per batch", StringComparison.Ordinal)).ToArray();
+foreach (var round in Enumerable.Range(1, rounds))
 foreach (var (name, url, gateway) in streamTargets)
 {
+    var streamLoad = rounds == 1 ? $"stream {options.StreamRate}/s fixed rate" : $"stream {options.StreamRate}/s fixed rate, round {round}";
     await driver.RunConcurrentAsync(url, stream: true, 4, TimeSpan.FromSeconds(Math.Min(2, options.Warmup)));
+    var timed = auditTimings && gateway is GatewayUnderTest g ? g : null;
+    var timingsBefore = timed is null ? null : await AuditTimings.ScrapeAsync(scrape, timed.Url);
     var cpu = gateway?.Cpu();
     var result = await driver.RunFixedRateAsync(url, options.StreamRate, TimeSpan.FromSeconds(options.Seconds), stream: true);
-    rows.Add(ResultRow.From($"stream {options.StreamRate}/s fixed rate", name, result, gateway, cpu));
+    rows.Add(ResultRow.From(streamLoad, name, result, gateway, cpu));
+    if (timed is not null)
+    {
+        AuditTimings.Print($"{streamLoad}, {name}", timingsBefore!, await AuditTimings.ScrapeAsync(scrape, timed.Url));
+    }
 }
 
-foreach (var (name, url, gateway) in streamTargets)
+foreach (var (name, url, gateway) in closedLoop ? streamTargets : [])
 {
     var cpu = gateway?.Cpu();
     var result = await driver.RunConcurrentAsync(url, stream: true, options.StreamConcurrency, TimeSpan.FromSeconds(options.Seconds));

@@ -9,7 +9,7 @@ namespace KeepTrusts.Engine.Audit;
 /// <summary>
 /// <c>audit-head.json</c>: the last record the writer acknowledged (seq, hash, file). The chain alone cannot show that
 /// records were cut from its end; the head can: the log must still hold the record the head names. Replaced atomically
-/// (temp file + rename) after every batch. With a key, <c>mac</c> is HMAC-SHA256 over seq, hash and file, so someone who
+/// (temp file + rename) at most once a second, beside the writer. With a key, <c>mac</c> is HMAC-SHA256 over seq, hash and file, so someone who
 /// can edit the files but does not hold the key cannot write a head that matches a shortened log.
 /// </summary>
 public sealed record AuditHead(long Seq, string Hash, string File, DateTimeOffset Time, string? Mac)

@@ -1,5 +1,5 @@
+using System.Diagnostics;
 using System.Text;
-using System.Threading.Channels;
 using KeepTrusts.Engine.Configuration;
 
 namespace KeepTrusts.Engine.Audit;
@@ -24,12 +24,25 @@ public sealed class AuditLogWriter : IAuditSink
     private readonly AuditDirectoryLock _lock;
     private readonly byte[]? _headKey;
     private readonly CancellationTokenSource _stopping = new();
-    private readonly Task _diskFlushLoop;
+    // The once-a-second flush and head replacement: its own thread too (a head write is a write, an fsync and a
+    // rename: milliseconds on a busy disk), woken by a timer of the writer's clock so tests can move time.
+    private readonly TaskCompletionSource _diskFlushDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TimeSpan _headInterval;
     private Acknowledged? _acknowledged;
     private Acknowledged? _headWritten;
-    private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly Task _loop;
+    // Callers hand records to the writer thread through this list (swapped whole, so a batch is every record that
+    // queued while the previous one was being written).
+    private readonly object _incomingGate = new();
+    private List<Pending> _incoming = new(64);
+    private bool _closed;
+    private readonly TaskCompletionSource _writerDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    // Fsync mode: the writer hands written records to the sync thread, which fsyncs everything handed over so far in
+    // one call (group commit) while the writer already puts the next batch into the kernel.
+    private readonly object _syncGate = new();
+    private List<Pending> _toSync = new(64);
+    private Acknowledged? _toSyncLast;
+    private bool _writerFinished;
+    private readonly TaskCompletionSource _syncDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private FileStream? _file;
     private Microsoft.Win32.SafeHandles.SafeFileHandle? _handle;
     private DateOnly _fileDate;
@@ -60,8 +73,26 @@ public sealed class AuditLogWriter : IAuditSink
             throw;
         }
 
-        _loop = Task.Run(WriteLoopAsync);
-        _diskFlushLoop = _headInterval == TimeSpan.Zero && _fsync ? Task.CompletedTask : Task.Run(DiskFlushLoopAsync);
+        // Own threads, not the thread pool: both block in write/fsync for as long as the disk takes, and a pool thread
+        // blocked there is one fewer to run requests on a 2-core host (bench/README.md, "p99 stalls: cause and fix").
+        new Thread(WriteLoop) { IsBackground = true, Name = "kt-audit-write" }.Start();
+        if (_fsync)
+        {
+            new Thread(SyncLoop) { IsBackground = true, Name = "kt-audit-fsync" }.Start();
+        }
+        else
+        {
+            _syncDone.SetResult();
+        }
+
+        if (_headInterval == TimeSpan.Zero && _fsync)
+        {
+            _diskFlushDone.SetResult();
+        }
+        else
+        {
+            new Thread(DiskFlushLoop) { IsBackground = true, Name = "kt-audit-head" }.Start();
+        }
     }
 
     /// <summary>The longest a crash can leave the head behind the last acknowledged record (see docs/audit.md).</summary>
@@ -71,6 +102,9 @@ public sealed class AuditLogWriter : IAuditSink
 
     /// <summary>The copy to Azure Blob, when ship_to_blob is configured.</summary>
     public AuditBlobShipper? Shipper { get; }
+
+    /// <summary>Where each batch's, fsync's and head write's duration is reported (kt: /metrics); null: not measured.</summary>
+    public IAuditWriterTimings? Timings { get; set; }
 
     public ValueTask WriteAsync(AuditRecord record, CancellationToken cancellationToken = default) => new(Enqueue(record, written: null).Done.Task);
 
@@ -87,81 +121,231 @@ public sealed class AuditLogWriter : IAuditSink
 
     private Pending Enqueue(AuditRecord record, TaskCompletionSource? written)
     {
-        var pending = new Pending(record, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously), written);
-        if (!_queue.Writer.TryWrite(pending))
+        var pending = new Pending(record, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously), written, Stopwatch.GetTimestamp());
+        lock (_incomingGate)
         {
-            throw new ObjectDisposedException(nameof(AuditLogWriter), "the audit log is closed");
+            if (_closed)
+            {
+                throw new ObjectDisposedException(nameof(AuditLogWriter), "the audit log is closed");
+            }
+
+            _incoming.Add(pending);
+            if (_incoming.Count == 1)
+            {
+                Monitor.Pulse(_incomingGate);
+            }
         }
 
         return pending;
     }
 
-    private async Task WriteLoopAsync()
+    /// <summary>The writer thread: takes everything queued, serializes and chains it, and writes it to the kernel.</summary>
+    private void WriteLoop()
     {
-        var batch = new List<Pending>(64);
+        var taken = new List<Pending>(64);
         var buffer = new MemoryStream(64 * 1024);
-        while (await WaitForRecordsAsync().ConfigureAwait(false))
+        try
         {
-            batch.Clear();
-            while (batch.Count < 512 && _queue.Reader.TryRead(out var item))
+            while (true)
             {
-                batch.Add(item);
+                lock (_incomingGate)
+                {
+                    while (_incoming.Count == 0 && !_closed)
+                    {
+                        Monitor.Wait(_incomingGate);
+                    }
+
+                    if (_incoming.Count == 0)
+                    {
+                        return;
+                    }
+
+                    (taken, _incoming) = (_incoming, taken);
+                }
+
+                // At most 512 records per write, so the first of a long queue are released without waiting for the last.
+                for (var first = 0; first < taken.Count; first += MaxBatch)
+                {
+                    WriteBatch(taken.GetRange(first, Math.Min(MaxBatch, taken.Count - first)), buffer);
+                }
+
+                taken.Clear();
+            }
+        }
+        finally
+        {
+            lock (_syncGate)
+            {
+                _writerFinished = true;
+                Monitor.Pulse(_syncGate);
             }
 
+            _writerDone.TrySetResult();
+        }
+    }
+
+    private const int MaxBatch = 512;
+
+    private void WriteBatch(List<Pending> batch, MemoryStream buffer)
+    {
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            var date = DateOnly.FromDateTime(_time.GetUtcNow().UtcDateTime);
+            if (_file is null || date != _fileDate)
+            {
+                Roll(date);
+            }
+
+            buffer.SetLength(0);
+            foreach (var pending in batch)
+            {
+                AppendLine(buffer, pending.Record);
+            }
+
+            _file!.Write(buffer.GetBuffer(), 0, (int)buffer.Length);
+            _file.Flush(flushToDisk: false);
+            var written = new Acknowledged(_seq, _prev, _fileDate);
+            foreach (var pending in batch)
+            {
+                pending.Written?.TrySetResult();   // in the kernel now: a killed process can no longer lose it
+            }
+
+            Timings?.Written(batch.Count, Stopwatch.GetElapsedTime(batch[0].Enqueued, started), Stopwatch.GetElapsedTime(started));
+            if (_fsync)
+            {
+                // Durable once the sync thread's next fsync returns; meanwhile this thread writes the next batch.
+                lock (_syncGate)
+                {
+                    _toSync.AddRange(batch);
+                    _toSyncLast = written;
+                    Monitor.Pulse(_syncGate);
+                }
+
+                return;
+            }
+
+            // Without fsync the write above already reached the kernel (a killed process loses nothing); the disk flush
+            // loop syncs once a second beside the writes, so no request waits for it.
+            Volatile.Write(ref _acknowledged, written);
+            if (_headInterval == TimeSpan.Zero || !_headOnDisk)
+            {
+                _file.Flush(flushToDisk: true);   // the head must not run ahead of the log on disk
+                WriteHeadNow(written);
+            }
+
+            Shipper?.Notify();
+            foreach (var pending in batch)
+            {
+                pending.Done.TrySetResult();
+            }
+        }
+        catch (Exception ex)
+        {
+            foreach (var pending in batch)
+            {
+                pending.Written?.TrySetException(ex);
+                pending.Done.TrySetException(ex);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The sync thread (fsync mode): one fsync for everything written since the last one (group commit), then the
+    /// records it covered are durable and their callers released. Never behind a write: the writer keeps writing while
+    /// this fsync runs, so a record reaches the kernel without waiting for an earlier batch's fsync.
+    /// </summary>
+    private void SyncLoop()
+    {
+        var taken = new List<Pending>(64);
+        try
+        {
+            while (true)
+            {
+                Acknowledged last;
+                lock (_syncGate)
+                {
+                    while (_toSync.Count == 0 && !_writerFinished)
+                    {
+                        Monitor.Wait(_syncGate);
+                    }
+
+                    if (_toSync.Count == 0)
+                    {
+                        return;
+                    }
+
+                    (taken, _toSync) = (_toSync, taken);
+                    last = _toSyncLast!;
+                }
+
+                try
+                {
+                    var started = Stopwatch.GetTimestamp();
+                    FlushCurrentFile();
+                    Timings?.Synced(taken.Count, Stopwatch.GetElapsedTime(started));
+                    Volatile.Write(ref _acknowledged, last);
+                    if (_headInterval == TimeSpan.Zero || !_headOnDisk)
+                    {
+                        // The first batch of a new log gets its head at once: a live log is never without one, which
+                        // verify would rightly call a removed head.
+                        WriteHeadNow(last);
+                    }
+
+                    Shipper?.Notify();
+                    foreach (var pending in taken)
+                    {
+                        pending.Done.TrySetResult();
+                    }
+                }
+                catch (Exception ex)
+                {
+                    foreach (var pending in taken)
+                    {
+                        pending.Done.TrySetException(ex);
+                    }
+                }
+
+                taken.Clear();
+            }
+        }
+        finally
+        {
+            _syncDone.TrySetResult();
+        }
+    }
+
+    /// <summary>
+    /// fsyncs the file the writer appends to now. Records handed over were written before the handle is read here;
+    /// if the writer rolled to a new day in between, it fsynced the old file before switching (Roll), so a handle
+    /// closed under us only means: sync the new one.
+    /// </summary>
+    private void FlushCurrentFile()
+    {
+        for (var attempt = 0; ; attempt++)
+        {
             try
             {
-                var date = DateOnly.FromDateTime(_time.GetUtcNow().UtcDateTime);
-                if (_file is null || date != _fileDate)
+                if (Volatile.Read(ref _handle) is { } handle)
                 {
-                    Roll(date);
+                    RandomAccess.FlushToDisk(handle);
                 }
 
-                buffer.SetLength(0);
-                foreach (var pending in batch)
-                {
-                    AppendLine(buffer, pending.Record);
-                }
-
-                _file!.Write(buffer.GetBuffer(), 0, (int)buffer.Length);
-                _file.Flush(flushToDisk: false);
-                foreach (var pending in batch)
-                {
-                    pending.Written?.TrySetResult();   // in the kernel now: a killed process can no longer lose it
-                }
-
-                // One fsync for the whole batch: every record in it is durable before any caller is released. Without
-                // fsync the write above already reached the kernel (a killed process loses nothing); the disk flush
-                // loop syncs once a second beside the writes, so no request waits for it.
-                _file.Flush(flushToDisk: _fsync);
-                Volatile.Write(ref _acknowledged, new Acknowledged(_seq, _prev, _fileDate));
-                if (_headInterval == TimeSpan.Zero || !_headOnDisk)
-                {
-                    // The first batch of a new log gets its head at once: a live log is never without one, which
-                    // verify would rightly call a removed head.
-                    if (!_fsync)
-                    {
-                        _file.Flush(flushToDisk: true);   // the head must not run ahead of the log on disk
-                    }
-
-                    lock (_headGate)
-                    {
-                        WriteHead(Volatile.Read(ref _acknowledged)!);
-                    }
-                }
-
-                Shipper?.Notify();
-                foreach (var pending in batch)
-                {
-                    pending.Done.TrySetResult();
-                }
+                return;
             }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            catch (ObjectDisposedException) when (attempt < 3)
             {
-                foreach (var pending in batch)
-                {
-                    pending.Written?.TrySetException(ex);
-                    pending.Done.TrySetException(ex);
-                }
+            }
+        }
+    }
+
+    private void WriteHeadNow(Acknowledged at)
+    {
+        lock (_headGate)
+        {
+            if (!_headClosed)
+            {
+                WriteHead(at);
             }
         }
     }
@@ -172,11 +356,13 @@ public sealed class AuditLogWriter : IAuditSink
     /// </summary>
     private void WriteHead(Acknowledged at)
     {
+        var started = Stopwatch.GetTimestamp();
         var file = AuditChain.FileName(at.Date);
         var mac = _headKey is null ? null : AuditHead.ComputeMac(_headKey, at.Seq, at.Hash, file);
         new AuditHead(at.Seq, at.Hash, file, _time.GetUtcNow(), mac).Write(_directory, flushToDisk: _fsync || _headInterval != TimeSpan.Zero);
         _headWritten = at;
         _headOnDisk = true;
+        Timings?.HeadWritten(Stopwatch.GetElapsedTime(started));
     }
 
     private static byte[]? HeadKey(AuditLoggerOptions options, Func<string, string?> readEnvironment)
@@ -200,26 +386,40 @@ public sealed class AuditLogWriter : IAuditSink
         return Encoding.UTF8.GetBytes(value);
     }
 
-    private async Task<bool> WaitForRecordsAsync() => await _queue.Reader.WaitToReadAsync().ConfigureAwait(false);
-
     /// <summary>
     /// Beside the writer, once per head interval: without per-batch fsync, flushes the current file to disk; then
     /// replaces the head with the last record acknowledged before that flush, if it moved. Neither waits a request.
     /// </summary>
-    private async Task DiskFlushLoopAsync()
+    private void DiskFlushLoop()
     {
         var interval = _headInterval == TimeSpan.Zero ? TimeSpan.FromSeconds(1) : _headInterval;
-        while (!_stopping.IsCancellationRequested)
+        using var tick = new AutoResetEvent(false);
+        using var timer = _time.CreateTimer(_ =>
         {
             try
             {
-                await Task.Delay(interval, _time, _stopping.Token).ConfigureAwait(false);
+                tick.Set();
             }
-            catch (OperationCanceledException)
+            catch (ObjectDisposedException)
             {
-                return;
+                // A tick racing the stop: nothing left to wake.
             }
+        }, null, interval, interval);
+        var handles = new[] { tick, _stopping.Token.WaitHandle };
+        try
+        {
+            DiskFlushRounds(handles);
+        }
+        finally
+        {
+            _diskFlushDone.TrySetResult();
+        }
+    }
 
+    private void DiskFlushRounds(WaitHandle[] handles)
+    {
+        while (WaitHandle.WaitAny(handles) == 0)
+        {
             // Taken before the flush: everything up to it is in the kernel, so the flush below makes it durable.
             var acknowledged = Volatile.Read(ref _acknowledged);
             try
@@ -378,10 +578,16 @@ public sealed class AuditLogWriter : IAuditSink
 
     public async ValueTask DisposeAsync()
     {
-        _queue.Writer.TryComplete();
-        await _loop.ConfigureAwait(false);
+        lock (_incomingGate)
+        {
+            _closed = true;
+            Monitor.PulseAll(_incomingGate);
+        }
+
+        await _writerDone.Task.ConfigureAwait(false);
+        await _syncDone.Task.ConfigureAwait(false);
         _stopping.Cancel();
-        await _diskFlushLoop.ConfigureAwait(false);
+        await _diskFlushDone.Task.ConfigureAwait(false);
         // Disposal may come twice (the gateway and its composition both own the sink): only the first closes the file.
         var file = Interlocked.Exchange(ref _file, null);
         file?.Flush(flushToDisk: true);
@@ -409,7 +615,7 @@ public sealed class AuditLogWriter : IAuditSink
     private bool _headClosed;
     private bool _headOnDisk;
 
-    private sealed record Pending(AuditRecord Record, TaskCompletionSource Done, TaskCompletionSource? Written);
+    private sealed record Pending(AuditRecord Record, TaskCompletionSource Done, TaskCompletionSource? Written, long Enqueued);
 
     /// <summary>The last record of a batch that reached the file: what the head may name.</summary>
     private sealed record Acknowledged(long Seq, string Hash, DateOnly Date);
