@@ -19,7 +19,8 @@ internal sealed partial class GatewayUnderTest : IMeasuredTarget, IAsyncDisposab
     public sealed record CpuSample(double Seconds, long Ticks);
 
     /// <param name="ktDirectory">Where kt.dll is; by default beside this program.</param>
-    public static async Task<GatewayUnderTest> StartAsync(string name, string config, string? ktDirectory = null)
+    /// <param name="extraEnvironment">More runtime settings for this one kt, after KT_BENCH_GATEWAY_ENV ("DOTNET_X=1;…").</param>
+    public static async Task<GatewayUnderTest> StartAsync(string name, string config, string? ktDirectory = null, string? extraEnvironment = null)
     {
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var arg in new[] { ktDirectory is not null ? Path.Combine(ktDirectory, "kt.dll") : Environment.GetEnvironmentVariable("KT_BENCH_KT_DLL") ?? Path.Combine(AppContext.BaseDirectory, "kt.dll"), "gateway", "run", "--listen", "127.0.0.1:0", "--policy-config", config, "--quiet" })
@@ -30,7 +31,7 @@ internal sealed partial class GatewayUnderTest : IMeasuredTarget, IAsyncDisposab
         info.Environment["AZURE_OPENAI_API_KEY"] = "bench-key";
         // KT_BENCH_KT_DLL: another kt build (e.g. the commit before a change) under the same driver, upstream and nginx.
         // KT_BENCH_GATEWAY_ENV="DOTNET_X=1;DOTNET_Y=0": runtime settings for kt only (not the driver), to compare them in one run.
-        foreach (var pair in (Environment.GetEnvironmentVariable("KT_BENCH_GATEWAY_ENV") ?? string.Empty).Split(';', StringSplitOptions.RemoveEmptyEntries))
+        foreach (var pair in ((Environment.GetEnvironmentVariable("KT_BENCH_GATEWAY_ENV") ?? string.Empty) + ";" + extraEnvironment).Split(';', StringSplitOptions.RemoveEmptyEntries))
         {
             var equals = pair.IndexOf('=');
             info.Environment[pair[..equals]] = pair[(equals + 1)..];
@@ -65,6 +66,22 @@ internal sealed partial class GatewayUnderTest : IMeasuredTarget, IAsyncDisposab
 
     public long CpuTicks() => MeasuredProcesses.CpuTicks(_process.Id);
 
+    private static readonly HttpClient Scraper = new() { Timeout = TimeSpan.FromSeconds(10) };
+
+    /// <summary>kt_process_allocated_bytes from kt's /metrics (one scrape: a few KB, against thousands of requests per row).</summary>
+    public long? AllocatedBytes()
+    {
+        try
+        {
+            var text = Scraper.GetStringAsync(Url + "/metrics").GetAwaiter().GetResult();
+            return Allocated().Match(text) is { Success: true } m ? (long)double.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) : null;
+        }
+        catch (HttpRequestException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>Peak resident memory (VmHWM).</summary>
     public double PeakMemoryMb() => MeasuredProcesses.PeakMemoryMb(_process.Id);
 
@@ -82,6 +99,9 @@ internal sealed partial class GatewayUnderTest : IMeasuredTarget, IAsyncDisposab
 
         _process.Dispose();
     }
+
+    [GeneratedRegex(@"^kt_process_allocated_bytes (\S+)$", RegexOptions.Multiline)]
+    private static partial Regex Allocated();
 
     [GeneratedRegex(@"listening on (http://\S+)")]
     private static partial Regex Listening();

@@ -8,7 +8,10 @@ internal interface IMeasuredTarget
 
     double PeakMemoryMb();
 
-    CpuSample Cpu() => new(MeasuredProcesses.Now(), CpuTicks());
+    /// <summary>Managed bytes allocated since start (kt's /metrics); null where not known (nginx, older kt builds).</summary>
+    long? AllocatedBytes() => null;
+
+    CpuSample Cpu() => new(MeasuredProcesses.Now(), CpuTicks(), AllocatedBytes());
 
     /// <summary>CPU use since <paramref name="before"/> as a percentage of one core.</summary>
     double CpuPercentSince(CpuSample before)

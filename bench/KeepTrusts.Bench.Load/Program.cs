@@ -41,6 +41,17 @@ var fullChainOs = await GatewayUnderTest.StartAsync("full-chain-no-fsync", Confi
 // KT_BENCH_BASELINE_KT=<dir with kt.dll>: the same full-chain fsync row from another build (e.g. main before a change), same run.
 var baselineKt = Environment.GetEnvironmentVariable("KT_BENCH_BASELINE_KT");
 var baseline = baselineKt is { Length: > 0 } ? await GatewayUnderTest.StartAsync("baseline", Configs.Write(work.FullName, upstream.Url, fullChain: true, auditPath: "audit-baseline"), baselineKt) : null;
+// KT_BENCH_B_ENV="DOTNET_X=1;…" and/or KT_BENCH_B_KT=<dir with kt.dll>: the no-policy and durable full-chain gateways
+// once more with these settings or that build, as "[B]" rows: an A/B in one run, the rows interleaved with the A ones.
+var bEnv = Environment.GetEnvironmentVariable("KT_BENCH_B_ENV");
+var bKt = Environment.GetEnvironmentVariable("KT_BENCH_B_KT") is { Length: > 0 } bDir ? bDir : null;
+var bRows = bEnv is { Length: > 0 } || bKt is not null
+    ? new[]
+    {
+        ("gateway, no policies [B]", await GatewayUnderTest.StartAsync("no-policies-b", Configs.Write(work.FullName, upstream.Url, fullChain: false, auditPath: "no-policies-b"), bKt, bEnv)),
+        ("gateway, full chain + audit (fsync per batch) [B]", await GatewayUnderTest.StartAsync("full-chain-b", Configs.Write(work.FullName, upstream.Url, fullChain: true, auditPath: "audit-b"), bKt, bEnv)),
+    }
+    : [];
 var directPath = "/openai/deployments/gpt-4o/chat/completions?api-version=2024-10-21";
 var directUrl = upstream.Url + directPath;
 // The floor for one hop: nginx proxying to the same fake upstream, measured in this same run.
@@ -58,6 +69,12 @@ var targets = new (string Name, string Url, IMeasuredTarget? Gateway)[]
     ("gateway, full chain + audit (fsync per batch)", fullChain.Url + "/v1/chat/completions", fullChain),
     ("gateway, full chain + audit (fsync: false)", fullChainOs.Url + "/v1/chat/completions", fullChainOs),
 };
+foreach (var (bName, bGateway) in bRows)
+{
+    var a = Array.FindIndex(targets, t => t.Name == bName[..^4]);
+    targets = [.. targets[..(a + 1)], (bName, bGateway.Url + "/v1/chat/completions", bGateway), .. targets[(a + 1)..]];
+}
+
 if (baseline is not null)
 {
     targets = [.. targets, ("baseline kt, full chain + audit (fsync per batch)", baseline.Url + "/v1/chat/completions", baseline)];
@@ -161,6 +178,11 @@ if (nginx is not null)
 if (baseline is not null)
 {
     await baseline.DisposeAsync();
+}
+
+foreach (var (_, bGateway) in bRows)
+{
+    await bGateway.DisposeAsync();
 }
 
 try

@@ -4,7 +4,7 @@ using System.Text;
 namespace KeepTrusts.Bench.Load;
 
 /// <summary>One line of the results table.</summary>
-internal sealed record ResultRow(string Load, string Target, double Rps, double P50, double P90, double P99, double? Ttfb50, double? Ttfb99, double? CpuPercent, double? PeakMb, int Errors, int Requests)
+internal sealed record ResultRow(string Load, string Target, double Rps, double P50, double P90, double P99, double? Ttfb50, double? Ttfb99, double? CpuPercent, double? PeakMb, int Errors, int Requests, double? AllocKbPerRequest = null)
 {
     public static ResultRow From(string load, string target, LoadResult result, IMeasuredTarget? gateway, CpuSample? cpuBefore) => new(
         load, target, result.Rps,
@@ -13,7 +13,10 @@ internal sealed record ResultRow(string Load, string Target, double Rps, double 
         result.FirstBytes is { } g ? LoadResult.Percentile(g, 99) : null,
         gateway is not null && cpuBefore is not null ? gateway.CpuPercentSince(cpuBefore) : null,
         gateway?.PeakMemoryMb(),
-        result.Errors, result.Latencies.Length);
+        result.Errors, result.Latencies.Length,
+        gateway?.AllocatedBytes() is { } after && cpuBefore?.AllocatedBytes is { } before && result.Latencies.Length > 0
+            ? (after - before) / 1024.0 / result.Latencies.Length
+            : null);
 
     /// <summary>Process CPU time per answered request: percent of one core over requests per second.</summary>
     public double? CpuMicrosPerRequest => CpuPercent is { } cpu && Rps > 0 ? cpu / 100 * 1_000_000 / Rps : null;
@@ -21,8 +24,8 @@ internal sealed record ResultRow(string Load, string Target, double Rps, double 
     public static string Table(IReadOnlyList<ResultRow> rows)
     {
         var text = new StringBuilder();
-        text.AppendLine("| load | target | req/s | p50 ms | p90 ms | p99 ms | added p50 ms | added p99 ms | TTFB p50 / p99 ms | added TTFB p50 ms | gateway CPU % | CPU µs/req | gateway peak MB | errors / requests |");
-        text.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        text.AppendLine("| load | target | req/s | p50 ms | p90 ms | p99 ms | added p50 ms | added p99 ms | TTFB p50 / p99 ms | added TTFB p50 ms | gateway CPU % | CPU µs/req | gateway peak MB | alloc KB/req | errors / requests |");
+        text.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var row in rows)
         {
             var direct = rows.First(r => r.Load == row.Load && r.Target == "direct");
@@ -34,6 +37,7 @@ internal sealed record ResultRow(string Load, string Target, double Rps, double 
             text.Append(row.CpuPercent is { } cpu ? string.Create(CultureInfo.InvariantCulture, $"{cpu:0} | ") : "— | ");
             text.Append(row.CpuMicrosPerRequest is { } micros ? string.Create(CultureInfo.InvariantCulture, $"{micros:0} | ") : "— | ");
             text.Append(row.PeakMb is { } mb ? string.Create(CultureInfo.InvariantCulture, $"{mb:0} | ") : "— | ");
+            text.Append(row.AllocKbPerRequest is { } kb ? string.Create(CultureInfo.InvariantCulture, $"{kb:0.0} | ") : "— | ");
             text.AppendLine(CultureInfo.InvariantCulture, $"{row.Errors} / {row.Requests} |");
         }
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Runtime.InteropServices;
 using KeepTrusts.Engine.Gateway.Wire;
 
 namespace KeepTrusts.Engine.Gateway;
@@ -47,11 +48,21 @@ public static class AzureContentFilter
         return (reason, results?.ToJsonString() ?? "{}");
     }
 
-    /// <summary>prompt_filter_results and choices[].content_filter_results of an answer or chunk, as one JSON text (null when none).</summary>
+    /// <summary>prompt_filter_results and choices[].content_filter_results of a chunk, as one JSON text (null when none).</summary>
     internal static string? Collect(Dictionary<string, JsonElement>? extra, List<ChatChoice>? choices)
     {
         JsonElement prompt = default;
         var hasPrompt = extra?.TryGetValue("prompt_filter_results", out prompt) == true;
+        return Collect(hasPrompt ? JsonMarshal.GetRawUtf8Value(prompt) : default, choices);
+    }
+
+    /// <summary>The same for a complete answer, whose prompt_filter_results is read raw from its bytes.</summary>
+    internal static string? CollectFromAnswer(ReadOnlySpan<byte> body, List<ChatChoice>? choices) =>
+        Collect(Pipeline.ChatAnswerBody.TopLevelField(body, "prompt_filter_results"u8), choices);
+
+    private static string? Collect(ReadOnlySpan<byte> prompt, List<ChatChoice>? choices)
+    {
+        var hasPrompt = !prompt.IsEmpty;
         var hasChoice = choices?.Exists(c => c.ContentFilterResults is not null) == true;
         if (!hasPrompt && !hasChoice)
         {
@@ -65,7 +76,7 @@ public static class AzureContentFilter
         if (hasPrompt)
         {
             writer.WritePropertyName("prompt_filter_results");
-            prompt.WriteTo(writer);
+            writer.WriteRawValue(prompt, skipInputValidation: true);
         }
 
         if (hasChoice)

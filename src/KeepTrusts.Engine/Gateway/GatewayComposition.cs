@@ -26,7 +26,9 @@ public sealed class GatewayComposition : IAsyncDisposable
         _ownsChainAndAudit = ownsChainAndAudit;
         _ownsShared = true;
         _state = state;
-        Http = new HttpClient(handler ?? new UpstreamHandler(), disposeHandler: handler is null) { Timeout = Timeout.InfiniteTimeSpan };
+        var upstream = handler ?? new UpstreamHandler();
+        Http = new HttpClient(upstream, disposeHandler: handler is null) { Timeout = Timeout.InfiniteTimeSpan };
+        Invoker = new HttpMessageInvoker(upstream, disposeHandler: false);
     }
 
     /// <summary>A successor (live reload): its own chain, the parent's audit sink, upstream client and state store.</summary>
@@ -35,6 +37,7 @@ public sealed class GatewayComposition : IAsyncDisposable
         Chain = chain;
         Audit = parent.Audit;
         Http = parent.Http;
+        Invoker = parent.Invoker;
         _state = parent._state;
         _ownsChainAndAudit = false;
         _ownsShared = false;
@@ -44,8 +47,14 @@ public sealed class GatewayComposition : IAsyncDisposable
 
     public IAuditSink? Audit { get; }
 
-    /// <summary>The client every upstream call and health probe goes through.</summary>
+    /// <summary>The client health probes go through (upstream calls use <see cref="Invoker"/>, over the same handler).</summary>
     public HttpClient Http { get; }
+
+    /// <summary>
+    /// The same handler (pool, connections) without HttpClient's per-call work — a linked CancellationTokenSource and
+    /// a state machine for its timeout, which the gateway sets per attempt itself: what each upstream call goes through.
+    /// </summary>
+    internal HttpMessageInvoker Invoker { get; }
 
     /// <summary>
     /// Where limits, breakers and spend live (<c>gateway.state</c>): in-process, or Redis shared by all replicas.

@@ -48,7 +48,7 @@ public sealed class GatewayPipeline
         State = composition.State.Health == GatewayStateHealth.Local && time is not null ? new LocalGatewayStateStore(_time) : composition.State;
         Router = new TargetRouter(config, _time, State);
         var callers = Router.Targets.ToDictionary(
-            t => t.Id, t => new UpstreamCaller(t, composition.Http, credentials ?? new UpstreamCredentials(), meter, log, _time, config.Gateway.Limits.MaxUpstreamResponseBytes),
+            t => t.Id, t => new UpstreamCaller(t, composition.Invoker, credentials ?? new UpstreamCredentials(), meter, log, _time, config.Gateway.Limits.MaxUpstreamResponseBytes),
             StringComparer.Ordinal);
         foreach (var target in Router.Targets)
         {

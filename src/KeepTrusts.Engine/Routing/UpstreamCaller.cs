@@ -18,7 +18,7 @@ namespace KeepTrusts.Engine.Routing;
 internal sealed class UpstreamCaller
 {
     private readonly TargetState _target;
-    private readonly HttpClient _http;
+    private readonly HttpMessageInvoker _http;
     private readonly UpstreamCredentials _credentials;
     private readonly IGatewayMetrics _metrics;
     private readonly ILogger _logger;
@@ -26,8 +26,9 @@ internal sealed class UpstreamCaller
     private readonly ResiliencePipeline<HttpResponseMessage> _retry;
     private readonly HashSet<int> _retryOn;
     private readonly long _maxResponseBytes;
+    private readonly bool _noRetries;
 
-    public UpstreamCaller(TargetState target, HttpClient http, UpstreamCredentials credentials, IGatewayMetrics metrics, ILogger logger, TimeProvider time,
+    public UpstreamCaller(TargetState target, HttpMessageInvoker http, UpstreamCredentials credentials, IGatewayMetrics metrics, ILogger logger, TimeProvider time,
         long maxResponseBytes = 16 * 1024 * 1024)
     {
         _maxResponseBytes = maxResponseBytes;
@@ -39,6 +40,7 @@ internal sealed class UpstreamCaller
         _time = time;
         _retryOn = [.. target.Retry.RetryOn];
         _retry = BuildRetryPipeline(target.Retry, time);
+        _noRetries = target.Retry.MaxRetries <= 0;
     }
 
     public async Task<UpstreamOutcome> SendAsync(Uri url, ReadOnlyMemory<byte> body, bool stream, CancellationToken cancellationToken)
@@ -47,13 +49,16 @@ internal sealed class UpstreamCaller
         var timeout = TimeSpan.FromSeconds(_target.Options.TimeoutSeconds);
         try
         {
-            var response = await _retry.ExecuteAsync(
-                async token =>
-                {
-                    attempts++;
-                    return await AttemptAsync(url, body, stream, timeout, attempts, token).ConfigureAwait(false);
-                },
-                cancellationToken).ConfigureAwait(false);
+            // No retries configured: the attempt itself, without the retry pipeline's closure and outcome boxes.
+            var response = _noRetries
+                ? await AttemptAsync(url, body, stream, timeout, ++attempts, cancellationToken).ConfigureAwait(false)
+                : await _retry.ExecuteAsync(
+                    async token =>
+                    {
+                        attempts++;
+                        return await AttemptAsync(url, body, stream, timeout, attempts, token).ConfigureAwait(false);
+                    },
+                    cancellationToken).ConfigureAwait(false);
 
             var status = (int)response.StatusCode;
             return new UpstreamOutcome
@@ -111,13 +116,16 @@ internal sealed class UpstreamCaller
         HttpResponseMessage? response = null;
         try
         {
-            response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, attemptTimeout.Token).ConfigureAwait(false);
+            // A handler answers at the headers; an HttpClient (if one is given) must be told not to buffer the body.
+            response = await (_http is HttpClient client
+                ? client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, attemptTimeout.Token)
+                : _http.SendAsync(request, attemptTimeout.Token)).ConfigureAwait(false);
             if (!stream || !response.IsSuccessStatusCode)
             {
                 // Buffer now, under the attempt's timeout: a body cut off mid-way fails this attempt, not the client.
                 // Bounded (gateway.limits.max_upstream_response_bytes): a huge answer is cut, never held whole.
                 var bytes = await KeepTrusts.Engine.Gateway.Input.BoundedBody.ReadAsync(response.Content, _maxResponseBytes, attemptTimeout.Token).ConfigureAwait(false);
-                var buffered = new ByteArrayContent(bytes);
+                var buffered = new KeepTrusts.Engine.Gateway.Input.BufferedUpstreamContent(bytes);
                 foreach (var header in response.Content.Headers)
                 {
                     buffered.Headers.TryAddWithoutValidation(header.Key, header.Value);

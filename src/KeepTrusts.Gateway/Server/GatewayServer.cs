@@ -56,6 +56,15 @@ public static class GatewayServer
         builder.Logging.SetMinimumLevel(options.Quiet ? LogLevel.Warning : LogLevel.Information);
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.Hosting", options.Quiet ? LogLevel.Warning : LogLevel.Information);
+        if (!GatewayTracing.IsConfigured(config, options.ReadEnvironment ?? Environment.GetEnvironmentVariable))
+        {
+            // ASP.NET Core starts an Activity (and a log scope) for every request while its hosting logger is enabled at
+            // any level, and HttpClient then makes a child Activity per upstream call: work and allocations on every
+            // request for spans nobody exports. That logger writes "Request starting/finished" at Information, which kt
+            // never shows, and start-up failures, which are thrown to kt's command line and reported there (a port in use:
+            // GatewayRunCommand). With tracing configured it stays on: the server span carries the caller's trace.
+            builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
+        }
 
         var metrics = new PrometheusGatewayMetrics();
         metrics.InitializeTargets(config.Providers.Targets.Select(t => t.Id));

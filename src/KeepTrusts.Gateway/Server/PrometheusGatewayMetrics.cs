@@ -43,6 +43,15 @@ public sealed class PrometheusGatewayMetrics : IGatewayMetrics
         _rateLimited = factory.CreateCounter("kt_rate_limited_total", "Requests refused by a rate limit, by scope (client, target).", "scope");
         _timeToFirstByte = factory.CreateHistogram("kt_stream_time_to_first_byte_seconds", "Streams: time from request to the first byte sent to the client.",
             new HistogramConfiguration { LabelNames = ["target"], Buckets = LatencyBuckets });
+        // The process's own cost, read at scrape time: bytes allocated per request is the load-independent measure of
+        // the hop's work (the load benchmark divides it by requests), and the managed heap explains resident memory.
+        var allocated = factory.CreateGauge("kt_process_allocated_bytes", "Managed bytes allocated since the process started (a running total).");
+        var heap = factory.CreateGauge("kt_process_gc_heap_bytes", "Managed heap size after the last garbage collection.");
+        Registry.AddBeforeCollectCallback(() =>
+        {
+            allocated.Set(GC.GetTotalAllocatedBytes());
+            heap.Set(GC.GetGCMemoryInfo().HeapSizeBytes);
+        });
     }
 
     public CollectorRegistry Registry { get; }

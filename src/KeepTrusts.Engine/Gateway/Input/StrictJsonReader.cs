@@ -137,6 +137,31 @@ public static class StrictJsonReader
         public int Serial;
     }
 
+    /// <summary>
+    /// The top-level fields of requests and answers, as strings made once: every body has several, and a string per
+    /// field per body was a visible share of each request's allocations.
+    /// </summary>
+    private static readonly (byte[] Utf8, string Name)[] KnownNames = [.. new[]
+    {
+        "model", "messages", "input", "stream", "stream_options", "max_tokens", "max_completion_tokens", "max_output_tokens",
+        "temperature", "top_p", "n", "stop", "user", "tools", "tool_choice", "response_format", "instructions", "metadata",
+        "id", "object", "created", "created_at", "choices", "usage", "prompt_filter_results", "system_fingerprint", "output",
+        "status", "data", "encoding_format", "dimensions", "error",
+    }.Select(n => (Encoding.UTF8.GetBytes(n), n))];
+
+    private static string? KnownName(ReadOnlySpan<byte> utf8)
+    {
+        foreach (var (bytes, name) in KnownNames)
+        {
+            if (utf8.SequenceEqual(bytes))
+            {
+                return name;
+            }
+        }
+
+        return null;
+    }
+
     private sealed class Scan(StrictJsonRules rules) : IDisposable
     {
         private Frame[] _frames = ArrayPool<Frame>.Shared.Rent(Math.Min(rules.MaxDepth + 2, 258));
@@ -223,7 +248,7 @@ public static class StrictJsonReader
 
                         if (_depth == 1)
                         {
-                            topLevelName = reader.ValueIsEscaped ? Name(key, json) : Encoding.UTF8.GetString(reader.ValueSpan);
+                            topLevelName = reader.ValueIsEscaped ? Name(key, json) : KnownName(reader.ValueSpan) ?? Encoding.UTF8.GetString(reader.ValueSpan);
                         }
 
                         break;

@@ -63,7 +63,7 @@ internal sealed class AttemptLoop(IReadOnlyDictionary<string, UpstreamCaller> ca
                     return new AttemptResult { Target = target, Response = response };
                 }
 
-                var body = await response.Content.ReadAsByteArrayAsync(CancellationToken.None).ConfigureAwait(false);
+                var body = await Input.BufferedUpstreamContent.BytesOf(response.Content).ConfigureAwait(false);
                 var violation = Input.StrictJsonReader.Check(body, upstreamRules);
                 object? answer = null;
                 if (violation is not null || !readAnswer(body, out answer))

@@ -29,9 +29,10 @@ internal sealed class CompletionStage(RequestPolicyStage policies, OutcomeRecord
             ResponsesResponse response => ChatTextSegments.FromResponse(response),
             _ => null,
         };
-        if (attempt.Answer is ChatCompletion completion)
+        if (attempt.Answer is ChatCompletion completion && policies.KeepText)
         {
-            outcome.ContentFilterResults = AzureContentFilter.Collect(completion.Extra, completion.Choices);
+            // Only the audit record holds Azure's filter results: without an audit sink they are not gathered.
+            outcome.ContentFilterResults = AzureContentFilter.CollectFromAnswer(body, completion.Choices);
         }
 
         var usage = attempt.Answer switch
@@ -60,7 +61,7 @@ internal sealed class CompletionStage(RequestPolicyStage policies, OutcomeRecord
             if (segments.WriteBack())
             {
                 body = attempt.Answer is ChatCompletion chat
-                    ? JsonSerializer.SerializeToUtf8Bytes(chat, GatewayJson.Default.ChatCompletion)
+                    ? ChatAnswerBody.WithChoices(body, chat.Choices)
                     : JsonSerializer.SerializeToUtf8Bytes((ResponsesResponse)attempt.Answer!, GatewayJson.Default.ResponsesResponse);
             }
         }

@@ -1,9 +1,12 @@
-using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace KeepTrusts.Engine.Gateway.Wire;
 
-/// <summary>A complete chat answer (prompt_filter_results and other fields pass through in <see cref="Extra"/>).</summary>
+/// <summary>
+/// What the gateway reads of a complete chat answer. Other fields (id, created, prompt_filter_results, …) are not read
+/// into objects — each would be a JsonDocument of its own on every answer; the client gets the upstream's bytes, and
+/// a redacted answer is re-written from those bytes with only its choices replaced (<see cref="Pipeline.ChatAnswerBody"/>).
+/// </summary>
 internal sealed class ChatCompletion
 {
     [JsonPropertyName("model")]
@@ -14,7 +17,4 @@ internal sealed class ChatCompletion
 
     [JsonPropertyName("usage")]
     public TokenUsage? Usage { get; set; }
-
-    [JsonExtensionData]
-    public Dictionary<string, JsonElement>? Extra { get; set; }
 }

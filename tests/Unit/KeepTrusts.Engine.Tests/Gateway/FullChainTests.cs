@@ -87,6 +87,21 @@ public sealed class FullChainTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_complete_answers_record_keeps_azures_prompt_and_choice_filter_results()
+    {
+        (await _harness.ChatAsync("hello")).Dispose();
+        await Task.Delay(200);
+
+        // Read raw from the answer's bytes (not modelled): prompt_filter_results as sent, then each choice's results.
+        var record = Assert.Single(File.ReadAllLines(AuditChain.Files(_audit)[0]).Select(l => System.Text.Json.Nodes.JsonNode.Parse(l)!),
+            r => r["status"]?.GetValue<int>() == 200);
+        var filter = record["content_filter_results"]!;
+        Assert.Equal(0, filter["prompt_filter_results"]![0]!["prompt_index"]!.GetValue<int>());
+        Assert.Equal("safe", filter["prompt_filter_results"]![0]!["content_filter_results"]!["sexual"]!["severity"]!.ToString());
+        Assert.Equal("safe", filter["content_filter_results"]![0]!["self_harm"]!["severity"]!.ToString());
+    }
+
+    [Fact]
     public async Task Every_request_leaves_one_verifiable_audit_record_and_an_edit_is_detected()
     {
         (await _harness.ChatAsync("hello")).Dispose();

@@ -64,9 +64,16 @@ public sealed class GatewayPolicyHookTests
         harness.Fake.Enqueue("gpt-4o", FakeBehavior.Ok("the answer is swordfish"));
 
         using var response = await harness.ChatAsync("tell me");
-        var content = JsonNode.Parse(await response.Content.ReadAsStringAsync())!["choices"]![0]!["message"]!["content"]!.ToString();
+        var answer = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
 
-        Assert.Equal("the answer is [REDACTED]", content);
+        Assert.Equal("the answer is [REDACTED]", answer["choices"]![0]!["message"]!["content"]!.ToString());
+        // Everything else the upstream sent is still there, in its order: the answer is re-written, not re-modelled.
+        Assert.Equal(["id", "object", "created", "model", "prompt_filter_results", "choices", "usage"], answer.AsObject().Select(p => p.Key));
+        Assert.Equal("chatcmpl-fake", answer["id"]!.ToString());
+        Assert.Equal(1700000000, answer["created"]!.GetValue<long>());
+        Assert.Equal("safe", answer["prompt_filter_results"]![0]!["content_filter_results"]!["hate"]!["severity"]!.ToString());
+        Assert.Equal("safe", answer["choices"]![0]!["content_filter_results"]!["violence"]!["severity"]!.ToString());
+        Assert.Equal("stop", answer["choices"]![0]!["finish_reason"]!.ToString());
     }
 
     [Fact]

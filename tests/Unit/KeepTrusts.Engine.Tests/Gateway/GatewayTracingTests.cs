@@ -74,6 +74,24 @@ public sealed class GatewayTracingTests
     }
 
     [Fact]
+    public async Task Without_tracing_no_span_is_made_per_request_so_no_traceparent_goes_upstream()
+    {
+        // Nothing listens (no tracing configured, no listener in this process): ASP.NET Core must not start its server
+        // span (it would, while its hosting logger is on) and HttpClient must not make one per call and send its id.
+        Assert.False(GatewayTelemetry.Source.HasListeners());
+        await using var gateway = await GatewayHarness.StartAsync(GatewayHarness.SingleTarget());
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions")
+        {
+            Content = new StringContent("""{"model":"gpt-4o","messages":[{"role":"user","content":"hello"}]}""", Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Add("traceparent", $"00-{ActivityTraceId.CreateRandom()}-{ActivitySpanId.CreateRandom()}-01");
+        using var response = await gateway.Http.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.False(Assert.Single(gateway.Fake.Requests).Headers.ContainsKey("traceparent"));
+    }
+
+    [Fact]
     public async Task A_stream_span_carries_the_model_the_upstream_answered_with()
     {
         var stopped = new ConcurrentQueue<Activity>();
