@@ -164,9 +164,17 @@ public sealed class AuditLogWriter : IAuditSink
                 }
 
                 // At most 512 records per write, so the first of a long queue are released without waiting for the last.
-                for (var first = 0; first < taken.Count; first += MaxBatch)
+                // The usual batch fits in one write and goes as it is (WriteBatch copies what it hands on), not copied.
+                if (taken.Count <= MaxBatch)
                 {
-                    WriteBatch(taken.GetRange(first, Math.Min(MaxBatch, taken.Count - first)), buffer);
+                    WriteBatch(taken, buffer);
+                }
+                else
+                {
+                    for (var first = 0; first < taken.Count; first += MaxBatch)
+                    {
+                        WriteBatch(taken.GetRange(first, Math.Min(MaxBatch, taken.Count - first)), buffer);
+                    }
                 }
 
                 taken.Clear();
