@@ -4,9 +4,10 @@ namespace KeepTrusts.Train;
 /// Maps margins to the 0..1 score the policy compares with its threshold: p = σ(scale · margin + offset). The scale is
 /// Platt's slope fitted on out-of-fold margins. The offset puts the default threshold 0.8 where the combined detector
 /// (max of heuristic score and model probability, as the policy runs it) flags <see cref="TargetFpr"/> of the training
-/// set's benign texts, out of fold, weighted by <see cref="BenignWeighting"/>: per source, the rate a source the fit
-/// never saw gets at 0.8 stays near the target (<see cref="SourceTransfer"/> checks it), where the pooled rate let
-/// large easy sources (one-line sentences) hide the false positives of small hard ones. Monotone, so it changes no ranking (TPR at a given FPR of the model alone is
+/// set's benign texts, out of fold, weighted by <see cref="BenignWeighting"/> (the default: a source weighs as the square
+/// root of its size), so the rate a source the fit never saw gets at 0.8 stays nearer the target
+/// (<see cref="SourceTransfer"/> checks it), where the pooled rate let large easy sources (one-line sentences) hide the
+/// false positives of small hard ones. Monotone, so it changes no ranking (TPR at a given FPR of the model alone is
 /// unchanged); it decides what "0.8" means.
 /// </summary>
 internal static class Calibration
@@ -78,6 +79,26 @@ internal static class Calibration
 
         var worst = fprs.MaxBy(f => f.Fpr);
         return (fprs.Average(f => f.Fpr), worst.Fpr, $"{worst.Group} {worst.Fpr:P1}");
+    }
+
+    /// <summary>What heuristics + model flag out of fold at <paramref name="margin"/>: the share of attacks and of benign texts.</summary>
+    public static (double Recall, double Fpr) RatesAt(IReadOnlyList<TrainingExample> examples, double[] margins, double[] heuristic, double margin)
+    {
+        int attacks = 0, caught = 0, benign = 0, flagged = 0;
+        for (var i = 0; i < examples.Count; i++)
+        {
+            var hit = margins[i] >= margin || heuristic[i] >= DefaultThreshold;
+            if (examples[i].Attack)
+            {
+                (attacks, caught) = (attacks + 1, caught + (hit ? 1 : 0));
+            }
+            else
+            {
+                (benign, flagged) = (benign + 1, flagged + (hit ? 1 : 0));
+            }
+        }
+
+        return (caught / (double)attacks, flagged / (double)benign);
     }
 
     /// <summary>A benign source with fewer texts weighs as if it had this many (one text cannot swing the fit) and is not left out on its own.</summary>

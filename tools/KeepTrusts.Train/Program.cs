@@ -124,8 +124,8 @@ if (cvOnly)
         // Where each weighting puts the default threshold, and how its 1 % holds on a benign source it did not see.
         var at = Calibration.MarginAtFpr(examples, benignIndices, bestMargins!, heuristicScores, option, Calibration.TargetFpr);
         var (mean, max, worst) = Calibration.SourceTransfer(examples, bestMargins!, heuristicScores, option);
-        var flagged = Enumerable.Range(0, examples.Count).Where(i => bestMargins![i] >= at || heuristicScores[i] >= Calibration.DefaultThreshold).ToList();
-        Console.WriteLine($"calibration {option}: 0.8 at margin {at:0.000}: recall {flagged.Count(i => examples[i].Attack) / (double)examples.Count(e => e.Attack):0.000}, pooled FPR {flagged.Count(i => !examples[i].Attack) / (double)benignIndices.Count:P2}; left-out benign source FPR mean {mean:P2}, worst {worst}");
+        var (recall, fpr) = Calibration.RatesAt(examples, bestMargins!, heuristicScores, at);
+        Console.WriteLine($"calibration {option}: 0.8 at margin {at:0.000}: recall {recall:0.000}, pooled FPR {fpr:P2}; left-out benign source FPR mean {mean:P2}, worst {worst}");
     }
 
     Console.WriteLine($"heuristics alone at {Calibration.DefaultThreshold}: recall {Enumerable.Range(0, examples.Count).Count(i => examples[i].Attack && heuristicScores[i] >= Calibration.DefaultThreshold) / (double)examples.Count(e => e.Attack):0.000}, benign flagged {Enumerable.Range(0, examples.Count).Count(i => !examples[i].Attack && heuristicScores[i] >= Calibration.DefaultThreshold)} of {examples.Count(e => !e.Attack)}");
@@ -155,8 +155,7 @@ if (cvOnly)
 var heuristic = samples.Select(s => PromptInjectionScorer.Score(s.Text).Score).ToArray();
 var (scale, offset, margin) = Calibration.Fit(examples, bestMargins!, heuristic, weighting);
 var (transferMean, _, transferWorst) = Calibration.SourceTransfer(examples, bestMargins!, heuristic, weighting);
-var pooledFpr = (double)Enumerable.Range(0, examples.Count).Count(i => !examples[i].Attack && (bestMargins![i] >= margin || heuristic[i] >= Calibration.DefaultThreshold)) / examples.Count(e => !e.Attack);
-var recallAtDefault = (double)Enumerable.Range(0, examples.Count).Count(i => examples[i].Attack && (bestMargins![i] >= margin || heuristic[i] >= Calibration.DefaultThreshold)) / examples.Count(e => e.Attack);
+var (recallAtDefault, pooledFpr) = Calibration.RatesAt(examples, bestMargins!, heuristic, margin);
 var heuristicFpr = (double)Enumerable.Range(0, examples.Count).Count(i => !examples[i].Attack && heuristic[i] >= Calibration.DefaultThreshold) / examples.Count(e => !e.Attack);
 var (weights, bias) = new LogisticTrainer(shape, best!, Seed).Train([.. examples, .. augmented.Select(a => a.Item1)]);
 var model = new InjectionModel(shape.Bits, shape.Window, shape.Stride, bias, scale, offset, weights);
