@@ -20,6 +20,8 @@ var familyReport = false;
 var bits = 18;
 var augmentCopies = 2;
 var weighting = BenignWeighting.SquareRoot;
+var useEmbeddings = true;
+var distill = true;
 for (var i = 0; i < args.Length; i++)
 {
     switch (args[i])
@@ -33,8 +35,10 @@ for (var i = 0; i < args.Length; i++)
         case "--bits": bits = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
         case "--calibration": weighting = Enum.Parse<BenignWeighting>(args[++i], ignoreCase: true); break;
         case "--augment": augmentCopies = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+        case "--embeddings": useEmbeddings = args[++i] switch { "on" => true, "off" => false, var v => throw new ArgumentException($"--embeddings takes on or off, not '{v}'") }; break;
+        case "--keep-table": distill = false; break;
         default:
-            Console.Error.WriteLine($"unknown option '{args[i]}'; usage: KeepTrusts.Train [--data <train.jsonl>] [--out <model.bin>] [--folds <k>] [--grid l2:epochs:rate[:benign-boost[:source-balance]],...] [--cv-only] [--families] [--bits <n>] [--augment <copies>] [--calibration pooled|squareroot|persource]");
+            Console.Error.WriteLine($"unknown option '{args[i]}'; usage: KeepTrusts.Train [--data <train.jsonl>] [--out <model.bin>] [--folds <k>] [--grid l2:epochs:rate[:benign-boost[:source-balance]],...] [--cv-only] [--families] [--bits <n>] [--augment <copies>] [--calibration pooled|squareroot|persource] [--embeddings on|off] [--keep-table]");
             return 2;
     }
 }
@@ -67,11 +71,29 @@ catch (LabelledDataException ex)
 }
 
 var clock = Stopwatch.StartNew();
-var examples = samples.Select(s => ExampleFeaturizer.Featurize(s, shape)).ToList();
+
+// The static word embeddings live beside the model: distilled first (unless --keep-table and they exist), then read
+// from that file, so the model is trained on exactly the table the engine will embed.
+var tablePath = Path.Combine(Path.GetDirectoryName(output)!, "injection-embeddings.bin");
+StaticWordEmbeddings? embeddings = null;
+string? distillation = null;
+if (useEmbeddings)
+{
+    if (distill || !File.Exists(tablePath))
+    {
+        distillation = StaticEmbeddingDistiller.Distill(tablePath);
+        Console.WriteLine($"distilled {tablePath} in {clock.Elapsed.TotalSeconds:0}s: {distillation}");
+    }
+
+    using var table = File.OpenRead(tablePath);
+    embeddings = StaticWordEmbeddings.Read(table, tablePath);
+}
+
+var examples = samples.Select(s => ExampleFeaturizer.Featurize(s, shape, embeddings)).ToList();
 var cluster = NearDuplicateClusters.Assign(samples.Select(s => s.Text).ToList());
 var fold = CrossValidation.ClusterFolds(examples, cluster, folds, Seed);
 var augmented = Augmentation.Create(samples, augmentCopies, Seed)
-    .Select(a => (ExampleFeaturizer.Featurize(a.Sample, shape), a.Origins)).ToList();
+    .Select(a => (ExampleFeaturizer.Featurize(a.Sample, shape, embeddings), a.Origins)).ToList();
 Console.WriteLine($"augmented: {augmented.Count} texts ({augmented.Count(a => a.Item1.Attack)} attacks in benign carriers, the rest their benign twins), {augmentCopies} per short attack");
 Console.WriteLine($"{data}: {examples.Count} samples ({examples.Count(e => e.Attack)} attacks) in {cluster.Distinct().Count()} near-duplicate clusters (largest {cluster.GroupBy(c => c).Max(g => g.Count())}), featurized in {clock.Elapsed.TotalSeconds:0.0}s");
 
@@ -157,8 +179,8 @@ var (scale, offset, margin) = Calibration.Fit(examples, bestMargins!, heuristic,
 var (transferMean, _, transferWorst) = Calibration.SourceTransfer(examples, bestMargins!, heuristic, weighting);
 var (recallAtDefault, pooledFpr) = Calibration.RatesAt(examples, bestMargins!, heuristic, margin);
 var heuristicFpr = (double)Enumerable.Range(0, examples.Count).Count(i => !examples[i].Attack && heuristic[i] >= Calibration.DefaultThreshold) / examples.Count(e => !e.Attack);
-var (weights, bias) = new LogisticTrainer(shape, best!, Seed).Train([.. examples, .. augmented.Select(a => a.Item1)]);
-var model = new InjectionModel(shape.Bits, shape.Window, shape.Stride, bias, scale, offset, weights);
+var (weights, denseWeights, bias) = new LogisticTrainer(shape, best!, Seed).Train([.. examples, .. augmented.Select(a => a.Item1)]);
+var model = new InjectionModel(shape.Bits, shape.Window, shape.Stride, bias, scale, offset, weights, denseWeights, embeddings);
 using (var stream = new BufferedStream(File.Create(output), 1 << 16))
 {
     InjectionModelFile.Write(stream, model);
