@@ -12,7 +12,10 @@ internal static class ExampleFeaturizer
     /// <summary>Long benign texts contribute at most this many windows each, so a few long documents do not dominate.</summary>
     private const int MaxWindows = 12;
 
-    public static TrainingExample Featurize(LabelledSample sample, ModelShape shape, StaticWordEmbeddings? embeddings)
+    /// <param name="denseScale">The pooled vector's length in training (a unit vector times this): above 1 the embedding
+    /// weights move faster under AdaGrad relative to the n-gram weights. The trainer folds it into the saved weights, so
+    /// inference multiplies a unit vector by weights × scale.</param>
+    public static TrainingExample Featurize(LabelledSample sample, ModelShape shape, StaticWordEmbeddings? embeddings, double denseScale = 1)
     {
         var lowered = NormalizedText.Of(sample.Text).Lowered;
         var sink = new CollectingSink(new List<(int, int)>(lowered.Length * 3), new List<(int, uint)>(lowered.Length / 4));
@@ -37,7 +40,7 @@ internal static class ExampleFeaturizer
 
                 // The normalization inference applies (StaticWordEmbeddings.NormalizedDot), done once here.
                 var norm = Math.Sqrt(sum.Sum(v => (double)v * v));
-                dense!.Add(norm == 0 ? sum : sum.Select(v => (float)(v / norm)).ToArray());
+                dense!.Add(norm == 0 ? sum : sum.Select(v => (float)(v / norm * denseScale)).ToArray());
             }
         }
 
