@@ -20,10 +20,6 @@ var familyReport = false;
 var bits = 18;
 var augmentCopies = 2;
 var weighting = BenignWeighting.SquareRoot;
-var useEmbeddings = true;
-var distill = true;
-var denseScale = 1.0;
-var ngrams = true;
 for (var i = 0; i < args.Length; i++)
 {
     switch (args[i])
@@ -37,12 +33,8 @@ for (var i = 0; i < args.Length; i++)
         case "--bits": bits = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
         case "--calibration": weighting = Enum.Parse<BenignWeighting>(args[++i], ignoreCase: true); break;
         case "--augment": augmentCopies = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
-        case "--embeddings": useEmbeddings = args[++i] switch { "on" => true, "off" => false, var v => throw new ArgumentException($"--embeddings takes on or off, not '{v}'") }; break;
-        case "--keep-table": distill = false; break;
-        case "--ngrams-off": ngrams = false; break;
-        case "--dense-scale": denseScale = double.Parse(args[++i], CultureInfo.InvariantCulture); break;
         default:
-            Console.Error.WriteLine($"unknown option '{args[i]}'; usage: KeepTrusts.Train [--data <train.jsonl>] [--out <model.bin>] [--folds <k>] [--grid l2:epochs:rate[:benign-boost[:source-balance]],...] [--cv-only] [--families] [--bits <n>] [--augment <copies>] [--calibration pooled|squareroot|persource] [--embeddings on|off] [--keep-table] [--dense-scale <x>]");
+            Console.Error.WriteLine($"unknown option '{args[i]}'; usage: KeepTrusts.Train [--data <train.jsonl>] [--out <model.bin>] [--folds <k>] [--grid l2:epochs:rate[:benign-boost[:source-balance]],...] [--cv-only] [--families] [--bits <n>] [--augment <copies>] [--calibration pooled|squareroot|persource]");
             return 2;
     }
 }
@@ -75,29 +67,11 @@ catch (LabelledDataException ex)
 }
 
 var clock = Stopwatch.StartNew();
-
-// The static word embeddings live beside the model: distilled first (unless --keep-table and they exist), then read
-// from that file, so the model is trained on exactly the table the engine will embed.
-var tablePath = Path.Combine(Path.GetDirectoryName(output)!, "injection-embeddings.bin");
-StaticWordEmbeddings? embeddings = null;
-string? distillation = null;
-if (useEmbeddings)
-{
-    if (distill || !File.Exists(tablePath))
-    {
-        distillation = StaticEmbeddingDistiller.Distill(tablePath);
-        Console.WriteLine($"distilled {tablePath} in {clock.Elapsed.TotalSeconds:0}s: {distillation}");
-    }
-
-    using var table = File.OpenRead(tablePath);
-    embeddings = StaticWordEmbeddings.Read(table, tablePath);
-}
-
-var examples = samples.Select(s => ExampleFeaturizer.Featurize(s, shape, embeddings, denseScale)).Select(e => ngrams ? e : e with { Windows = e.Windows.Select(_ => Array.Empty<int>()).ToArray() }).ToList();
+var examples = samples.Select(s => ExampleFeaturizer.Featurize(s, shape)).ToList();
 var cluster = NearDuplicateClusters.Assign(samples.Select(s => s.Text).ToList());
 var fold = CrossValidation.ClusterFolds(examples, cluster, folds, Seed);
 var augmented = Augmentation.Create(samples, augmentCopies, Seed)
-    .Select(a => (ExampleFeaturizer.Featurize(a.Sample, shape, embeddings, denseScale), a.Origins)).Select(a => ngrams ? a : (a.Item1 with { Windows = a.Item1.Windows.Select(_ => Array.Empty<int>()).ToArray() }, a.Origins)).ToList();
+    .Select(a => (ExampleFeaturizer.Featurize(a.Sample, shape), a.Origins)).ToList();
 Console.WriteLine($"augmented: {augmented.Count} texts ({augmented.Count(a => a.Item1.Attack)} attacks in benign carriers, the rest their benign twins), {augmentCopies} per short attack");
 Console.WriteLine($"{data}: {examples.Count} samples ({examples.Count(e => e.Attack)} attacks) in {cluster.Distinct().Count()} near-duplicate clusters (largest {cluster.GroupBy(c => c).Max(g => g.Count())}), featurized in {clock.Elapsed.TotalSeconds:0.0}s");
 
@@ -183,17 +157,14 @@ var (scale, offset, margin) = Calibration.Fit(examples, bestMargins!, heuristic,
 var (transferMean, _, transferWorst) = Calibration.SourceTransfer(examples, bestMargins!, heuristic, weighting);
 var (recallAtDefault, pooledFpr) = Calibration.RatesAt(examples, bestMargins!, heuristic, margin);
 var heuristicFpr = (double)Enumerable.Range(0, examples.Count).Count(i => !examples[i].Attack && heuristic[i] >= Calibration.DefaultThreshold) / examples.Count(e => !e.Attack);
-var (weights, denseWeights, bias) = new LogisticTrainer(shape, best!, Seed).Train([.. examples, .. augmented.Select(a => a.Item1)]);
-var model = new InjectionModel(shape.Bits, shape.Window, shape.Stride, bias, scale, offset, weights, denseWeights.Select(w => (float)(w * denseScale)).ToArray(), embeddings);
+var (weights, bias) = new LogisticTrainer(shape, best!, Seed).Train([.. examples, .. augmented.Select(a => a.Item1)]);
+var model = new InjectionModel(shape.Bits, shape.Window, shape.Stride, bias, scale, offset, weights);
 using (var stream = new BufferedStream(File.Create(output), 1 << 16))
 {
     InjectionModelFile.Write(stream, model);
 }
 
 var modelHash = Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(output))).ToLowerInvariant();
-var embeddingRow = embeddings is null
-    ? "none (`--embeddings off`)"
-    : $"`{Path.GetFileName(tablePath)}`, {new FileInfo(tablePath).Length} bytes, SHA-256 `{Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(tablePath))).ToLowerInvariant()}`: {embeddings.Rows} words × {embeddings.Dimension}; {distillation ?? "kept from an earlier run (`--keep-table`)"}";
 var dataHash = Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(data))).ToLowerInvariant();
 var card = Path.ChangeExtension(output, ".card.md");
 File.WriteAllText(card, $"""
@@ -205,8 +176,7 @@ File.WriteAllText(card, $"""
     | --- | --- |
     | model | `{Path.GetFileName(output)}`, {new FileInfo(output).Length} bytes, SHA-256 `{modelHash}` |
     | training data | `{Path.GetRelativePath(root, data).Replace('\\', '/')}`, {examples.Count} samples ({examples.Count(e => e.Attack)} attacks), SHA-256 `{dataHash}` |
-    | features | hashed word uni/bigrams, sentence-initial words, token shapes and shape pairs, character 3-5-grams; 2^{shape.Bits} slots{(embeddings is null ? "" : $"; plus each window's pooled static word embedding (L2-normalized sum of its words' vectors, {embeddings.Dimension} weights)")}; windows of {shape.Window} chars every {shape.Stride} |
-    | word embeddings | {embeddingRow} |
+    | features | hashed word uni/bigrams, sentence-initial words, token shapes and shape pairs, character 3-5-grams; 2^{shape.Bits} slots, windows of {shape.Window} chars every {shape.Stride} |
     | augmentation | {augmented.Count} texts made from the training set's own: {augmentCopies} per attack of at most 400 characters placed in a benign carrier (question, e-mail, code comment, tool-result JSON, HTML comment, between paragraphs), each with a benign twin in the same carrier |
     | chosen by {folds}-fold CV on the training data (folds of whole near-duplicate clusters) | L2 {best!.L2:0e0}, {best.Epochs} epochs, AdaGrad rate {best.LearningRate}, benign boost {best.BenignBoost}, source balance {best.SourceBalance}, seed {Seed} |
     | calibration | scale {scale:0.0000}, offset {offset:0.0000}: score 0.8 at out-of-fold margin {margin:0.0000}, where heuristics + model flag {Calibration.TargetFpr:P1} of the benign texts weighted {weighting} (heuristics alone: {heuristicFpr:P2} of all benign texts); out of fold at 0.8: recall {recallAtDefault:0.000}, FPR {pooledFpr:P2} of all benign texts; a benign source left out of the fit: mean FPR {transferMean:P2} at its 0.8, worst {transferWorst} |

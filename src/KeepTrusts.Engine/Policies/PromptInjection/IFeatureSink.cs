@@ -9,8 +9,4 @@ internal interface IFeatureSink
     /// <param name="position">Index in the text of the feature's last character (windows are cut by it).</param>
     /// <param name="index">The feature's slot in the model's weight table.</param>
     void Add(int position, int index);
-
-    /// <summary>A word ended: its 32-bit hash, the key of <see cref="StaticWordEmbeddings"/> (a no-op for sinks without embeddings).</summary>
-    /// <param name="position">Index in the text of the word's last character.</param>
-    void Word(int position, uint hash);
 }

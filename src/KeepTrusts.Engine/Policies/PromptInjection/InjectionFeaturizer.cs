@@ -201,7 +201,6 @@ internal static class InjectionFeaturizer
         where TSink : struct, IFeatureSink
     {
         sink.Add(position, Slot(wordHash ^ WordSalt, shift));
-        sink.Word(position, wordHash);
         if (sentenceStart)
         {
             // The first word of a sentence or line: where imperatives ("ignore", "instead", "print") start.

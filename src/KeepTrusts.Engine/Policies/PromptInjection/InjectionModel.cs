@@ -13,22 +13,9 @@ namespace KeepTrusts.Engine.Policies.PromptInjection;
 public sealed class InjectionModel
 {
     private readonly float[] weights;
-    private readonly float[] denseWeights;
-    private readonly StaticWordEmbeddings? embeddings;
 
-    /// <param name="denseWeights">Weights of the window's pooled static token embedding (<see cref="StaticWordEmbeddings"/>);
-    /// empty for an n-gram-only model.</param>
-    /// <param name="embeddings">The table those weights read; required when <paramref name="denseWeights"/> is not empty.</param>
-    internal InjectionModel(int bits, int window, int stride, float bias, float scale, float offset, float[] weights, float[]? denseWeights = null, StaticWordEmbeddings? embeddings = null)
+    internal InjectionModel(int bits, int window, int stride, float bias, float scale, float offset, float[] weights)
     {
-        denseWeights ??= [];
-        if (denseWeights.Length > 0 && (embeddings is null || embeddings.Dimension != denseWeights.Length))
-        {
-            throw new ArgumentException($"{denseWeights.Length} embedding weights need a token embedding table of that dimension (got {embeddings?.Dimension.ToString() ?? "none"})", nameof(embeddings));
-        }
-
-        this.denseWeights = denseWeights;
-        this.embeddings = denseWeights.Length > 0 ? embeddings : null;
         if (!BitOperations.IsPow2(stride) || window % stride != 0)
         {
             throw new ArgumentException($"the stride ({stride}) must be a power of two and divide the window ({window})", nameof(stride));
@@ -62,8 +49,6 @@ public sealed class InjectionModel
 
     internal ReadOnlySpan<float> Weights => weights;
 
-    internal ReadOnlySpan<float> DenseWeights => denseWeights;
-
     /// <summary>The probability (0..1) that the text is an injection: the highest of its windows.</summary>
     public double Probability(ReadOnlySpan<char> lowered) => Calibrate(Margin(lowered));
 
@@ -74,25 +59,9 @@ public sealed class InjectionModel
     {
         if (lowered.Length <= Window)
         {
-            if (embeddings is null)
-            {
-                var sum = new SumSink(weights);
-                InjectionFeaturizer.Featurize(lowered, Bits, ref sum);
-                return WindowMargin(sum.Sum, sum.Count);
-            }
-
-            var vector = ArrayPool<float>.Shared.Rent(denseWeights.Length);
-            try
-            {
-                Array.Clear(vector, 0, denseWeights.Length);
-                var sum = new EmbeddingSumSink(weights, embeddings, vector, denseWeights.Length);
-                InjectionFeaturizer.Featurize(lowered, Bits, ref sum);
-                return WindowMargin(sum.Sum, sum.Count) + StaticWordEmbeddings.NormalizedDot(vector.AsSpan(0, denseWeights.Length), denseWeights);
-            }
-            finally
-            {
-                ArrayPool<float>.Shared.Return(vector);
-            }
+            var sum = new SumSink(weights);
+            InjectionFeaturizer.Featurize(lowered, Bits, ref sum);
+            return WindowMargin(sum.Sum, sum.Count);
         }
 
         // Sums and counts per block of Stride characters (pooled: no allocation per call); a window is Window / Stride
@@ -100,49 +69,25 @@ public sealed class InjectionModel
         var blocks = InjectionFeaturizer.Blocks(lowered.Length, Stride);
         var sums = ArrayPool<double>.Shared.Rent(blocks);
         var counts = ArrayPool<int>.Shared.Rent(blocks);
-        var dimension = denseWeights.Length;
-        var vectors = dimension == 0 ? null : ArrayPool<float>.Shared.Rent(blocks * dimension);
         try
         {
             Array.Clear(sums, 0, blocks);
             Array.Clear(counts, 0, blocks);
-            if (vectors is not null)
-            {
-                Array.Clear(vectors, 0, blocks * dimension);
-            }
-
-            var sink = new BlockSink(weights, sums, counts, BitOperations.Log2((uint)Stride), embeddings, vectors, dimension);
+            var sink = new BlockSink(weights, sums, counts, BitOperations.Log2((uint)Stride));
             InjectionFeaturizer.Featurize(lowered, Bits, ref sink);
-
             var span = Window / Stride;
             var best = double.NegativeInfinity;
-            Span<float> window = stackalloc float[dimension];
             for (var start = 0; start + span <= blocks; start++)
             {
                 double sum = 0;
                 var count = 0;
-                window.Clear();
                 for (var b = start; b < start + span; b++)
                 {
                     sum += sums[b];
                     count += counts[b];
-                    if (vectors is not null)
-                    {
-                        var block = vectors.AsSpan(b * dimension, dimension);
-                        for (var k = 0; k < dimension; k++)
-                        {
-                            window[k] += block[k];
-                        }
-                    }
                 }
 
-                var margin = WindowMargin(sum, count);
-                if (vectors is not null)
-                {
-                    margin += StaticWordEmbeddings.NormalizedDot(window, denseWeights);
-                }
-
-                best = Math.Max(best, margin);
+                best = Math.Max(best, WindowMargin(sum, count));
             }
 
             return best;
@@ -151,10 +96,6 @@ public sealed class InjectionModel
         {
             ArrayPool<double>.Shared.Return(sums);
             ArrayPool<int>.Shared.Return(counts);
-            if (vectors is not null)
-            {
-                ArrayPool<float>.Shared.Return(vectors);
-            }
         }
     }
 
@@ -178,36 +119,15 @@ public sealed class InjectionModel
             Sum += weights[index];
             Count++;
         }
-
-        public readonly void Word(int position, uint hash)
-        {
-        }
     }
 
-    /// <summary>A one-window text with embeddings: sums the n-gram weights and the word vectors in one pass.</summary>
-    private struct EmbeddingSumSink(float[] weights, StaticWordEmbeddings embeddings, float[] vector, int dimension) : IFeatureSink
-    {
-        public double Sum;
-        public int Count;
-
-        public void Add(int position, int index)
-        {
-            Sum += weights[index];
-            Count++;
-        }
-
-        public readonly void Word(int position, uint hash) => embeddings.Add(hash, vector.AsSpan(0, dimension));
-    }
-
-    /// <summary>Adds each feature's weight to its block's sum and each word's vector to its block's vector (Stride is a power of two: the block is a shift).</summary>
-    private readonly struct BlockSink(float[] weights, double[] sums, int[] counts, int shift, StaticWordEmbeddings? embeddings, float[]? vectors, int dimension) : IFeatureSink
+    /// <summary>Adds each feature's weight to its block's sum (Stride is a power of two: the block is a shift).</summary>
+    private readonly struct BlockSink(float[] weights, double[] sums, int[] counts, int shift) : IFeatureSink
     {
         public void Add(int position, int index)
         {
             sums[position >> shift] += weights[index];
             counts[position >> shift]++;
         }
-
-        public void Word(int position, uint hash) => embeddings?.Add(hash, vectors.AsSpan((position >> shift) * dimension, dimension));
     }
 }

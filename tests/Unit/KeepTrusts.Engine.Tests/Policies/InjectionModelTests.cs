@@ -178,9 +178,5 @@ public sealed class InjectionModelTests
         public List<(int Position, int Index)> Features => features;
 
         public void Add(int position, int index) => features.Add((position, index));
-
-        public void Word(int position, uint hash)
-        {
-        }
     }
 }
