@@ -14,7 +14,7 @@ internal static class FloorComparison
         var text = new StringBuilder();
         text.AppendLine("kt against the nginx floor (same run, same load; ratio = kt / nginx):");
         text.AppendLine();
-        text.AppendLine("| load | target | added p50 ms (nginx) | added p99 ms (nginx) | CPU µs/request (nginx, ratio) | peak MB (nginx, ratio) | req/s as % of nginx |");
+        text.AppendLine("| load | target | added p50 ms (nginx) | added p99 ms (nginx) | CPU µs/request (nginx, ratio) | row peak MB (nginx, ratio) | req/s as % of nginx |");
         text.AppendLine("|---|---|---:|---:|---:|---:|---:|");
         foreach (var row in rows.Where(r => r.Target != "direct" && r.Target != NginxFloor.RowName))
         {

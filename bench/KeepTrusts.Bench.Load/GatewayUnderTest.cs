@@ -85,6 +85,8 @@ internal sealed partial class GatewayUnderTest : IMeasuredTarget, IAsyncDisposab
     /// <summary>Peak resident memory (VmHWM).</summary>
     public double PeakMemoryMb() => MeasuredProcesses.PeakMemoryMb(_process.Id);
 
+    public void ResetPeakMemory() => MeasuredProcesses.ResetPeak(_process.Id);
+
     // Only the daily record files: the directory also holds the writer's lock and head files.
     public int AuditRecordCount(string directory) =>
         Directory.Exists(directory) ? Directory.GetFiles(directory, "*.jsonl", SearchOption.AllDirectories).Sum(f => File.ReadLines(f).Count()) : 0;

@@ -13,6 +13,15 @@ internal interface IMeasuredTarget
 
     CpuSample Cpu() => new(MeasuredProcesses.Now(), CpuTicks(), AllocatedBytes());
 
+    /// <summary>Starts a row: the peak memory counts from here (<see cref="MeasuredProcesses.ResetPeak"/>); returns the CPU sample to measure from.</summary>
+    CpuSample RowStart()
+    {
+        ResetPeakMemory();
+        return Cpu();
+    }
+
+    void ResetPeakMemory();
+
     /// <summary>CPU use since <paramref name="before"/> as a percentage of one core.</summary>
     double CpuPercentSince(CpuSample before)
     {

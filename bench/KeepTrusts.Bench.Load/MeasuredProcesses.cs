@@ -13,6 +13,25 @@ internal static partial class MeasuredProcesses
 
     public static double PeakMemoryMb(int rootPid) => Tree(rootPid).Sum(pid => HighWaterKb(pid)) / 1024.0;
 
+    /// <summary>
+    /// Resets each process's VmHWM to its current RSS (Linux: "5" into /proc/pid/clear_refs), so the next
+    /// <see cref="PeakMemoryMb"/> is the peak of one row, not of the process's life (warm-up, an earlier row that piled up).
+    /// </summary>
+    public static void ResetPeak(int rootPid)
+    {
+        foreach (var pid in Tree(rootPid))
+        {
+            try
+            {
+                File.WriteAllText($"/proc/{pid}/clear_refs", "5");
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // Not Linux, or not ours: the peak stays the process's lifetime peak.
+            }
+        }
+    }
+
     private static long Ticks(int pid)
     {
         try

@@ -102,6 +102,8 @@ internal sealed class NginxFloor : IMeasuredTarget, IAsyncDisposable
 
     public double PeakMemoryMb() => MeasuredProcesses.PeakMemoryMb(_process.Id);
 
+    public void ResetPeakMemory() => MeasuredProcesses.ResetPeak(_process.Id);
+
     public async ValueTask DisposeAsync()
     {
         if (!_process.HasExited)

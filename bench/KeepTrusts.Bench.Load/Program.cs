@@ -108,7 +108,7 @@ for (var round = 1; round <= rounds; round++)
     {
         var timed = auditTimings && name.Contains("audit", StringComparison.Ordinal) && gateway is GatewayUnderTest g ? g : null;
         var timingsBefore = timed is null ? null : await AuditTimings.ScrapeAsync(scrape, timed.Url);
-        var cpu = gateway?.Cpu();
+        var cpu = gateway?.RowStart();
         var result = await driver.RunFixedRateAsync(url, options.Rate, TimeSpan.FromSeconds(options.Seconds));
         rows.Add(ResultRow.From(load, name, result, gateway, cpu));
         if (timed is not null)
@@ -124,7 +124,7 @@ for (var round = 1; round <= rounds; round++)
 var closedLoop = !args.Contains("--skip-closed-loop");
 foreach (var (name, url, gateway) in closedLoop ? targets : [])
 {
-    var cpu = gateway?.Cpu();
+    var cpu = gateway?.RowStart();
     var result = await driver.RunConcurrentAsync(url, stream: false, options.Concurrency, TimeSpan.FromSeconds(options.Seconds));
     rows.Add(ResultRow.From($"concurrency {options.Concurrency}", name, result, gateway, cpu));
 }
@@ -137,7 +137,7 @@ foreach (var (name, url, gateway) in streamTargets)
     await driver.RunConcurrentAsync(url, stream: true, 4, TimeSpan.FromSeconds(Math.Min(2, options.Warmup)));
     var timed = auditTimings && gateway is GatewayUnderTest g ? g : null;
     var timingsBefore = timed is null ? null : await AuditTimings.ScrapeAsync(scrape, timed.Url);
-    var cpu = gateway?.Cpu();
+    var cpu = gateway?.RowStart();
     var result = await driver.RunFixedRateAsync(url, options.StreamRate, TimeSpan.FromSeconds(options.Seconds), stream: true);
     rows.Add(ResultRow.From(streamLoad, name, result, gateway, cpu));
     if (timed is not null)
@@ -148,7 +148,7 @@ foreach (var (name, url, gateway) in streamTargets)
 
 foreach (var (name, url, gateway) in closedLoop ? streamTargets : [])
 {
-    var cpu = gateway?.Cpu();
+    var cpu = gateway?.RowStart();
     var result = await driver.RunConcurrentAsync(url, stream: true, options.StreamConcurrency, TimeSpan.FromSeconds(options.Seconds));
     rows.Add(ResultRow.From($"stream x{options.StreamConcurrency}", name, result, gateway, cpu));
 }

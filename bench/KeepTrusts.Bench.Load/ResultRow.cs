@@ -24,7 +24,7 @@ internal sealed record ResultRow(string Load, string Target, double Rps, double 
     public static string Table(IReadOnlyList<ResultRow> rows)
     {
         var text = new StringBuilder();
-        text.AppendLine("| load | target | req/s | p50 ms | p90 ms | p99 ms | added p50 ms | added p99 ms | TTFB p50 / p99 ms | added TTFB p50 ms | gateway CPU % | CPU µs/req | gateway peak MB | alloc KB/req | errors / requests |");
+        text.AppendLine("| load | target | req/s | p50 ms | p90 ms | p99 ms | added p50 ms | added p99 ms | TTFB p50 / p99 ms | added TTFB p50 ms | gateway CPU % | CPU µs/req | row peak MB | alloc KB/req | errors / requests |");
         text.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var row in rows)
         {

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 
 namespace KeepTrusts.Engine.Audit;
@@ -53,11 +52,9 @@ public sealed class AuditDirectoryLock : IDisposable
         }
     }
 
-    private static string ProcessName()
-    {
-        using var process = Process.GetCurrentProcess();
-        return process.ProcessName;
-    }
+    // The executable's name (kt, or dotnet for `dotnet kt.dll`), as Process.ProcessName gives it, without loading
+    // System.Diagnostics.Process into every audited gateway for one string.
+    private static string ProcessName() => Path.GetFileNameWithoutExtension(Environment.ProcessPath) ?? "unknown";
 
     public void Dispose() => _lock.Dispose();
 }

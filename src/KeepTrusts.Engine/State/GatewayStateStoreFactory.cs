@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using KeepTrusts.Engine.Configuration;
 using Microsoft.Extensions.Logging;
 
@@ -36,11 +37,17 @@ public static class GatewayStateStoreFactory
 
         try
         {
-            return RedisGatewayStateStore.Connect(configuration, redis, logger, time);
+            return ConnectRedis(configuration, redis, logger, time);
         }
         catch (ArgumentException ex)
         {
             throw new ArgumentException($"gateway.state.redis: {ex.Message}", ex);
         }
     }
+
+    // A method of its own so the JIT loads StackExchange.Redis (1.1 MB mapped, plus its types) only for a config that
+    // uses Redis: compiling Create would load it for every gateway (bench/README.md, "Round 4").
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static IGatewayStateStore ConnectRedis(string configuration, RedisStateOptions redis, ILogger? logger, TimeProvider time) =>
+        RedisGatewayStateStore.Connect(configuration, redis, logger, time);
 }

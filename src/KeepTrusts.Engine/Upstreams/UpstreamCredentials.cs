@@ -1,5 +1,5 @@
+using System.Runtime.CompilerServices;
 using Azure.Core;
-using Azure.Identity;
 using KeepTrusts.Engine.Configuration;
 
 namespace KeepTrusts.Engine.Upstreams;
@@ -9,17 +9,25 @@ namespace KeepTrusts.Engine.Upstreams;
 /// so rotation needs no restart) in the configured header and prefix, or an Entra ID bearer token for
 /// azure_auth managed_identity / default_credential, cached and refreshed five minutes before it expires.
 /// </summary>
-public sealed class UpstreamCredentials(Func<string, string?> readEnvironment, Func<AzureAuthOptions, TokenCredential>? credentialFactory = null)
+public sealed class UpstreamCredentials
 {
-    private static readonly TimeSpan RefreshMargin = TimeSpan.FromMinutes(5);
-    private readonly Dictionary<string, CachedToken> _tokens = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, TokenCredential> _credentials = new(StringComparer.Ordinal);
-    private readonly SemaphoreSlim _tokenGate = new(1, 1);
+    private readonly Func<string, string?> _readEnvironment;
+
+    // Azure.Core/Azure.Identity types appear only in EntraTokenCache and in the constructor that takes a credential
+    // factory, so a gateway whose targets use API keys never loads those assemblies (bench/README.md, "Round 4").
+    private readonly Delegate? _credentialFactory;
+    private EntraTokenCache? _entra;
 
     public UpstreamCredentials()
         : this(Environment.GetEnvironmentVariable)
     {
     }
+
+    public UpstreamCredentials(Func<string, string?> readEnvironment) => _readEnvironment = readEnvironment;
+
+    /// <param name="credentialFactory">Makes the Entra ID credential for an azure_auth target (tests); by default managed identity or DefaultAzureCredential.</param>
+    public UpstreamCredentials(Func<string, string?> readEnvironment, Func<AzureAuthOptions, TokenCredential>? credentialFactory)
+        : this(readEnvironment) => _credentialFactory = credentialFactory;
 
     /// <summary>Adds the credential header; throws <see cref="UpstreamCredentialException"/> (naming the variable, never a value) when there is none.</summary>
     public async ValueTask ApplyAsync(TargetOptions target, HttpRequestMessage request, CancellationToken cancellationToken)
@@ -31,13 +39,13 @@ public sealed class UpstreamCredentials(Func<string, string?> readEnvironment, F
 
         if (target.Provider == ProviderKind.AzureOpenAI && target.AzureAuth is { Type: not AzureAuthType.ApiKey } auth)
         {
-            var token = await GetTokenAsync(target.Id, auth, cancellationToken).ConfigureAwait(false);
+            var token = await EntraTokenAsync(target.Id, auth, cancellationToken).ConfigureAwait(false);
             request.Headers.TryAddWithoutValidation("Authorization", "Bearer " + token);
             return;
         }
 
         var variable = target.EffectiveSecretEnv;
-        var key = variable is null ? null : readEnvironment(variable);
+        var key = variable is null ? null : _readEnvironment(variable);
         if (string.IsNullOrEmpty(key))
         {
             throw new UpstreamCredentialException(
@@ -47,74 +55,10 @@ public sealed class UpstreamCredentials(Func<string, string?> readEnvironment, F
         request.Headers.TryAddWithoutValidation(target.EffectiveApiKeyHeader, target.EffectiveApiKeyPrefix + key);
     }
 
-    private async ValueTask<string> GetTokenAsync(string targetId, AzureAuthOptions auth, CancellationToken cancellationToken)
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private ValueTask<string> EntraTokenAsync(string targetId, AzureAuthOptions auth, CancellationToken cancellationToken)
     {
-        var cacheKey = $"{auth.Type}|{auth.ClientId}|{auth.Scope}";
-        lock (_tokens)
-        {
-            if (_tokens.TryGetValue(cacheKey, out var cached) && cached.ExpiresOn - RefreshMargin > DateTimeOffset.UtcNow)
-            {
-                return cached.Token;
-            }
-        }
-
-        await _tokenGate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            lock (_tokens)
-            {
-                if (_tokens.TryGetValue(cacheKey, out var cached) && cached.ExpiresOn - RefreshMargin > DateTimeOffset.UtcNow)
-                {
-                    return cached.Token;
-                }
-            }
-
-            TokenCredential credential;
-            lock (_credentials)
-            {
-                if (!_credentials.TryGetValue(cacheKey, out credential!))
-                {
-                    credential = (credentialFactory ?? CreateCredential)(auth);
-                    _credentials[cacheKey] = credential;
-                }
-            }
-
-            AccessToken token;
-            try
-            {
-                token = await credential.GetTokenAsync(new TokenRequestContext([auth.Scope]), cancellationToken).ConfigureAwait(false);
-            }
-            catch (AuthenticationFailedException ex)
-            {
-                throw new UpstreamCredentialException($"target '{targetId}' could not get an Entra ID token ({auth.Type}): {FirstLine(ex.Message)}");
-            }
-
-            lock (_tokens)
-            {
-                _tokens[cacheKey] = new CachedToken(token.Token, token.ExpiresOn);
-            }
-
-            return token.Token;
-        }
-        finally
-        {
-            _tokenGate.Release();
-        }
+        var cache = Volatile.Read(ref _entra) ?? Interlocked.CompareExchange(ref _entra, new EntraTokenCache((Func<AzureAuthOptions, TokenCredential>?)_credentialFactory), null) ?? _entra;
+        return cache.GetTokenAsync(targetId, auth, cancellationToken);
     }
-
-    private static TokenCredential CreateCredential(AzureAuthOptions auth) => auth.Type switch
-    {
-        AzureAuthType.ManagedIdentity => auth.ClientId is { Length: > 0 } clientId
-            ? new ManagedIdentityCredential(ManagedIdentityId.FromUserAssignedClientId(clientId))
-            : new ManagedIdentityCredential(ManagedIdentityId.SystemAssigned),
-        _ => new DefaultAzureCredential(new DefaultAzureCredentialOptions { ManagedIdentityClientId = auth.ClientId }),
-    };
-
-    private static string FirstLine(string text)
-    {
-        var newline = text.IndexOfAny(['\r', '\n']);
-        return newline < 0 ? text : text[..newline];
-    }
-
-    private readonly record struct CachedToken(string Token, DateTimeOffset ExpiresOn);
 }

@@ -1,3 +1,4 @@
+using KeepTrusts.Engine.Audit;
 using KeepTrusts.Engine.Configuration;
 using KeepTrusts.Engine.Gateway;
 using KeepTrusts.Engine.Gateway.Reload;
@@ -20,6 +21,13 @@ internal sealed class GatewayGenerationFactory(PrometheusGatewayMetrics metrics,
     public GatewayGeneration Create(int number, PolicyConfig config, GatewayComposition composition, bool releaseChain)
     {
         metrics.InitializeTargets(config.Providers.Targets.Select(t => t.Id));
+        // The kt_audit_* histograms go on the writer each generation records to (the one kt started with, which reloads
+        // share today, or any other a composition brings), so no writer reports to nobody.
+        if (composition.Audit is AuditLogWriter writer)
+        {
+            AuditWriterMetrics.Register(metrics.Registry, writer);
+        }
+
         var authenticator = ClientKeyAuthenticator.ForConfig(config, readEnvironment, loggers.CreateLogger("KeepTrusts.Gateway.Keys"));
         try
         {

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using KeepTrusts.Engine.Configuration;
 using KeepTrusts.Engine.Gateway;
 using OpenTelemetry.Exporter;
@@ -32,11 +33,17 @@ internal static class GatewayTracing
 
     public static void AddWhenConfigured(WebApplicationBuilder builder, PolicyConfig config, Func<string, string?> readEnvironment)
     {
-        if (!IsConfigured(config, readEnvironment))
+        if (IsConfigured(config, readEnvironment))
         {
-            return;
+            AddTracing(builder, config, readEnvironment);
         }
+    }
 
+    // A method of its own so the JIT loads the OpenTelemetry assemblies only when tracing is configured (about 0.5 MB
+    // of mapped files and their type data otherwise resident in every kt; bench/README.md, "Round 4").
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void AddTracing(WebApplicationBuilder builder, PolicyConfig config, Func<string, string?> readEnvironment)
+    {
         var otlp = config.Gateway.Telemetry?.Otlp ?? new OtlpOptions();
         builder.Services.AddOpenTelemetry()
             .ConfigureResource(resource =>

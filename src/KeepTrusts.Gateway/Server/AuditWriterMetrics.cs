@@ -31,7 +31,8 @@ internal sealed class AuditWriterMetrics : IAuditWriterTimings
         _head = factory.CreateHistogram("kt_audit_head_write_seconds", "Audit: replacing audit-head.json (write, fsync, rename).", new HistogramConfiguration { Buckets = Seconds });
     }
 
-    public static void Register(CollectorRegistry registry, AuditLogWriter writer) => writer.Timings = new AuditWriterMetrics(registry);
+    /// <summary>Attaches the histograms to <paramref name="writer"/> unless it already reports somewhere (idempotent).</summary>
+    public static void Register(CollectorRegistry registry, AuditLogWriter writer) => writer.Timings ??= new AuditWriterMetrics(registry);
 
     public void Written(int records, TimeSpan oldestQueued, TimeSpan write)
     {

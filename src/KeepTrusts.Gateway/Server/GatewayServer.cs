@@ -108,11 +108,6 @@ public static class GatewayServer
             AuditShippingMetrics.Register(metrics.Registry, shipper);
         }
 
-        if ((options.Composition?.Audit ?? options.Audit) is AuditLogWriter auditWriter)
-        {
-            AuditWriterMetrics.Register(metrics.Registry, auditWriter);
-        }
-
         var app = builder.Build();
         KestrelLimits.UseLimitErrors(app, config.Gateway.Limits);
         MapRoutes(app, metrics);

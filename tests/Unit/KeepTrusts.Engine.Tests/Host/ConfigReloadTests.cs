@@ -128,7 +128,10 @@ public sealed partial class ConfigReloadTests : IDisposable
         // The console logger writes on its own thread: the line may follow the counter by a moment.
         await WaitUntilAsync(() => Task.FromResult(kt.StandardOutput.Contains("(SIGHUP): generation 1", StringComparison.Ordinal)), kt, "the reload's log line");
         Assert.False(kt.HasExited);
+        var fsyncsBefore = Counter(await http.GetStringAsync("/metrics"), "kt_audit_fsync_records_sum");
         Assert.Equal(HttpStatusCode.OK, await ChatAsync(http, "hello", "after-hup"));
+        // The reloaded generation's records are in the audit writer's histograms too (request and outcome record).
+        await WaitUntilAsync(async () => Counter(await http.GetStringAsync("/metrics"), "kt_audit_fsync_records_sum") >= fsyncsBefore + 2, kt, "the reloaded generation's records in kt_audit_fsync_records");
     }
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
