@@ -11,6 +11,7 @@
               kt-<version>-<rid>.tar.gz / .zip    self-contained single-file kt per platform (no .NET needed)
               KeepTrusts.<version>.nupkg          the module for Publish-PSResource -NupkgPath, with gateway/kt.dll and
                                                   the self-contained gateway/<rid>/kt for every -Runtime built
+                                                  (packed from module/KeepTrusts, a copy of out/KeepTrusts)
 .PARAMETER Runtime
     Platforms to build self-contained kt for (default: all four). The self-contained builds target net10.0: they carry
     their own runtime, and the registry here serves the net10 runtime packs for all four platforms.
@@ -81,9 +82,21 @@ try {
             }
             Write-Progress -Activity 'Self-contained kt' -Completed
 
+            # The package is made from a copy of out/KeepTrusts without gateway/runtimes/<rid> for each platform that got a
+            # self-contained kt: there Start-KtGateway runs gateway/<rid>/kt (its onnxruntime beside it), never
+            # gateway/kt.dll, so those were a third copy of onnxruntime (~46 MB compressed for the four). kt.dll keeps the
+            # natives of the other platforms (win-arm64); the cmdlets keep all of theirs in dependencies/.
+            $staging = Join-Path $artifacts 'module/KeepTrusts'
+            Remove-Item -Recurse -Force -ErrorAction SilentlyContinue $staging
+            New-Item -ItemType Directory -Force -Path (Split-Path $staging) | Out-Null
+            Copy-Item -Recurse -Path (Join-Path $PSScriptRoot 'out/KeepTrusts') -Destination $staging
+            foreach ($rid in $Runtime) {
+                Remove-Item -Recurse -Force -ErrorAction SilentlyContinue (Join-Path $staging "gateway/runtimes/$rid")
+            }
+
             # PSResourceGet (in PowerShell 7.4+) makes the module package, so Publish-PSResource -NupkgPath takes it as is.
             Remove-Item -Force -ErrorAction SilentlyContinue (Join-Path $artifacts "KeepTrusts.$version.nupkg")
-            Compress-PSResource -Path (Join-Path $PSScriptRoot 'out/KeepTrusts') -DestinationPath $artifacts
+            Compress-PSResource -Path $staging -DestinationPath $artifacts
             Get-ChildItem $artifacts -File | Format-Table Name, @{ n = 'MB'; e = { [math]::Round($_.Length / 1MB, 1) } } | Out-Host
         }
     }

@@ -50,6 +50,16 @@ Describe 'The module nupkg' -Tag 'Package' {
         $entries | Should -Contain 'gateway/kt.dll'
     }
 
+    It 'carries no second onnxruntime for a platform with a self-contained kt, and no link-time .lib files' {
+        # build.ps1 -Task Package: gateway/<rid>/kt brings its own onnxruntime, and kt.dll never runs on that platform.
+        $selfContained = $entries | ForEach-Object { if ($_ -match '^gateway/([a-z]+-[a-z0-9]+)/kt(\.exe)?$') { $Matches[1] } }
+        foreach ($rid in $selfContained) {
+            $entries | Where-Object { $_ -like "gateway/runtimes/$rid/*" } | Should -BeNullOrEmpty -Because "gateway/$rid/kt runs there, not gateway/kt.dll"
+            $entries | Where-Object { $_ -like "dependencies/runtimes/$rid/native/*onnxruntime*" } | Should -Not -BeNullOrEmpty -Because 'the cmdlets load the model layer in-process'
+        }
+        $entries | Where-Object { $_ -like '*.lib' } | Should -BeNullOrEmpty
+    }
+
     It 'is accepted by Publish-PSResource -NupkgPath and installs from the repository it was published to' {
         $feed = New-Item -ItemType Directory -Path (Join-Path $TestDrive 'feed') -Force
         $name = 'KtPackageTest' + [guid]::NewGuid().ToString('N').Substring(0, 8)

@@ -58,6 +58,7 @@ public static class GatewayLauncher
         }
         else
         {
+            EnsureExecutable(ktPath);
             info = new ProcessStartInfo(ktPath);
         }
 
@@ -70,6 +71,37 @@ public static class GatewayLauncher
         info.CreateNoWindow = true;
         info.WorkingDirectory = Path.GetDirectoryName(ktPath)!;
         return info;
+    }
+
+    /// <summary>
+    /// Gives a self-contained kt its execute bit where the reader has read: a module installed from its package
+    /// (Install-PSResource, Save-PSResource) comes out of a zip that keeps no Unix modes, so kt arrives as 0644.
+    /// </summary>
+    private static void EnsureExecutable(string ktPath)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return;
+        }
+
+        var mode = File.GetUnixFileMode(ktPath);
+        var wanted = mode | (mode.HasFlag(UnixFileMode.UserRead) ? UnixFileMode.UserExecute : 0)
+            | (mode.HasFlag(UnixFileMode.GroupRead) ? UnixFileMode.GroupExecute : 0)
+            | (mode.HasFlag(UnixFileMode.OtherRead) ? UnixFileMode.OtherExecute : 0);
+        if (wanted == mode)
+        {
+            return;
+        }
+
+        try
+        {
+            File.SetUnixFileMode(ktPath, wanted);
+        }
+        catch (Exception ex) when (ex is UnauthorizedAccessException or IOException)
+        {
+            throw new GatewayStartException(GatewayStartFailure.RuntimeMissing,
+                $"The gateway host '{ktPath}' is not executable and its mode cannot be changed by this user ({ex.Message}); run 'chmod +x \"{ktPath}\"' as its owner.");
+        }
     }
 
     /// <summary>What to install, said exactly, when kt.dll cannot run and no self-contained build fits this platform.</summary>

@@ -23,6 +23,7 @@ public sealed class RedisCircuitBreaker : ICircuitBreaker
     private readonly object _gate = new();
     private CircuitState _mirror = CircuitState.Closed;
     private long _openUntil;
+    private long _applied;
     private CircuitState _reported = CircuitState.Closed;
 
     internal RedisCircuitBreaker(RedisGatewayStateStore store, string targetId, CircuitBreakerOptions options, CircuitBreaker local, TimeProvider time)
@@ -133,19 +134,36 @@ public sealed class RedisCircuitBreaker : ICircuitBreaker
     /// <summary>Reads the shared state into the mirror (at start and after a reconnect).</summary>
     internal async Task RefreshAsync()
     {
+        long appliedBefore;
+        lock (_gate)
+        {
+            appliedBefore = _applied;
+        }
+
         var result = await _store.TryEvaluateAsync(RedisScripts.BreakerPeek, _hashKey, [BreakMs]).ConfigureAwait(false);
         if (result is not null)
         {
             var values = (RedisResult[])result!;
-            Apply((string)values[0]!, (long)values[1]);
+            Apply((string)values[0]!, (long)values[1], appliedBefore);
         }
     }
 
     /// <summary>Takes a state from Redis (a script's answer or another replica's message).</summary>
-    internal void Apply(string state, long remainingBreakMs)
+    internal void Apply(string state, long remainingBreakMs) => Apply(state, remainingBreakMs, appliedBefore: null);
+
+    private void Apply(string state, long remainingBreakMs, long? appliedBefore)
     {
         lock (_gate)
         {
+            // A state applied while this read was under way may be newer than the read's answer (under load the read's
+            // continuation can run last): applying the answer would undo it until the next message. Messages follow
+            // every change, so skipping the read loses nothing.
+            if (appliedBefore is { } before && before != _applied)
+            {
+                return;
+            }
+
+            _applied++;
             _mirror = state switch
             {
                 "o" => CircuitState.Open,

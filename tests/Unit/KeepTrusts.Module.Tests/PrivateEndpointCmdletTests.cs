@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using KeepTrusts.Testing.Azure;
+using KeepTrusts.Testing.Dns;
 
 namespace KeepTrusts.Module.Tests;
 

@@ -3,6 +3,7 @@ using KeepTrusts.Engine.Azure;
 using KeepTrusts.Engine.Diagnostics;
 using KeepTrusts.Engine.Repair;
 using KeepTrusts.Testing.Azure;
+using KeepTrusts.Testing.Dns;
 
 namespace KeepTrusts.Engine.Tests.Diagnostics;
 

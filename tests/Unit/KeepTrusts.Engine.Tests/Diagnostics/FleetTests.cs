@@ -3,6 +3,7 @@ using System.Diagnostics;
 using KeepTrusts.Engine.Diagnostics;
 using KeepTrusts.Engine.Diagnostics.Fleet;
 using KeepTrusts.Testing.Azure;
+using KeepTrusts.Testing.Dns;
 using Xunit.Abstractions;
 
 namespace KeepTrusts.Engine.Tests.Diagnostics;

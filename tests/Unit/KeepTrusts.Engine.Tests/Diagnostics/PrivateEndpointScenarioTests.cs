@@ -1,5 +1,6 @@
 using KeepTrusts.Engine.Diagnostics;
 using KeepTrusts.Testing.Azure;
+using KeepTrusts.Testing.Dns;
 
 namespace KeepTrusts.Engine.Tests.Diagnostics;
 

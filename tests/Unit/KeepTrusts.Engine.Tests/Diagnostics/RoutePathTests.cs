@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using KeepTrusts.Engine.Diagnostics;
 using KeepTrusts.Testing.Azure;
+using KeepTrusts.Testing.Dns;
 
 namespace KeepTrusts.Engine.Tests.Diagnostics;
 

@@ -13,9 +13,11 @@ namespace KeepTrusts.Engine.Tests.Host;
 /// Live reload in a real kt process: config edits apply without a restart while requests keep flowing, broken edits
 /// are refused with their diagnostics while the old config serves, SIGHUP reloads, and /metrics counts both.
 /// </summary>
-public sealed partial class ConfigReloadTests : IDisposable
+public sealed partial class ConfigReloadTests : IAsyncLifetime
 {
     private readonly string _directory = Directory.CreateTempSubdirectory("kt-reload-").FullName;
+    private KtProcess? _kt;
+    private HttpClient? _http;
 
     private string ConfigPath => Path.Combine(_directory, "policy-config.yaml");
 
@@ -38,9 +40,7 @@ public sealed partial class ConfigReloadTests : IDisposable
     public async Task Twenty_config_changes_under_load_fail_no_request_and_every_request_is_audited()
     {
         WriteConfig(Config("reload-0", "forbiddenword"));
-        await using var kt = KtProcess.Start(["gateway", "run", "--listen", "127.0.0.1:0", "--policy-config", ConfigPath]);
-        var url = await kt.WaitForListeningAsync(TimeSpan.FromSeconds(60));
-        using var http = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromSeconds(10) };
+        var (kt, http) = await StartGatewayAsync();
 
         using var stop = new CancellationTokenSource();
         var sent = new List<(string Id, HttpStatusCode Status)>();
@@ -83,9 +83,7 @@ public sealed partial class ConfigReloadTests : IDisposable
     public async Task A_broken_edit_is_refused_with_its_diagnostics_and_the_old_policy_still_applies()
     {
         WriteConfig(Config("before", "forbiddenword"));
-        await using var kt = KtProcess.Start(["gateway", "run", "--listen", "127.0.0.1:0", "--policy-config", ConfigPath]);
-        var url = await kt.WaitForListeningAsync(TimeSpan.FromSeconds(60));
-        using var http = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromSeconds(10) };
+        var (kt, http) = await StartGatewayAsync();
         Assert.Equal(HttpStatusCode.BadRequest, await ChatAsync(http, "say forbiddenword", "before-broken"));
 
         // Broken: the blocklist would go, but the file also has a misspelt key and a bad value.
@@ -114,9 +112,7 @@ public sealed partial class ConfigReloadTests : IDisposable
     public async Task Sighup_reloads_the_config()
     {
         WriteConfig(Config("hup", "forbiddenword"));
-        await using var kt = KtProcess.Start(["gateway", "run", "--listen", "127.0.0.1:0", "--policy-config", ConfigPath]);
-        var url = await kt.WaitForListeningAsync(TimeSpan.FromSeconds(60));
-        using var http = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromSeconds(10) };
+        var (kt, http) = await StartGatewayAsync();
         Assert.Equal(0, Counter(await http.GetStringAsync("/metrics"), "kt_config_reloads_total"));
 
         using (var hangup = Process.Start("kill", ["-HUP", kt.ProcessId.ToString(CultureInfo.InvariantCulture)]))
@@ -134,7 +130,27 @@ public sealed partial class ConfigReloadTests : IDisposable
         await WaitUntilAsync(async () => Counter(await http.GetStringAsync("/metrics"), "kt_audit_fsync_records_sum") >= fsyncsBefore + 2, kt, "the reloaded generation's records in kt_audit_fsync_records");
     }
 
-    public void Dispose() => Directory.Delete(_directory, recursive: true);
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        _http?.Dispose();
+        if (_kt is not null)
+        {
+            await _kt.DisposeAsync();
+        }
+
+        Directory.Delete(_directory, recursive: true);
+    }
+
+    /// <summary>kt serving <see cref="ConfigPath"/> on a free loopback port, and a client for it; both end with the test.</summary>
+    private async Task<(KtProcess Kt, HttpClient Http)> StartGatewayAsync()
+    {
+        _kt = KtProcess.Start(["gateway", "run", "--listen", "127.0.0.1:0", "--policy-config", ConfigPath]);
+        var url = await _kt.WaitForListeningAsync(TimeSpan.FromSeconds(60));
+        _http = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromSeconds(10) };
+        return (_kt, _http);
+    }
 
     /// <summary>Replaces the file in one step (write beside, rename over), as editors and config management do.</summary>
     private void WriteConfig(string yaml)

@@ -63,6 +63,27 @@ public sealed class SelfContainedKtTests
     }
 
     [Fact]
+    public void A_self_contained_kt_unpacked_without_its_execute_bit_gets_it_before_it_starts()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return;
+        }
+
+        var platform = Directory.CreateTempSubdirectory("kt-gateway-").FullName;
+        var selfContained = Path.Combine(platform, "kt");
+        File.WriteAllText(selfContained, string.Empty);
+        File.SetUnixFileMode(selfContained, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+
+        var info = GatewayLauncher.CreateStartInfo(selfContained);
+
+        Assert.Equal(selfContained, info.FileName);
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute
+            | UnixFileMode.OtherRead | UnixFileMode.OtherExecute, File.GetUnixFileMode(selfContained));
+        Directory.Delete(platform, recursive: true);
+    }
+
+    [Fact]
     public void Without_a_runtime_the_message_names_what_to_install()
     {
         var message = GatewayLauncher.MissingRuntimeMessage();

@@ -3,6 +3,8 @@ using KeepTrusts.Engine.Configuration;
 using KeepTrusts.Engine.Routing;
 using KeepTrusts.Engine.State;
 using KeepTrusts.Testing.Redis;
+using Microsoft.Extensions.Time.Testing;
+using StackExchange.Redis;
 
 namespace KeepTrusts.Engine.Tests.State;
 
@@ -96,13 +98,24 @@ public sealed class SharedStateRedisTests : IDisposable
     [RequiresRedisFact]
     public async Task Half_open_probe_goes_to_one_replica_and_its_success_closes_the_circuit_everywhere()
     {
-        var options = new CircuitBreakerOptions { ConsecutiveFailures = 1, BreakSeconds = 1 };
-        var replicas = await ReplicasAsync(3);
+        // The probe is handed out again after break_seconds (in case its holder died), so the break must outlast however
+        // long a loaded machine takes between the three calls below. Nothing waits for it: the test moves both clocks.
+        var options = new CircuitBreakerOptions { ConsecutiveFailures = 1, BreakSeconds = 60 };
+        var clock = new FakeTimeProvider();
+        var replicas = await ReplicasAsync(3, clock);
         var breakers = replicas.Select(r => (RedisCircuitBreaker)r.CreateCircuitBreaker("north", options)).ToArray();
+        // Every replica has read the closed circuit before it opens, so from here only the open message changes them.
+        await Task.WhenAll(breakers.Select(b => b.RefreshAsync()));
 
         await breakers[0].RecordAsync("f");
-        await Task.Delay(TimeSpan.FromMilliseconds(1200));
+        foreach (var breaker in breakers)
+        {
+            await WaitUntilAsync(() => Task.FromResult(breaker.State == CircuitState.Open), "every replica sees the circuit open");
+        }
 
+        Assert.All(breakers, b => Assert.False(b.TryAcquire(), "no call goes to the target during the break"));
+
+        await PassBreakAsync(replicas[0], "north", options, clock);
         var granted = breakers.Select(b => b.TryAcquire()).ToArray();
         Assert.Equal(1, granted.Count(g => g));
 
@@ -273,23 +286,37 @@ public sealed class SharedStateRedisTests : IDisposable
     // can pass, and the fallback would then count locally and make the shared totals look wrong.
     private const int SharingCommandTimeoutMs = 5000;
 
-    private async Task<IGatewayStateStore[]> ReplicasAsync(int count)
+    private async Task<IGatewayStateStore[]> ReplicasAsync(int count, TimeProvider? time = null)
     {
         var replicas = new IGatewayStateStore[count];
         for (var i = 0; i < count; i++)
         {
-            replicas[i] = await ReplicaAsync(null);
+            replicas[i] = await ReplicaAsync(null, time);
         }
 
         return replicas;
     }
 
-    private async Task<IGatewayStateStore> ReplicaAsync(RedisStateOptions? options)
+    private async Task<IGatewayStateStore> ReplicaAsync(RedisStateOptions? options, TimeProvider? time = null)
     {
-        var store = GatewayStateStoreFactory.Create(ConfigWith(options ?? new RedisStateOptions { ConnectionString = Redis.ConnectionString, CommandTimeoutMs = SharingCommandTimeoutMs }));
+        var store = GatewayStateStoreFactory.Create(ConfigWith(options ?? new RedisStateOptions { ConnectionString = Redis.ConnectionString, CommandTimeoutMs = SharingCommandTimeoutMs }), time: time);
         _stores.Add(store);
-        Assert.True(await ((RedisGatewayStateStore)store).WaitUntilSharedAsync(TimeSpan.FromSeconds(10)), "the store connects to the test's redis-server");
+        // Bounded on the real clock too: a fake one never ends the store's own wait.
+        var shared = await ((RedisGatewayStateStore)store).WaitUntilSharedAsync(TimeSpan.FromSeconds(10)).WaitAsync(TimeSpan.FromSeconds(15));
+        Assert.True(shared, "the store connects to the test's redis-server");
         return store;
+    }
+
+    /// <summary>
+    /// Ends a breaker's break without waiting for it: on Redis's clock (the scripts time the break with TIME, from the
+    /// 'opened' field of the breaker's hash) and on the replicas' clock (their mirrors time it locally).
+    /// </summary>
+    private async Task PassBreakAsync(IGatewayStateStore replica, string targetId, CircuitBreakerOptions options, FakeTimeProvider clock)
+    {
+        var breakMs = options.BreakSeconds * 1000L;
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(Redis.ConnectionString);
+        await redis.GetDatabase().HashIncrementAsync(((RedisGatewayStateStore)replica).KeyPrefix + "cb:" + targetId, "opened", -breakMs);
+        clock.Advance(TimeSpan.FromMilliseconds(breakMs));
     }
 
     private static PolicyConfig ConfigWith(RedisStateOptions redis) =>

@@ -1,6 +1,6 @@
-using KeepTrusts.Testing.Dns;
+using Xunit;
 
-namespace KeepTrusts.Module.Tests;
+namespace KeepTrusts.Testing.Dns;
 
 /// <summary>A fact that needs dnsmasq: skipped with the reason outside CI when it is missing, run (and failing) inside CI.</summary>
 public sealed class RequiresDnsmasqFactAttribute : FactAttribute
