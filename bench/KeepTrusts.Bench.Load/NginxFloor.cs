@@ -37,8 +37,11 @@ internal sealed class NginxFloor : IMeasuredTarget, IAsyncDisposable
     {
         var directory = Directory.CreateDirectory(Path.Combine(workDirectory, "nginx")).FullName;
         // Workers of a root-started nginx run as nobody: they must reach the temp paths.
-        File.SetUnixFileMode(workDirectory, (UnixFileMode)0b111_101_101);
-        File.SetUnixFileMode(directory, (UnixFileMode)0b111_101_101);
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(workDirectory, (UnixFileMode)0b111_101_101);
+            File.SetUnixFileMode(directory, (UnixFileMode)0b111_101_101);
+        }
         var upstream = new Uri(upstreamUrl);
         var port = FreeLoopbackPort();
         var config = Path.Combine(directory, "nginx.conf");
