@@ -283,6 +283,8 @@ public sealed class RedisGatewayStateStore : IGatewayStateStore
         }
     }
 
+    // No call passes a token, so a cancelled command is the multiplexer abandoning it when the connection drops (seen
+    // as TaskCanceledException while Redis was killed): an outage like the others, not the caller giving up.
     private static bool IsRedisFailure(Exception ex) =>
-        ex is RedisException or TimeoutException or ObjectDisposedException or InvalidOperationException;
+        ex is RedisException or TimeoutException or ObjectDisposedException or InvalidOperationException or OperationCanceledException;
 }
