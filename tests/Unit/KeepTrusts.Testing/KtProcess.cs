@@ -26,15 +26,25 @@ public sealed partial class KtProcess : IAsyncDisposable
 
     public static string KtDll => Path.Combine(AppContext.BaseDirectory, "kt.dll");
 
-    public static KtProcess Start(IEnumerable<string> args, IDictionary<string, string>? environment = null, string? workingDirectory = null)
+    /// <param name="defaultHangup">
+    /// Start kt with SIGHUP's default disposition. A process inherits an ignored SIGHUP (a test run started under
+    /// <c>nohup</c>), and .NET then never delivers it to kt's handler; <c>env --default-signal</c> resets it before exec.
+    /// </param>
+    public static KtProcess Start(IEnumerable<string> args, IDictionary<string, string>? environment = null, string? workingDirectory = null, bool defaultHangup = false)
     {
-        var info = new ProcessStartInfo("dotnet")
+        var info = new ProcessStartInfo(defaultHangup ? "env" : "dotnet")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
             WorkingDirectory = workingDirectory ?? AppContext.BaseDirectory,
         };
+        if (defaultHangup)
+        {
+            info.ArgumentList.Add("--default-signal=HUP");
+            info.ArgumentList.Add("dotnet");
+        }
+
         info.ArgumentList.Add(KtDll);
         foreach (var arg in args)
         {
