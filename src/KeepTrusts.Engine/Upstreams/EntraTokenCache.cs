@@ -56,7 +56,7 @@ internal sealed class EntraTokenCache(Func<AzureAuthOptions, TokenCredential>? c
             }
             catch (AuthenticationFailedException ex)
             {
-                throw new UpstreamCredentialException($"target '{targetId}' could not get an Entra ID token ({auth.Type}): {FirstLine(ex.Message)}");
+                throw new UpstreamCredentialException($"target '{targetId}' could not get an Entra ID token ({auth.Type}): {ExceptionText.FirstLine(ex.Message)}");
             }
 
             lock (_tokens)
@@ -79,12 +79,6 @@ internal sealed class EntraTokenCache(Func<AzureAuthOptions, TokenCredential>? c
             : new ManagedIdentityCredential(ManagedIdentityId.SystemAssigned),
         _ => new DefaultAzureCredential(new DefaultAzureCredentialOptions { ManagedIdentityClientId = auth.ClientId }),
     };
-
-    private static string FirstLine(string text)
-    {
-        var newline = text.IndexOfAny(['\r', '\n']);
-        return newline < 0 ? text : text[..newline];
-    }
 
     private readonly record struct CachedToken(string Token, DateTimeOffset ExpiresOn);
 }

@@ -46,7 +46,7 @@ internal sealed class OnnxInjectionClassifier : IDisposable
         }
         catch (Exception ex) when (ex is not InjectionModelException)
         {
-            throw new InjectionModelException("tokenizer", $"tokenizer '{options.Tokenizer}' cannot be read: {FirstLine(ex.Message)}",
+            throw new InjectionModelException("tokenizer", $"tokenizer '{options.Tokenizer}' cannot be read: {ExceptionText.FirstLine(ex.Message)}",
                 $"give {InjectionModelTokenizer.SupportedFormats}, from the same model repository as the .onnx file");
         }
 
@@ -66,7 +66,7 @@ internal sealed class OnnxInjectionClassifier : IDisposable
         }
         catch (OnnxRuntimeException ex)
         {
-            throw new InjectionModelException("path", $"model '{options.Path}' is not a valid ONNX model: {FirstLine(ex.Message)}",
+            throw new InjectionModelException("path", $"model '{options.Path}' is not a valid ONNX model: {ExceptionText.FirstLine(ex.Message)}",
                 "export the classifier to ONNX (for example with optimum-cli export onnx --task text-classification) and point path at model.onnx");
         }
 
@@ -257,12 +257,6 @@ internal sealed class OnnxInjectionClassifier : IDisposable
         }
 
         return full;
-    }
-
-    private static string FirstLine(string text)
-    {
-        var newline = text.IndexOfAny(['\r', '\n']);
-        return newline < 0 ? text : text[..newline];
     }
 
     public void Dispose()

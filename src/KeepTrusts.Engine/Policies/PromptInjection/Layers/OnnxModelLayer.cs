@@ -36,7 +36,7 @@ internal sealed class OnnxModelLayer(OnnxInjectionClassifier classifier, PromptI
         }
         catch (OnnxRuntimeException ex)
         {
-            return new ValueTask<LayerVerdict>(new LayerVerdict(LayerOutcome.Failed, 0, $"model run failed: {FirstLine(ex.Message)}"));
+            return new ValueTask<LayerVerdict>(new LayerVerdict(LayerOutcome.Failed, 0, $"model run failed: {ExceptionText.FirstLine(ex.Message)}"));
         }
 
         var truncated = worst.Truncated ? $", first {worst.TokensScored} tokens" : string.Empty;
@@ -49,10 +49,4 @@ internal sealed class OnnxModelLayer(OnnxInjectionClassifier classifier, PromptI
     }
 
     public void Dispose() => classifier.Dispose();
-
-    private static string FirstLine(string text)
-    {
-        var newline = text.IndexOfAny(['\r', '\n']);
-        return newline < 0 ? text : text[..newline];
-    }
 }
