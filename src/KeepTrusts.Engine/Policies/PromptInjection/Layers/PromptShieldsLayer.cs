@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Azure.Core;
 using Azure.Identity;
+using KeepTrusts.Engine.Azure;
 using KeepTrusts.Engine.Configuration;
 
 namespace KeepTrusts.Engine.Policies.PromptInjection.Layers;
@@ -16,15 +17,11 @@ namespace KeepTrusts.Engine.Policies.PromptInjection.Layers;
 /// </summary>
 internal sealed class PromptShieldsLayer : IInjectionLayer
 {
-    private static readonly TimeSpan RefreshMargin = TimeSpan.FromMinutes(5);
-
     private readonly PromptShieldsOptions _options;
     private readonly HttpClient _http;
     private readonly Uri _url;
     private readonly Func<string, string?> _readEnvironment;
-    private readonly TokenCredential? _credential;
-    private readonly SemaphoreSlim _tokenGate = new(1, 1);
-    private volatile CachedToken? _token;
+    private readonly EntraTokenSource? _tokens;
 
     public PromptShieldsLayer(PromptShieldsOptions options, HttpMessageHandler? handler = null, Func<string, string?>? readEnvironment = null, TokenCredential? credential = null)
     {
@@ -36,15 +33,11 @@ internal sealed class PromptShieldsLayer : IInjectionLayer
         };
         _url = new Uri($"{options.Endpoint.TrimEnd('/')}/contentsafety/text:shieldPrompt?api-version={PromptShieldsOptions.ApiVersion}");
         _readEnvironment = readEnvironment ?? Environment.GetEnvironmentVariable;
-        _credential = options.Auth.Type switch
-        {
-            PromptShieldsAuthType.ApiKey => null,
-            _ when credential is not null => credential,
-            PromptShieldsAuthType.ManagedIdentity => options.Auth.ClientId is { Length: > 0 } clientId
-                ? new ManagedIdentityCredential(ManagedIdentityId.FromUserAssignedClientId(clientId))
-                : new ManagedIdentityCredential(ManagedIdentityId.SystemAssigned),
-            _ => new DefaultAzureCredential(new DefaultAzureCredentialOptions { ManagedIdentityClientId = options.Auth.ClientId }),
-        };
+        _tokens = options.Auth.Type == PromptShieldsAuthType.ApiKey
+            ? null
+            : new EntraTokenSource(
+                credential ?? EntraTokenSource.CreateCredential(options.Auth.Type == PromptShieldsAuthType.ManagedIdentity, options.Auth.ClientId),
+                options.Auth.Scope);
     }
 
     public string Name => "prompt_shields";
@@ -143,7 +136,7 @@ internal sealed class PromptShieldsLayer : IInjectionLayer
 
     private async ValueTask<string?> AuthenticateAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        if (_credential is null)
+        if (_tokens is null)
         {
             var variable = _options.Auth.SecretKeyRef?.Env ?? string.Empty;
             var key = _readEnvironment(variable);
@@ -156,35 +149,16 @@ internal sealed class PromptShieldsLayer : IInjectionLayer
             return null;
         }
 
-        if (!IsFresh(_token))
+        try
         {
-            await _tokenGate.WaitAsync(cancellationToken).ConfigureAwait(false);
-            try
-            {
-                if (!IsFresh(_token))
-                {
-                    var token = await _credential.GetTokenAsync(new TokenRequestContext([_options.Auth.Scope]), cancellationToken).ConfigureAwait(false);
-                    _token = new CachedToken(token.Token, token.ExpiresOn);
-                }
-            }
-            catch (AuthenticationFailedException ex)
-            {
-                var message = ex.Message;
-                var newline = message.IndexOfAny(['\r', '\n']);
-                return $"no Entra ID token ({(newline < 0 ? message : message[..newline])})";
-            }
-            finally
-            {
-                _tokenGate.Release();
-            }
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", await _tokens.GetTokenAsync(cancellationToken).ConfigureAwait(false));
+            return null;
         }
-
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _token!.Token);
-        return null;
+        catch (AuthenticationFailedException ex)
+        {
+            return $"no Entra ID token ({ExceptionText.FirstLine(ex.Message)})";
+        }
     }
-
-    // No token yet (default) or within five minutes of expiry: fetch a new one.
-    private static bool IsFresh(CachedToken? token) => token is not null && token.ExpiresOn > DateTimeOffset.UtcNow + RefreshMargin;
 
     private static string ErrorCode(byte[] body)
     {
@@ -201,11 +175,9 @@ internal sealed class PromptShieldsLayer : IInjectionLayer
         }
     }
 
-    private sealed record CachedToken(string Token, DateTimeOffset ExpiresOn);
-
     public void Dispose()
     {
         _http.Dispose();
-        _tokenGate.Dispose();
+        _tokens?.Dispose();
     }
 }
