@@ -22,7 +22,9 @@ internal sealed class ChatChunkScan
     /// <summary>Where prompt_filter_results sits in the chunk (length 0: absent).</summary>
     public (int Start, int Length) PromptFilterResults { get; private set; }
 
-    public bool HasFilterResults => PromptFilterResults.Length > 0 || _choices.Exists(c => c.FilterResults.Length > 0);
+    public bool HasFilterResults => PromptFilterResults.Length > 0 || HasChoiceFilterResults;
+
+    public bool HasChoiceFilterResults => _choices.Exists(static c => c.FilterResults.Length > 0);
 
     public bool TryRead(ReadOnlySpan<byte> json)
     {

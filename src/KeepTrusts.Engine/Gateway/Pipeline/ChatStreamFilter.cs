@@ -130,8 +130,10 @@ internal sealed class ChatStreamFilter(PolicyChain chain, int maxReleasedChars) 
     /// <summary>Only plain chunks: a finishing choice whose tool-call arguments are still held takes the typed path.</summary>
     private bool ScannedFitsFastPath()
     {
-        foreach (var choice in _scan.Choices)
+        var choices = _scan.Choices;
+        for (var i = 0; i < choices.Count; i++)   // indexed: a foreach over the interface boxes an enumerator
         {
+            var choice = choices[i];
             if (choice.FinishReason is not null && _streams.HasOpenKeyUnder(choice.Index.ToString(System.Globalization.CultureInfo.InvariantCulture) + "/"))
             {
                 return false;
@@ -159,11 +161,13 @@ internal sealed class ChatStreamFilter(PolicyChain chain, int maxReleasedChars) 
             writer.WriteRawValue(raw.AsSpan(prompt.Start, prompt.Length), skipInputValidation: true);
         }
 
-        if (_scan.Choices.Any(c => c.FilterResults.Length > 0))
+        var choices = _scan.Choices;
+        if (_scan.HasChoiceFilterResults)
         {
             writer.WriteStartArray("content_filter_results");
-            foreach (var choice in _scan.Choices)
+            for (var i = 0; i < choices.Count; i++)
             {
+                var choice = choices[i];
                 if (choice.FilterResults.Length > 0)
                 {
                     writer.WriteRawValue(raw.AsSpan(choice.FilterResults.Start, choice.FilterResults.Length), skipInputValidation: true);
