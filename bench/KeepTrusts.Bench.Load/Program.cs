@@ -101,7 +101,9 @@ using var scrape = new HttpClient();
 // --rounds N: the fixed-rate rows N times over, interleaved (round r of every target before round r+1), so on a shared
 // machine each round's rows see about the same background load; added figures compare within a round.
 var rounds = Array.IndexOf(args, "--rounds") is var ri and >= 0 ? int.Parse(args[ri + 1], CultureInfo.InvariantCulture) : 1;
-for (var round = 1; round <= rounds; round++)
+// --streams-only: only the stream rows (fixed rate and x8), both in every round, interleaved, for A/B runs of the streaming path.
+var streamsOnly = args.Contains("--streams-only");
+for (var round = 1; round <= (streamsOnly ? 0 : rounds); round++)
 {
     var load = rounds == 1 ? $"{options.Rate}/s fixed rate" : $"{options.Rate}/s fixed rate, round {round}";
     foreach (var (name, url, gateway) in targets)
@@ -122,7 +124,7 @@ for (var round = 1; round <= rounds; round++)
 
 // --skip-closed-loop: only the fixed-rate rows (chat and stream), for A/B runs of latency on a shared machine.
 var closedLoop = !args.Contains("--skip-closed-loop");
-foreach (var (name, url, gateway) in closedLoop ? targets : [])
+foreach (var (name, url, gateway) in closedLoop && !streamsOnly ? targets : [])
 {
     var cpu = gateway?.RowStart();
     var result = await driver.RunConcurrentAsync(url, stream: false, options.Concurrency, TimeSpan.FromSeconds(options.Seconds));
@@ -131,22 +133,37 @@ foreach (var (name, url, gateway) in closedLoop ? targets : [])
 
 var streamTargets = targets.Where(t => t.Name is "direct" or NginxFloor.RowName || t.Name.Contains("fsync per batch", StringComparison.Ordinal)).ToArray();
 foreach (var round in Enumerable.Range(1, rounds))
-foreach (var (name, url, gateway) in streamTargets)
 {
-    var streamLoad = rounds == 1 ? $"stream {options.StreamRate}/s fixed rate" : $"stream {options.StreamRate}/s fixed rate, round {round}";
-    await driver.RunConcurrentAsync(url, stream: true, 4, TimeSpan.FromSeconds(Math.Min(2, options.Warmup)));
-    var timed = auditTimings && gateway is GatewayUnderTest g ? g : null;
-    var timingsBefore = timed is null ? null : await AuditTimings.ScrapeAsync(scrape, timed.Url);
-    var cpu = gateway?.RowStart();
-    var result = await driver.RunFixedRateAsync(url, options.StreamRate, TimeSpan.FromSeconds(options.Seconds), stream: true);
-    rows.Add(ResultRow.From(streamLoad, name, result, gateway, cpu));
-    if (timed is not null)
+    foreach (var (name, url, gateway) in streamTargets)
     {
-        AuditTimings.Print($"{streamLoad}, {name}", timingsBefore!, await AuditTimings.ScrapeAsync(scrape, timed.Url));
+        var streamLoad = rounds == 1 ? $"stream {options.StreamRate}/s fixed rate" : $"stream {options.StreamRate}/s fixed rate, round {round}";
+        await driver.RunConcurrentAsync(url, stream: true, 4, TimeSpan.FromSeconds(Math.Min(2, options.Warmup)));
+        var timed = auditTimings && gateway is GatewayUnderTest g ? g : null;
+        var timingsBefore = timed is null ? null : await AuditTimings.ScrapeAsync(scrape, timed.Url);
+        var cpu = gateway?.RowStart();
+        var result = await driver.RunFixedRateAsync(url, options.StreamRate, TimeSpan.FromSeconds(options.Seconds), stream: true);
+        rows.Add(ResultRow.From(streamLoad, name, result, gateway, cpu));
+        if (timed is not null)
+        {
+            AuditTimings.Print($"{streamLoad}, {name}", timingsBefore!, await AuditTimings.ScrapeAsync(scrape, timed.Url));
+        }
+    }
+
+    if (streamsOnly)
+    {
+        // Even rounds in reverse order, so neither build of an A/B always runs first.
+        foreach (var (name, url, gateway) in round % 2 == 0 ? streamTargets.Reverse() : streamTargets)
+        {
+            var cpu = gateway?.RowStart();
+            var result = await driver.RunConcurrentAsync(url, stream: true, options.StreamConcurrency, TimeSpan.FromSeconds(options.Seconds));
+            rows.Add(ResultRow.From($"stream x{options.StreamConcurrency}, round {round}", name, result, gateway, cpu));
+        }
+
+        Console.WriteLine($"stream round {round} done, load average {File.ReadAllText("/proc/loadavg").Trim()}");
     }
 }
 
-foreach (var (name, url, gateway) in closedLoop ? streamTargets : [])
+foreach (var (name, url, gateway) in closedLoop && !streamsOnly ? streamTargets : [])
 {
     var cpu = gateway?.RowStart();
     var result = await driver.RunConcurrentAsync(url, stream: true, options.StreamConcurrency, TimeSpan.FromSeconds(options.Seconds));

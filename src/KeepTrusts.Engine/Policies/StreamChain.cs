@@ -27,8 +27,9 @@ public sealed class StreamChain
         }
 
         var text = delta;
-        foreach (var filter in _filters)
+        for (var i = 0; i < _filters.Count; i++)   // indexed: a foreach over the interface boxed an enumerator per chunk
         {
+            var filter = _filters[i];
             text = filter.Push(text);
             if (filter.Decision.Action == PolicyAction.Block)
             {

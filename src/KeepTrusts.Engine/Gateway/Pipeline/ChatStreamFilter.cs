@@ -15,7 +15,11 @@ internal sealed class ChatStreamFilter(PolicyChain chain, int maxReleasedChars) 
     private readonly KeyedStreamChains _streams = new(chain);
     private readonly ReleasedText _released = new(maxReleasedChars);
     private readonly List<string> _filterResults = [];
+    private readonly ChatChunkScan _scan = new();
+    private readonly List<(int Start, int Length, string Text)> _replacements = [];
+    private readonly string?[] _finalTexts = new string?[1];
     private ChatCompletionChunk? _last;
+    private byte[]? _lastRaw;
 
     public PolicyDecision? Blocked => _streams.Blocked;
 
@@ -35,7 +39,149 @@ internal sealed class ChatStreamFilter(PolicyChain chain, int maxReleasedChars) 
     /// <summary>The event to send for one upstream chunk (its raw bytes when unchanged), or the content_filter ending.</summary>
     public void Process(string eventType, byte[] data, List<ChatEvent> output) => output.Add(Process(data));
 
-    private ChatEvent Process(byte[] raw)
+    private ChatEvent Process(byte[] raw) =>
+        _scan.TryRead(raw) && ScannedFitsFastPath() ? ProcessScanned(raw) : ProcessTyped(raw);
+
+    /// <summary>
+    /// A plain text chunk, read by <see cref="ChatChunkScan"/> without a typed parse: forwarded as the upstream's bytes
+    /// when the policies released its text unchanged, else with only the changed content strings replaced in those bytes.
+    /// </summary>
+    private ChatEvent ProcessScanned(byte[] raw)
+    {
+        _last = null;
+        _lastRaw = raw;
+        var choices = _scan.Choices;
+        if (_scan.HasFilterResults)
+        {
+            _filterResults.Add(ScannedFilterResults(raw));
+        }
+
+        var first = choices.Count > 0 ? choices[0] : default;
+        if (chain.Policies.Count == 0)
+        {
+            _released.Append(first.Text);
+            return ScannedEvent(raw, first.Text, first.FinishReason);
+        }
+
+        _replacements.Clear();
+        var finals = choices.Count <= _finalTexts.Length ? _finalTexts : new string?[choices.Count];
+        string? firstText = null;
+        var needsTyped = false;
+        for (var i = 0; i < choices.Count; i++)
+        {
+            var choice = choices[i];
+            var index = choice.Index.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            var final = choice.Text;
+            if (choice.Text is { Length: > 0 } text)
+            {
+                var released = _streams.Push(index, text);
+                if (Blocked is { } block)
+                {
+                    return BlockEnding(block);
+                }
+
+                _released.Append(released);
+                final = released;
+            }
+
+            if (choice.FinishReason is not null && _streams.Flush(index) is var tail && (Blocked is not null || tail.Length > 0))
+            {
+                if (Blocked is { } block)
+                {
+                    return BlockEnding(block);
+                }
+
+                // What the filters held back goes into the finishing chunk, ahead of the finish reason.
+                _released.Append(tail);
+                final = (final ?? string.Empty) + tail;
+                needsTyped |= choice.TextToken.Length == 0;
+            }
+
+            if (final != choice.Text && choice.TextToken.Length > 0)
+            {
+                _replacements.Add((choice.TextToken.Start, choice.TextToken.Length, final!));
+            }
+
+            finals[i] = final;
+            if (choice.Index == 0)
+            {
+                firstText = final;
+            }
+        }
+
+        if (needsTyped)
+        {
+            // A held-back tail for a chunk with no content string: the chunk is rebuilt from its typed form, as before.
+            var chunk = JsonSerializer.Deserialize(raw, GatewayJson.Default.ChatCompletionChunk)!;
+            for (var i = 0; i < chunk.Choices!.Count; i++)
+            {
+                if (finals[i] is { } final && final != choices[i].Text)
+                {
+                    (chunk.Choices[i].Delta ??= new ChatMessage()).Content = new MessageContent { Text = final };
+                }
+            }
+
+            return ScannedEvent(JsonSerializer.SerializeToUtf8Bytes(chunk, GatewayJson.Default.ChatCompletionChunk), firstText, first.FinishReason);
+        }
+
+        return ScannedEvent(_replacements.Count == 0 ? raw : JsonStringSplice.Replace(raw, _replacements), firstText, first.FinishReason);
+    }
+
+    /// <summary>Only plain chunks: a finishing choice whose tool-call arguments are still held takes the typed path.</summary>
+    private bool ScannedFitsFastPath()
+    {
+        var choices = _scan.Choices;
+        for (var i = 0; i < choices.Count; i++)   // indexed: a foreach over the interface boxes an enumerator
+        {
+            var choice = choices[i];
+            if (choice.FinishReason is not null && _streams.HasOpenKeyUnder(choice.Index.ToString(System.Globalization.CultureInfo.InvariantCulture) + "/"))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private ChatEvent ScannedEvent(ReadOnlyMemory<byte> data, string? text, string? finishReason) => new()
+    {
+        Data = data,
+        Text = text,
+        FinishReason = finishReason,
+        Model = string.IsNullOrEmpty(_scan.Model) ? null : _scan.Model,
+    };
+
+    private string ScannedFilterResults(byte[] raw)
+    {
+        var writer = PooledJsonText.Rent();
+        writer.WriteStartObject();
+        if (_scan.PromptFilterResults is { Length: > 0 } prompt)
+        {
+            writer.WritePropertyName("prompt_filter_results");
+            writer.WriteRawValue(raw.AsSpan(prompt.Start, prompt.Length), skipInputValidation: true);
+        }
+
+        var choices = _scan.Choices;
+        if (_scan.HasChoiceFilterResults)
+        {
+            writer.WriteStartArray("content_filter_results");
+            for (var i = 0; i < choices.Count; i++)
+            {
+                var choice = choices[i];
+                if (choice.FilterResults.Length > 0)
+                {
+                    writer.WriteRawValue(raw.AsSpan(choice.FilterResults.Start, choice.FilterResults.Length), skipInputValidation: true);
+                }
+            }
+
+            writer.WriteEndArray();
+        }
+
+        writer.WriteEndObject();
+        return PooledJsonText.Finish(writer);
+    }
+
+    private ChatEvent ProcessTyped(byte[] raw)
     {
         ChatCompletionChunk? chunk;
         try
@@ -54,6 +200,7 @@ internal sealed class ChatStreamFilter(PolicyChain chain, int maxReleasedChars) 
         }
 
         _last = chunk;
+        _lastRaw = null;
         if (chunk.Usage is { } usage)
         {
             (PromptTokens, CompletionTokens) = (usage.Prompt, usage.Completion);
@@ -125,7 +272,8 @@ internal sealed class ChatStreamFilter(PolicyChain chain, int maxReleasedChars) 
             return null;
         }
 
-        var chunk = new ChatCompletionChunk { Id = _last?.Id, Object = "chat.completion.chunk", Created = _last?.Created, Model = _last?.Model, Choices = choices };
+        var last = Last;
+        var chunk = new ChatCompletionChunk { Id = last?.Id, Object = "chat.completion.chunk", Created = last?.Created, Model = last?.Model, Choices = choices };
         return new ChatEvent { Data = JsonSerializer.SerializeToUtf8Bytes(chunk, GatewayJson.Default.ChatCompletionChunk), Text = choices[0].Delta?.Content?.Text };
     }
 
@@ -217,7 +365,26 @@ internal sealed class ChatStreamFilter(PolicyChain chain, int maxReleasedChars) 
         return changed;
     }
 
-    private ChatEvent BlockEnding(PolicyDecision block) => ContentFilterEnding.For(_last?.Id, _last?.Created, _last?.Model, block);
+    private ChatEvent BlockEnding(PolicyDecision block)
+    {
+        var last = Last;
+        return ContentFilterEnding.For(last?.Id, last?.Created, last?.Model, block);
+    }
+
+    /// <summary>The last chunk read, typed when needed (a scanned chunk is parsed only for an ending built from it).</summary>
+    private ChatCompletionChunk? Last
+    {
+        get
+        {
+            if (_last is null && _lastRaw is { } raw)
+            {
+                _last = JsonSerializer.Deserialize(raw, GatewayJson.Default.ChatCompletionChunk);
+                _lastRaw = null;
+            }
+
+            return _last;
+        }
+    }
 
     private static int ChoiceOf(string key) =>
         int.Parse(key.IndexOf('/') is var slash and >= 0 ? key[..slash] : key, System.Globalization.CultureInfo.InvariantCulture);

@@ -21,6 +21,20 @@ internal sealed class KeyedStreamChains(PolicyChain chain)
     public IEnumerable<PolicyDecision> Decisions =>
         _all.SelectMany(s => s.Decisions).Where(d => d.Action != PolicyAction.Allow).Concat(Blocked is null ? [] : [Blocked]).Distinct();
 
+    /// <summary>True when a stream whose key starts with <paramref name="prefix"/> is still open (no list made).</summary>
+    public bool HasOpenKeyUnder(string prefix)
+    {
+        foreach (var key in _open.Keys)
+        {
+            if (key.StartsWith(prefix, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>The part of <paramref name="text"/> the filters release now (empty once blocked).</summary>
     public string Push(string key, string text)
     {

@@ -40,8 +40,10 @@ public sealed class SafetyClassifier
         var lowered = lowerBuffer.AsSpan(0, text.ToLowerInvariant(lowerBuffer));
         Dictionary<string, SafetySeverity>? categories = null;
         List<MatchedSpan>? spans = null;
-        foreach (var rule in SafetyLexicon.Rules)
+        var rules = SafetyLexicon.Rules;
+        for (var r = 0; r < rules.Count; r++)   // indexed: a foreach over the interface boxed an enumerator per chunk
         {
+            var rule = rules[r];
             if (categories is not null && categories.TryGetValue(rule.Category, out var known) && known >= rule.Severity)
             {
                 continue;

@@ -102,6 +102,21 @@ public sealed class FullChainTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_streams_record_keeps_azures_prompt_and_chunk_filter_results()
+    {
+        (await _harness.ChatAsync("hello", stream: true)).Dispose();
+        await Task.Delay(200);
+
+        // Each chunk's results, copied from its bytes as the chunks pass (not modelled): the first chunk's
+        // prompt_filter_results, then the choices' content_filter_results of the chunks that carry them.
+        var record = Assert.Single(File.ReadAllLines(AuditChain.Files(_audit)[0]).Select(l => System.Text.Json.Nodes.JsonNode.Parse(l)!),
+            r => r["status"]?.GetValue<int>() == 200);
+        var chunks = System.Text.Json.Nodes.JsonNode.Parse(record["content_filter_results"]!.ToString())!.AsArray();
+        Assert.Equal(0, chunks[0]!["prompt_filter_results"]![0]!["prompt_index"]!.GetValue<int>());
+        Assert.Contains(chunks, c => c!["content_filter_results"]?[0]?["self_harm"]?["severity"]?.ToString() == "safe");
+    }
+
+    [Fact]
     public async Task Every_request_leaves_one_verifiable_audit_record_and_an_edit_is_detected()
     {
         (await _harness.ChatAsync("hello")).Dispose();

@@ -107,6 +107,35 @@ public sealed class GatewayPolicyHookTests
     }
 
     [Fact]
+    public async Task Stream_redaction_replaces_only_the_text_and_keeps_the_rest_of_the_upstreams_chunk_as_it_came()
+    {
+        await using var harness = await GatewayHarness.StartAsync(GatewayHarness.SingleTarget(), Chain());
+        harness.Fake.Enqueue("gpt-4o", FakeBehavior.Ok("one swordfish two"));
+
+        using var response = await harness.ChatAsync("tell me", stream: true);
+        var chunks = (await response.Content.ReadAsStringAsync()).Split("\n\n", StringSplitOptions.RemoveEmptyEntries)
+            .Where(e => e.StartsWith("data: {", StringComparison.Ordinal)).Select(e => e[6..]).ToList();
+
+        // The redacted chunk differs from an untouched one of the same stream only in its text: same fields in the
+        // same order (Azure's content_filter_results included), so the bytes around the text are the upstream's.
+        var redacted = chunks.Single(c => c.Contains("[REDACTED]", StringComparison.Ordinal));
+        var untouched = chunks.First(c => c.Contains("\"two", StringComparison.Ordinal));
+        Assert.DoesNotContain("[REDACTED]", untouched, StringComparison.Ordinal);
+        Assert.Equal(Shape(untouched), Shape(redacted));
+        Assert.Equal(WithoutText(untouched), WithoutText(redacted));
+
+        static string WithoutText(string json) =>
+            json.Replace(System.Text.Json.JsonSerializer.Serialize(JsonNode.Parse(json)!["choices"]![0]!["delta"]!["content"]!.ToString()), "\"\"", StringComparison.Ordinal);
+
+        static string Shape(string json)
+        {
+            var node = JsonNode.Parse(json)!.AsObject();
+            var choice = node["choices"]![0]!.AsObject();
+            return string.Join(",", node.Select(p => p.Key)) + "|" + string.Join(",", choice.Select(p => p.Key)) + "|" + string.Join(",", choice["delta"]!.AsObject().Select(p => p.Key));
+        }
+    }
+
+    [Fact]
     public async Task Stream_block_ends_the_stream_with_a_content_filter_chunk_naming_the_policy_then_done()
     {
         await using var harness = await GatewayHarness.StartAsync(GatewayHarness.SingleTarget(), Chain());
