@@ -19,18 +19,25 @@ public static class PromptInjectionScorer
 
     public static InjectionScore Score(string text, string source = "text", bool toolResult = false)
     {
-        return text.Length == 0 ? Nothing : Score(NormalizedText.Of(text), text, source, toolResult);
+        if (text.Length == 0)
+        {
+            return Nothing;
+        }
+
+        using var normalized = NormalizedText.Of(text);
+        return Score(normalized, text, source, toolResult);
     }
 
     /// <summary>Scores text already normalized (the layered detector normalizes once for both layers).</summary>
-    internal static InjectionScore Score(NormalizedText input, string text, string source, bool toolResult)
+    internal static InjectionScore Score(in NormalizedText input, string text, string source, bool toolResult)
     {
         if (text.Length == 0)
         {
             return Nothing;
         }
 
-        var (normalized, obfuscated, decoded, lowered, loweredDecoded) = input;
+        var (normalized, obfuscated, decoded, loweredDecoded) = (input.Text, input.Obfuscated, input.Decoded, input.LoweredDecoded);
+        var lowered = input.Lowered;
         // Made at the first hit: most texts match no signal.
         Dictionary<string, double>? weights = null;
         List<string>? families = null;
