@@ -82,8 +82,11 @@ public static class AuditChain
         json.WriteNumber("cost_usd", record.Cost);
         json.WriteNumber("attempts", record.Attempts);
         json.WriteStartArray("decisions");
-        foreach (var decision in record.Decisions)
+        // By index: a foreach over the interface boxed an enumerator per record (and one per decision for its spans).
+        var decisions = record.Decisions;
+        for (var d = 0; d < decisions.Count; d++)
         {
+            var decision = decisions[d];
             json.WriteStartObject();
             json.WriteString("policy", decision.Policy);
             json.WriteString("phase", Gateway.LowerCaseNames<Policies.PolicyPhase>.Of(decision.Phase));
@@ -91,8 +94,9 @@ public static class AuditChain
             json.WriteString("reason", decision.Reason);
             json.WriteNumber("score", Math.Round(decision.Score, 3));
             json.WriteStartArray("spans");
-            foreach (var span in decision.Spans)
+            for (var m = 0; m < decision.Spans.Count; m++)
             {
+                var span = decision.Spans[m];
                 // Where and what kind, never the matched text.
                 json.WriteStartObject();
                 json.WriteString("segment", span.Segment);
