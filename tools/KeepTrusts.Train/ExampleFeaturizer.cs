@@ -11,7 +11,8 @@ internal static class ExampleFeaturizer
 
     public static TrainingExample Featurize(LabelledSample sample, ModelShape shape)
     {
-        var lowered = NormalizedText.Of(sample.Text).Lowered;
+        using var normalized = NormalizedText.Of(sample.Text);
+        var lowered = normalized.Lowered;
         var sink = new CollectingSink(new List<(int, int)>(lowered.Length * 3));
         InjectionFeaturizer.Featurize(lowered, shape.Bits, ref sink);
         var count = InjectionFeaturizer.WindowCount(lowered.Length, shape.Window, shape.Stride);

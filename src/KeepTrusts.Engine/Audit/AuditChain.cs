@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -41,75 +42,111 @@ public static class AuditChain
     /// <summary>Serializes a record with its seq and prev, as the bytes that are hashed (a complete JSON object).</summary>
     public static byte[] Serialize(AuditRecord record, long seq, string prev)
     {
-        using var buffer = new MemoryStream(512);
-        using (var json = new Utf8JsonWriter(buffer))
+        var buffer = new ArrayBufferWriter<byte>(512);
+        using var json = new Utf8JsonWriter(buffer);
+        Write(json, record, seq, Encoding.UTF8.GetBytes(prev));
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>
+    /// Writes the hashed object (the same bytes as <see cref="Serialize"/>) into a writer the caller reuses, and flushes
+    /// it: the audit writer thread serializes every record into one buffer instead of a stream and array per record.
+    /// </summary>
+    /// <param name="prev">The previous record's hash as UTF-8 (lower-case hex).</param>
+    internal static void Write(Utf8JsonWriter json, AuditRecord record, long seq, ReadOnlySpan<byte> prev)
+    {
+        json.WriteStartObject();
+        json.WriteNumber("seq", seq);
+        // The round-trip ("O") form, formatted straight into bytes: no string per record.
+        Span<byte> time = stackalloc byte[40];
+        record.Time.UtcDateTime.TryFormat(time, out var timeLength, "O", CultureInfo.InvariantCulture);
+        json.WriteString("time"u8, time[..timeLength]);
+        json.WriteString("request_id", record.RequestId);
+        if (record.Kind != AuditRecordKind.Complete)
         {
+            // Absent on complete records, so logs written before issue 16 keep their hashes.
+            json.WriteString("kind", record.Kind == AuditRecordKind.Request ? KindRequest : KindOutcome);
+        }
+
+        WriteOptional(json, "client_key_id", record.ClientKeyId);
+        json.WriteString("method", record.Method);
+        json.WriteString("path", record.Path);
+        WriteOptional(json, "model", record.Model);
+        WriteOptional(json, "target", record.Target);
+        json.WriteBoolean("stream", record.Stream);
+        json.WriteNumber("status", record.Status);
+        WriteOptional(json, "error_code", record.ErrorCode);
+        json.WriteNumber("latency_ms", record.LatencyMs);
+        json.WriteNumber("prompt_tokens", record.PromptTokens);
+        json.WriteNumber("completion_tokens", record.CompletionTokens);
+        json.WriteNumber("cost_usd", record.Cost);
+        json.WriteNumber("attempts", record.Attempts);
+        json.WriteStartArray("decisions");
+        // By index: a foreach over the interface boxed an enumerator per record (and one per decision for its spans).
+        var decisions = record.Decisions;
+        for (var d = 0; d < decisions.Count; d++)
+        {
+            var decision = decisions[d];
             json.WriteStartObject();
-            json.WriteNumber("seq", seq);
-            json.WriteString("time", record.Time.UtcDateTime.ToString("O", CultureInfo.InvariantCulture));
-            json.WriteString("request_id", record.RequestId);
-            if (record.Kind != AuditRecordKind.Complete)
+            json.WriteString("policy", decision.Policy);
+            json.WriteString("phase", Gateway.LowerCaseNames<Policies.PolicyPhase>.Of(decision.Phase));
+            json.WriteString("action", Gateway.LowerCaseNames<Policies.PolicyAction>.Of(decision.Action));
+            json.WriteString("reason", decision.Reason);
+            json.WriteNumber("score", Math.Round(decision.Score, 3));
+            json.WriteStartArray("spans");
+            for (var m = 0; m < decision.Spans.Count; m++)
             {
-                // Absent on complete records, so logs written before issue 16 keep their hashes.
-                json.WriteString("kind", record.Kind == AuditRecordKind.Request ? KindRequest : KindOutcome);
-            }
-
-            WriteOptional(json, "client_key_id", record.ClientKeyId);
-            json.WriteString("method", record.Method);
-            json.WriteString("path", record.Path);
-            WriteOptional(json, "model", record.Model);
-            WriteOptional(json, "target", record.Target);
-            json.WriteBoolean("stream", record.Stream);
-            json.WriteNumber("status", record.Status);
-            WriteOptional(json, "error_code", record.ErrorCode);
-            json.WriteNumber("latency_ms", record.LatencyMs);
-            json.WriteNumber("prompt_tokens", record.PromptTokens);
-            json.WriteNumber("completion_tokens", record.CompletionTokens);
-            json.WriteNumber("cost_usd", record.Cost);
-            json.WriteNumber("attempts", record.Attempts);
-            json.WriteStartArray("decisions");
-            foreach (var decision in record.Decisions)
-            {
+                var span = decision.Spans[m];
+                // Where and what kind, never the matched text.
                 json.WriteStartObject();
-                json.WriteString("policy", decision.Policy);
-                json.WriteString("phase", Gateway.LowerCaseNames<Policies.PolicyPhase>.Of(decision.Phase));
-                json.WriteString("action", Gateway.LowerCaseNames<Policies.PolicyAction>.Of(decision.Action));
-                json.WriteString("reason", decision.Reason);
-                json.WriteNumber("score", Math.Round(decision.Score, 3));
-                json.WriteStartArray("spans");
-                foreach (var span in decision.Spans)
-                {
-                    // Where and what kind, never the matched text.
-                    json.WriteStartObject();
-                    json.WriteString("segment", span.Segment);
-                    json.WriteNumber("start", span.Start);
-                    json.WriteNumber("length", span.Length);
-                    json.WriteString("kind", span.Kind);
-                    json.WriteEndObject();
-                }
-
-                json.WriteEndArray();
+                json.WriteString("segment", span.Segment);
+                json.WriteNumber("start", span.Start);
+                json.WriteNumber("length", span.Length);
+                json.WriteString("kind", span.Kind);
                 json.WriteEndObject();
             }
 
             json.WriteEndArray();
-            if (record.ContentFilterResults is { } filter)
-            {
-                json.WritePropertyName("content_filter_results");
-                json.WriteRawValue(filter, skipInputValidation: false);
-            }
-
-            WriteOptional(json, "prompt", record.PromptContent);
-            WriteOptional(json, "completion", record.CompletionContent);
-            WriteOptional(json, "upstream_error", record.UpstreamError);
-            json.WriteString("prev", prev);
             json.WriteEndObject();
         }
 
-        return buffer.ToArray();
+        json.WriteEndArray();
+        if (record.ContentFilterResults is { } filter)
+        {
+            json.WritePropertyName("content_filter_results");
+            json.WriteRawValue(filter, skipInputValidation: false);
+        }
+
+        WriteOptional(json, "prompt", record.PromptContent);
+        WriteOptional(json, "completion", record.CompletionContent);
+        WriteOptional(json, "upstream_error", record.UpstreamError);
+        json.WriteString("prev"u8, prev);
+        json.WriteEndObject();
+        json.Flush();
     }
 
-    public static string Hash(ReadOnlySpan<byte> body) => Convert.ToHexString(SHA256.HashData(body)).ToLowerInvariant();
+    public static string Hash(ReadOnlySpan<byte> body)
+    {
+        Span<byte> hex = stackalloc byte[HashHexLength];
+        HashHex(body, hex);
+        return Encoding.ASCII.GetString(hex);
+    }
+
+    public const int HashHexLength = 64;
+
+    /// <summary>The SHA-256 of <paramref name="body"/> as lower-case hex into <paramref name="hex"/> (64 bytes), without strings.</summary>
+    public static void HashHex(ReadOnlySpan<byte> body, Span<byte> hex)
+    {
+        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+        SHA256.HashData(body, hash);
+        for (var i = 0; i < hash.Length; i++)
+        {
+            hex[2 * i] = LowerHex[hash[i] >> 4];
+            hex[(2 * i) + 1] = LowerHex[hash[i] & 0xF];
+        }
+    }
+
+    private static ReadOnlySpan<byte> LowerHex => "0123456789abcdef"u8;
 
     /// <summary>Splits a file's bytes into lines (without newlines); a last line without a newline is included.</summary>
     public static IEnumerable<ReadOnlyMemory<byte>> Lines(byte[] bytes)

@@ -22,7 +22,7 @@ internal sealed class ChatTextSegments
         var messages = request.Messages ?? [];
         for (var i = 0; i < messages.Count; i++)
         {
-            result.AddMessage(messages[i], $"messages[{i}]", messages[i].Role ?? "user");
+            result.AddMessage(messages[i], i < CachedPaths ? MessagePaths[i] : $"messages[{i}]", i < CachedPaths ? MessageContentPaths[i] : null, messages[i].Role ?? "user");
         }
 
         return result;
@@ -86,7 +86,7 @@ internal sealed class ChatTextSegments
         {
             if (choices[i].Message is { } message)
             {
-                result.AddMessage(message, $"choices[{i}].message", "assistant");
+                result.AddMessage(message, i < CachedPaths ? ChoicePaths[i] : $"choices[{i}].message", i < CachedPaths ? ChoiceContentPaths[i] : null, "assistant");
             }
         }
 
@@ -150,10 +150,17 @@ internal sealed class ChatTextSegments
         }
     }
 
-    private void AddMessage(ChatMessage message, string path, string role)
+    // The segment paths of the first messages and choices, made once: two strings per message per request otherwise.
+    private const int CachedPaths = 16;
+    private static readonly string[] MessagePaths = Enumerable.Range(0, CachedPaths).Select(i => $"messages[{i}]").ToArray();
+    private static readonly string[] MessageContentPaths = MessagePaths.Select(p => p + ".content").ToArray();
+    private static readonly string[] ChoicePaths = Enumerable.Range(0, CachedPaths).Select(i => $"choices[{i}].message").ToArray();
+    private static readonly string[] ChoiceContentPaths = ChoicePaths.Select(p => p + ".content").ToArray();
+
+    private void AddMessage(ChatMessage message, string path, string? contentPath, string role)
     {
         var kind = role == "tool" || role == "function" ? TextSegmentKind.ToolResult : TextSegmentKind.Content;
-        AddContent(message.Content, $"{path}.content", role, kind);
+        AddContent(message.Content, contentPath ?? $"{path}.content", role, kind);
         var calls = message.ToolCalls ?? [];
         for (var k = 0; k < calls.Count; k++)
         {

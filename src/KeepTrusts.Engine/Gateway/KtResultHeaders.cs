@@ -97,17 +97,18 @@ public static class KtResultHeaders
     {
         var writer = PooledJsonText.Rent();
         writer.WriteStartArray();
-        foreach (var d in decisions)
+        for (var i = 0; i < decisions.Count; i++)
         {
+            var d = decisions[i];
             writer.WriteStartObject();
             writer.WriteString("policy", d.Policy);
             writer.WriteString("phase", LowerCaseNames<PolicyPhase>.Of(d.Phase));
             writer.WriteString("action", LowerCaseNames<PolicyAction>.Of(d.Action));
             writer.WriteNumber("score", Math.Round(d.Score, 3));
             writer.WriteStartArray("matches");
-            foreach (var span in d.Spans)
+            for (var m = 0; m < d.Spans.Count; m++)
             {
-                writer.WriteStringValue(span.Kind);
+                writer.WriteStringValue(d.Spans[m].Kind);
             }
 
             writer.WriteEndArray();

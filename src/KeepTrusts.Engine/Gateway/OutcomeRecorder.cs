@@ -12,11 +12,25 @@ internal sealed class OutcomeRecorder(PolicyConfig config, IAuditSink? audit, IG
 {
     public void Decisions(IEnumerable<PolicyDecision> decisions)
     {
+        if (decisions is IReadOnlyList<PolicyDecision> list)
+        {
+            // By index: a foreach over the interface boxed an enumerator on every request.
+            for (var i = 0; i < list.Count; i++)
+            {
+                Count(list[i]);
+            }
+
+            return;
+        }
+
         foreach (var decision in decisions)
         {
-            metrics.PolicyDecision(decision.Policy, LowerCaseNames<PolicyPhase>.Of(decision.Phase), LowerCaseNames<PolicyAction>.Of(decision.Action));
+            Count(decision);
         }
     }
+
+    private void Count(PolicyDecision decision) =>
+        metrics.PolicyDecision(decision.Policy, LowerCaseNames<PolicyPhase>.Of(decision.Phase), LowerCaseNames<PolicyAction>.Of(decision.Action));
 
     public async Task RecordAsync(RequestOutcome outcome, string operation)
     {

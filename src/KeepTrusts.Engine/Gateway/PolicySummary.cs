@@ -14,7 +14,9 @@ public static class PolicySummary
     /// </summary>
     public static string Of(IReadOnlyList<PolicyDecision> decisions)
     {
-        var text = new StringBuilder(32 * decisions.Count);
+        // One builder per thread, emptied each time: only the header's string is allocated per answer.
+        var text = t_text ??= new StringBuilder(256);
+        text.Clear();
         for (var i = 0; i < decisions.Count; i++)
         {
             var policy = decisions[i].Policy;
@@ -53,8 +55,17 @@ public static class PolicySummary
             }
         }
 
-        return text.ToString();
+        var summary = text.ToString();
+        if (text.Capacity > 4096)
+        {
+            t_text = null;
+        }
+
+        return summary;
     }
+
+    [ThreadStatic]
+    private static StringBuilder? t_text;
 
     private static bool SeenBefore(IReadOnlyList<PolicyDecision> decisions, int index, string policy)
     {

@@ -33,11 +33,9 @@ internal static class ChatEndpoint
 
         var pipeline = context.RequestServices.GetRequiredService<GatewayPipeline>();
         var limit = pipeline.Config.Gateway.MaxRequestBodyBytes;
-        var tooLarge = new GatewayError(413, OpenAIError.InvalidRequest, "request_too_large",
-            $"The request body is larger than the limit of {limit} bytes (gateway.max_request_body_bytes).");
         if (context.Request.ContentLength is { } length && length > limit)
         {
-            await WriteErrorAsync(context, dialect, tooLarge with { Message = $"The request body is {length} bytes; the limit is {limit} (gateway.max_request_body_bytes)." }).ConfigureAwait(false);
+            await WriteErrorAsync(context, dialect, TooLarge(limit) with { Message = $"The request body is {length} bytes; the limit is {limit} (gateway.max_request_body_bytes)." }).ConfigureAwait(false);
             return;
         }
 
@@ -48,7 +46,7 @@ internal static class ChatEndpoint
         }
         catch (BadHttpRequestException ex) when (ex.StatusCode == 413)
         {
-            await WriteErrorAsync(context, dialect, tooLarge).ConfigureAwait(false);
+            await WriteErrorAsync(context, dialect, TooLarge(limit)).ConfigureAwait(false);
             return;
         }
         catch (BadHttpRequestException ex)
@@ -79,6 +77,10 @@ internal static class ChatEndpoint
             await WriteAsync(context, response).ConfigureAwait(false);
         }
     }
+
+    // Made only when a body is refused (it was built, message and all, on every request).
+    private static GatewayError TooLarge(long limit) => new(413, OpenAIError.InvalidRequest, "request_too_large",
+        $"The request body is larger than the limit of {limit} bytes (gateway.max_request_body_bytes).");
 
     /// <summary>
     /// Who sent the request; false when keys are required and none matches. A disabled or expired virtual key is
@@ -137,7 +139,7 @@ internal static class ChatEndpoint
 
         // What Invoke-KtChat -GatewayUrl reports beside the answer (cost, decisions), as the in-process call does.
         var pipeline = context.RequestServices.GetRequiredService<GatewayPipeline>();
-        var pricing = pipeline.Config.Providers.Targets.FirstOrDefault(t => t.Id == response.TargetId)?.Pricing;
+        var pricing = PricingOf(pipeline, response.TargetId);
         foreach (var (name, value) in KtResultHeaders.For(response, pricing))
         {
             context.Response.Headers[name] = value;
@@ -209,6 +211,20 @@ internal static class ChatEndpoint
     }
 
     private static void WriteData(SseItem<ChatEvent> item, IBufferWriter<byte> writer) => writer.Write(item.Data.Data.Span);
+
+    // A loop, not FirstOrDefault with a closure over the answer: this runs on every answer.
+    private static Engine.Configuration.PricingOptions? PricingOf(GatewayPipeline pipeline, string? targetId)
+    {
+        foreach (var target in pipeline.Config.Providers.Targets)
+        {
+            if (target.Id == targetId)
+            {
+                return target.Pricing;
+            }
+        }
+
+        return null;
+    }
 
     private static string RequestId(HttpContext context)
     {

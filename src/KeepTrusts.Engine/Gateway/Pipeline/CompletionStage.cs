@@ -66,7 +66,7 @@ internal sealed class CompletionStage(RequestPolicyStage policies, OutcomeRecord
             }
         }
 
-        if (policies.KeepText)
+        if (policies.KeepContent)
         {
             outcome.CompletionText = segments.JoinedText();
         }

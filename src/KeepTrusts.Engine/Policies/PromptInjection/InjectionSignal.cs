@@ -9,5 +9,5 @@ namespace KeepTrusts.Engine.Policies.PromptInjection;
 internal sealed record InjectionSignal(string Family, double Weight, Regex Pattern, params string[] Triggers)
 {
     /// <param name="lowered">The text in lower case (invariant): triggers are lower case and compared ordinally, which is vectorized.</param>
-    public bool MayMatch(string lowered) => Triggers.Length == 0 || PolicyPatterns.ContainsAny(lowered, Triggers);
+    public bool MayMatch(ReadOnlySpan<char> lowered) => Triggers.Length == 0 || PolicyPatterns.ContainsAny(lowered, Triggers);
 }

@@ -36,7 +36,7 @@ public sealed class LayeredInjectionDetector
             return new LayeredInjectionScore(new InjectionScore(0, [], []), Model is null ? null : 0);
         }
 
-        var normalized = NormalizedText.Of(text);
+        using var normalized = NormalizedText.Of(text);
         var heuristic = PromptInjectionScorer.Score(normalized, text, source, toolResult);
         if (Model is not { } learned)
         {

@@ -11,41 +11,59 @@ public static class PromptInjectionScorer
     private const double ObfuscationWeight = 0.4;
     private const double EncodedPayloadWeight = 0.5;
 
-    public static InjectionScore Score(string text, string source = "text", bool toolResult = false)
-    {
-        return text.Length == 0 ? new InjectionScore(0, [], []) : Score(NormalizedText.Of(text), text, source, toolResult);
-    }
+    // Each signal's key in the weights (its family and index), made once: a string per signal per scored text was the
+    // largest allocation of the request policies.
+    private static readonly string[] Keys = InjectionSignals.All.Select((signal, i) => $"{signal.Family}#{i}").ToArray();
 
-    /// <summary>Scores text already normalized (the layered detector normalizes once for both layers).</summary>
-    internal static InjectionScore Score(NormalizedText input, string text, string source, bool toolResult)
+    private static readonly InjectionScore Nothing = new(0, [], []);
+
+    public static InjectionScore Score(string text, string source = "text", bool toolResult = false)
     {
         if (text.Length == 0)
         {
-            return new InjectionScore(0, [], []);
+            return Nothing;
         }
 
-        var (normalized, obfuscated, decoded, lowered, loweredDecoded) = input;
-        var weights = new Dictionary<string, double>(StringComparer.Ordinal);
-        var families = new List<string>();
-        var spans = new List<MatchedSpan>();
+        using var normalized = NormalizedText.Of(text);
+        return Score(normalized, text, source, toolResult);
+    }
+
+    /// <summary>Scores text already normalized (the layered detector normalizes once for both layers).</summary>
+    internal static InjectionScore Score(in NormalizedText input, string text, string source, bool toolResult)
+    {
+        if (text.Length == 0)
+        {
+            return Nothing;
+        }
+
+        var (normalized, obfuscated, decoded, loweredDecoded) = (input.Text, input.Obfuscated, input.Decoded, input.LoweredDecoded);
+        var lowered = input.Lowered;
+        // Made at the first hit: most texts match no signal.
+        Dictionary<string, double>? weights = null;
+        List<string>? families = null;
+        List<MatchedSpan>? spans = null;
         var firstHit = int.MaxValue;
         var quoted = true;
         for (var i = 0; i < InjectionSignals.All.Count; i++)
         {
             var signal = InjectionSignals.All[i];
-            var key = $"{signal.Family}#{i}";
+            var key = Keys[i];
             var match = signal.MayMatch(lowered) ? PolicyPatterns.Find(signal.Pattern, normalized) : default;
             if (match.Success)
             {
+                weights ??= new Dictionary<string, double>(StringComparer.Ordinal);
+                families ??= [];
                 Add(weights, key, signal.Weight);
                 AddFamily(families, signal.Family);
-                spans.Add(new MatchedSpan(source, Math.Min(match.Index, text.Length), Math.Min(match.Length, Math.Max(0, text.Length - match.Index)), signal.Family));
+                (spans ??= []).Add(new MatchedSpan(source, Math.Min(match.Index, text.Length), Math.Min(match.Length, Math.Max(0, text.Length - match.Index)), signal.Family));
                 firstHit = Math.Min(firstHit, match.Index);
                 quoted &= IsQuoted(normalized, match.Index, match.Length);
             }
 
             if (decoded is not null && signal.MayMatch(loweredDecoded!) && PolicyPatterns.Find(signal.Pattern, decoded).Success)
             {
+                weights ??= new Dictionary<string, double>(StringComparer.Ordinal);
+                families ??= [];
                 Add(weights, key, signal.Weight);
                 Add(weights, "encoded-payload", EncodedPayloadWeight);
                 AddFamily(families, signal.Family);
@@ -54,15 +72,15 @@ public static class PromptInjectionScorer
             }
         }
 
-        if (weights.Count == 0)
+        if (weights is null)
         {
-            return new InjectionScore(0, [], []);
+            return Nothing;
         }
 
         if (obfuscated)
         {
             Add(weights, "obfuscation", ObfuscationWeight);
-            AddFamily(families, "obfuscation");
+            AddFamily(families!, "obfuscation");
         }
 
         // Asking about or quoting an attack phrase is not using it; disguised text never gets this benefit.
@@ -73,7 +91,7 @@ public static class PromptInjectionScorer
             remaining *= 1 - (discussion ? weight / 2 : weight);
         }
 
-        return new InjectionScore(Math.Round(1 - remaining, 3), families, spans);
+        return new InjectionScore(Math.Round(1 - remaining, 3), families!, (IReadOnlyList<MatchedSpan>?)spans ?? []);
     }
 
     private static void Add(Dictionary<string, double> weights, string family, double weight)

@@ -56,10 +56,24 @@ internal static class TextNormalizer
         return (text, obfuscated || decoded is not null && (Unspaced(text) is not null || Unleeted(text) is not null), decoded);
     }
 
-    private static string? Join(params string?[] parts)
+    // Three fixed parts, no array or list: this runs on every scored text and the parts are almost always all null.
+    private static string? Join(string? decodedRuns, string? unspaced, string? unleeted)
     {
-        var present = parts.Where(p => p is not null).ToList();
-        return present.Count == 0 ? null : string.Join(" ", present);
+        if (decodedRuns is null && unspaced is null && unleeted is null)
+        {
+            return null;
+        }
+
+        var present = new List<string>(3);
+        foreach (var part in (ReadOnlySpan<string?>)[decodedRuns, unspaced, unleeted])
+        {
+            if (part is not null)
+            {
+                present.Add(part);
+            }
+        }
+
+        return string.Join(" ", present);
     }
 
     /// <summary>"i g n o r e   a l l" written letter by letter, joined back into words; null when the text has no such run.</summary>
