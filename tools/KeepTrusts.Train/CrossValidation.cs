@@ -12,11 +12,13 @@ internal static class CrossValidation
 {
     /// <param name="augmented">Augmented texts (<see cref="Augmentation"/>) and the samples each was made from: a fold's
     /// model trains on one only when none of its origins is in that fold.</param>
-    public static double[] OutOfFoldMargins(IReadOnlyList<TrainingExample> examples, int[] fold, ModelShape shape, Hyperparameters parameters, int seed, IReadOnlyList<(TrainingExample Example, int[] Origins)>? augmented = null)
+    /// <param name="threads">Folds trained at once; each fold's model is independent of the others, so the margins
+    /// are the same for any count.</param>
+    public static double[] OutOfFoldMargins(IReadOnlyList<TrainingExample> examples, int[] fold, ModelShape shape, Hyperparameters parameters, int seed, IReadOnlyList<(TrainingExample Example, int[] Origins)>? augmented = null, int threads = 1)
     {
         var folds = fold.Max() + 1;
         var margins = new double[examples.Count];
-        for (var f = 0; f < folds; f++)
+        Parallel.For(0, folds, new ParallelOptions { MaxDegreeOfParallelism = threads }, f =>
         {
             var training = examples.Where((_, i) => fold[i] != f).ToList();
             if (augmented is not null)
@@ -32,7 +34,7 @@ internal static class CrossValidation
                     margins[i] = LogisticTrainer.Margin(examples[i], weights, bias);
                 }
             }
-        }
+        });
 
         return margins;
     }

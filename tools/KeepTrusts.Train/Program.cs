@@ -20,6 +20,9 @@ var familyReport = false;
 var bits = 18;
 var augmentCopies = 2;
 var weighting = BenignWeighting.SquareRoot;
+var threads = 1;
+var window = 1024;
+var stride = 512;
 for (var i = 0; i < args.Length; i++)
 {
     switch (args[i])
@@ -33,14 +36,17 @@ for (var i = 0; i < args.Length; i++)
         case "--bits": bits = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
         case "--calibration": weighting = Enum.Parse<BenignWeighting>(args[++i], ignoreCase: true); break;
         case "--augment": augmentCopies = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+        case "--threads": threads = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+        case "--window": window = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+        case "--stride": stride = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
         default:
-            Console.Error.WriteLine($"unknown option '{args[i]}'; usage: KeepTrusts.Train [--data <train.jsonl>] [--out <model.bin>] [--folds <k>] [--grid l2:epochs:rate[:benign-boost[:source-balance]],...] [--cv-only] [--families] [--bits <n>] [--augment <copies>] [--calibration pooled|squareroot|persource]");
+            Console.Error.WriteLine($"unknown option '{args[i]}'; usage: KeepTrusts.Train [--data <train.jsonl>] [--out <model.bin>] [--folds <k>] [--grid l2:epochs:rate[:benign-boost[:source-balance]],...] [--cv-only] [--families] [--bits <n>] [--augment <copies>] [--calibration pooled|squareroot|persource] [--threads <folds at once>] [--window <chars>] [--stride <chars>]");
             return 2;
     }
 }
 
 const int Seed = 20261205;
-var shape = new ModelShape(Bits: bits, Window: 1024, Stride: 512);
+var shape = new ModelShape(Bits: bits, Window: window, Stride: stride);
 Hyperparameters[] grid =
 [
     new(L2: 1e-6, Epochs: 32, LearningRate: 0.1, SourceBalance: 0.5),
@@ -82,7 +88,7 @@ if (familyReport)
     var (familyFold, families) = CrossValidation.FamilyFolds(examples, cluster, Seed);
     foreach (var candidate in grid)
     {
-        var familyMargins = CrossValidation.OutOfFoldMargins(examples, familyFold, shape, candidate, Seed, augmented);
+        var familyMargins = CrossValidation.OutOfFoldMargins(examples, familyFold, shape, candidate, Seed, augmented, threads);
         var cut = CrossValidation.At(examples, familyMargins, 0.01);
         Console.WriteLine($"leave-one-family-out l2 {candidate.L2:0e0}, epochs {candidate.Epochs}, rate {candidate.LearningRate}: TPR {cut.TruePositiveRate:0.000} at FPR 1%, {CrossValidation.At(examples, familyMargins, 0.05).TruePositiveRate:0.000} at 5%; per family at 1%:");
         Console.WriteLine("  " + string.Join(", ", families.Select(family =>
@@ -101,7 +107,7 @@ var bestTpr = -1.0;
 var lines = new List<string>();
 foreach (var candidate in grid)
 {
-    var margins = CrossValidation.OutOfFoldMargins(examples, fold, shape, candidate, Seed, augmented);
+    var margins = CrossValidation.OutOfFoldMargins(examples, fold, shape, candidate, Seed, augmented, threads);
     var at1 = CrossValidation.At(examples, margins, 0.01);
     var at5 = CrossValidation.At(examples, margins, 0.05);
     var line = $"| {candidate.L2:0e0} | {candidate.Epochs} | {candidate.LearningRate} | {candidate.BenignBoost} | {candidate.SourceBalance} | {at1.TruePositiveRate:0.000} | {at5.TruePositiveRate:0.000} |";
