@@ -23,6 +23,8 @@ var weighting = BenignWeighting.SquareRoot;
 var threads = 1;
 var window = 1024;
 var stride = 512;
+var hiddenDims = 0;
+var hiddenBits = 16;
 for (var i = 0; i < args.Length; i++)
 {
     switch (args[i])
@@ -39,14 +41,16 @@ for (var i = 0; i < args.Length; i++)
         case "--threads": threads = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
         case "--window": window = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
         case "--stride": stride = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+        case "--hidden": hiddenDims = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+        case "--hidden-bits": hiddenBits = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
         default:
-            Console.Error.WriteLine($"unknown option '{args[i]}'; usage: KeepTrusts.Train [--data <train.jsonl>] [--out <model.bin>] [--folds <k>] [--grid l2:epochs:rate[:benign-boost[:source-balance]],...] [--cv-only] [--families] [--bits <n>] [--augment <copies>] [--calibration pooled|squareroot|persource] [--threads <folds at once>] [--window <chars>] [--stride <chars>]");
+            Console.Error.WriteLine($"unknown option '{args[i]}'; usage: KeepTrusts.Train [--data <train.jsonl>] [--out <model.bin>] [--folds <k>] [--grid l2:epochs:rate[:benign-boost[:source-balance]],...] [--cv-only] [--families] [--bits <n>] [--augment <copies>] [--calibration pooled|squareroot|persource] [--threads <folds at once>] [--window <chars>] [--stride <chars>] [--hidden <dims>] [--hidden-bits <n>]");
             return 2;
     }
 }
 
 const int Seed = 20261205;
-var shape = new ModelShape(Bits: bits, Window: window, Stride: stride);
+var shape = new ModelShape(Bits: bits, Window: window, Stride: stride, HiddenBits: hiddenBits, HiddenDims: hiddenDims);
 Hyperparameters[] grid =
 [
     new(L2: 1e-6, Epochs: 32, LearningRate: 0.1, SourceBalance: 0.5),
@@ -163,8 +167,14 @@ var (scale, offset, margin) = Calibration.Fit(examples, bestMargins!, heuristic,
 var (transferMean, _, transferWorst) = Calibration.SourceTransfer(examples, bestMargins!, heuristic, weighting);
 var (recallAtDefault, pooledFpr) = Calibration.RatesAt(examples, bestMargins!, heuristic, margin);
 var heuristicFpr = (double)Enumerable.Range(0, examples.Count).Count(i => !examples[i].Attack && heuristic[i] >= Calibration.DefaultThreshold) / examples.Count(e => !e.Attack);
-var (weights, bias) = new LogisticTrainer(shape, best!, Seed).Train([.. examples, .. augmented.Select(a => a.Item1)]);
-var model = new InjectionModel(shape.Bits, shape.Window, shape.Stride, bias, scale, offset, weights);
+if (shape.HiddenDims > 0)
+{
+    Console.Error.WriteLine("--hidden is an experiment: use it with --cv-only or --families; the model file has no hidden layer");
+    return 2;
+}
+
+var trained = new LogisticTrainer(shape, best!, Seed).Train([.. examples, .. augmented.Select(a => a.Item1)]);
+var model = new InjectionModel(shape.Bits, shape.Window, shape.Stride, trained.Bias, scale, offset, trained.Weights);
 using (var stream = new BufferedStream(File.Create(output), 1 << 16))
 {
     InjectionModelFile.Write(stream, model);
