@@ -43,6 +43,9 @@ for (var i = 0; i < args.Length; i++)
         case "--stride": stride = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
         case "--hidden": hiddenDims = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
         case "--hidden-bits": hiddenBits = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+        case "--probe-cost":
+            HiddenCostProbe.Run(bits, hiddenBits, Math.Max(hiddenDims, 8), stride);
+            return 0;
         default:
             Console.Error.WriteLine($"unknown option '{args[i]}'; usage: KeepTrusts.Train [--data <train.jsonl>] [--out <model.bin>] [--folds <k>] [--grid l2:epochs:rate[:benign-boost[:source-balance]],...] [--cv-only] [--families] [--bits <n>] [--augment <copies>] [--calibration pooled|squareroot|persource] [--threads <folds at once>] [--window <chars>] [--stride <chars>] [--hidden <dims>] [--hidden-bits <n>]");
             return 2;
