@@ -24,7 +24,9 @@ var threads = 1;
 var window = 1024;
 var stride = 512;
 var hiddenDims = 0;
+int[] hiddenChoices = [0];
 var hiddenBits = 16;
+var familyGroups = 0;
 for (var i = 0; i < args.Length; i++)
 {
     switch (args[i])
@@ -35,19 +37,24 @@ for (var i = 0; i < args.Length; i++)
         case "--grid": gridOption = args[++i]; break;
         case "--cv-only": cvOnly = true; break;
         case "--families": familyReport = true; break;
+        case "--family-groups": familyReport = true; familyGroups = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
         case "--bits": bits = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
         case "--calibration": weighting = Enum.Parse<BenignWeighting>(args[++i], ignoreCase: true); break;
         case "--augment": augmentCopies = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
         case "--threads": threads = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
         case "--window": window = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
         case "--stride": stride = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
-        case "--hidden": hiddenDims = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+        case "--hidden":
+            // A list ("0,8") compares several in one run of --families (one featurization); the first is used otherwise.
+            hiddenChoices = args[++i].Split(',').Select(d => int.Parse(d, CultureInfo.InvariantCulture)).ToArray();
+            hiddenDims = hiddenChoices[0];
+            break;
         case "--hidden-bits": hiddenBits = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
         case "--probe-cost":
             HiddenCostProbe.Run(bits, hiddenBits, Math.Max(hiddenDims, 8), stride);
             return 0;
         default:
-            Console.Error.WriteLine($"unknown option '{args[i]}'; usage: KeepTrusts.Train [--data <train.jsonl>] [--out <model.bin>] [--folds <k>] [--grid l2:epochs:rate[:benign-boost[:source-balance]],...] [--cv-only] [--families] [--bits <n>] [--augment <copies>] [--calibration pooled|squareroot|persource] [--threads <folds at once>] [--window <chars>] [--stride <chars>] [--hidden <dims>] [--hidden-bits <n>]");
+            Console.Error.WriteLine($"unknown option '{args[i]}'; usage: KeepTrusts.Train [--data <train.jsonl>] [--out <model.bin>] [--folds <k>] [--grid l2:epochs:rate[:benign-boost[:source-balance]],...] [--cv-only] [--families] [--family-groups <folds>] [--bits <n>] [--augment <copies>] [--calibration pooled|squareroot|persource] [--threads <folds at once>] [--window <chars>] [--stride <chars>] [--hidden <dims>] [--hidden-bits <n>]");
             return 2;
     }
 }
@@ -92,12 +99,13 @@ if (familyReport)
 {
     // Diagnostic: recall of each attack family scored by a model that never saw that family, at the threshold that
     // flags 1 % of the (also out-of-fold) benign texts.
-    var (familyFold, families) = CrossValidation.FamilyFolds(examples, cluster, Seed);
-    foreach (var candidate in grid)
+    var (familyFold, families) = CrossValidation.FamilyFolds(examples, cluster, Seed, familyGroups);
+    Console.WriteLine("family folds: " + string.Join("; ", families.GroupBy(f => familyFold[Enumerable.Range(0, examples.Count).First(i => examples[i].Attack && CrossValidation.Family(examples[i].Source) == f)]).OrderBy(g => g.Key).Select(g => $"{g.Key}: {string.Join(", ", g)}")));
+    foreach (var (candidate, familyShape) in grid.SelectMany(c => hiddenChoices.Select(d => (c, shape with { HiddenDims = d }))))
     {
-        var familyMargins = CrossValidation.OutOfFoldMargins(examples, familyFold, shape, candidate, Seed, augmented, threads);
+        var familyMargins = CrossValidation.OutOfFoldMargins(examples, familyFold, familyShape, candidate, Seed, augmented, threads);
         var cut = CrossValidation.At(examples, familyMargins, 0.01);
-        Console.WriteLine($"leave-one-family-out l2 {candidate.L2:0e0}, epochs {candidate.Epochs}, rate {candidate.LearningRate}: TPR {cut.TruePositiveRate:0.000} at FPR 1%, {CrossValidation.At(examples, familyMargins, 0.05).TruePositiveRate:0.000} at 5%; per family at 1%:");
+        Console.WriteLine($"leave-one-family-out (window {familyShape.Window}/{familyShape.Stride}, hidden {familyShape.HiddenDims}) l2 {candidate.L2:0e0}, epochs {candidate.Epochs}, rate {candidate.LearningRate}: TPR {cut.TruePositiveRate:0.000} at FPR 1%, {CrossValidation.At(examples, familyMargins, 0.05).TruePositiveRate:0.000} at 5%; per family at 1%:");
         Console.WriteLine("  " + string.Join(", ", families.Select(family =>
         {
             var members = Enumerable.Range(0, examples.Count).Where(i => examples[i].Attack && CrossValidation.Family(examples[i].Source) == family).ToList();
