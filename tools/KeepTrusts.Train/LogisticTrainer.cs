@@ -43,6 +43,12 @@ internal sealed class LogisticTrainer(ModelShape shape, Hyperparameters paramete
             output[k] = (random.NextDouble() - 0.5) / Math.Sqrt(dims);
         }
 
+        if (dims > 0 && parameters.FeatureDropout > 0)
+        {
+            throw new ArgumentException("feature dropout and the hidden layer are separate experiments");
+        }
+
+        var kept = new List<int>();
         var hidden = new double[dims];
         var activation = new double[dims];
         var attacks = examples.Count(e => e.Attack);
@@ -100,6 +106,17 @@ internal sealed class LogisticTrainer(ModelShape shape, Hyperparameters paramete
             return best;
         }
 
+        double LinearSum(int[] window)
+        {
+            var sum = 0.0;
+            foreach (var slot in window)
+            {
+                sum += weights[slot & SlotMask];
+            }
+
+            return sum;
+        }
+
         // The window's margin; leaves the hidden activations in `activation`.
         double Forward(int[] window)
         {
@@ -139,7 +156,23 @@ internal sealed class LogisticTrainer(ModelShape shape, Hyperparameters paramete
         void Step(int[] window, int label, double classWeight)
         {
             var norm = 1 / Math.Sqrt(Math.Max(window.Length, InjectionModel.MinNormalizerCount));
-            var margin = Forward(window);
+            if (parameters.FeatureDropout > 0)
+            {
+                // Blankout: a random subset of the window's n-grams, each scaled up so the expected sum is unchanged.
+                kept.Clear();
+                foreach (var s in window)
+                {
+                    if (random.NextDouble() >= parameters.FeatureDropout)
+                    {
+                        kept.Add(s);
+                    }
+                }
+
+                norm /= 1 - parameters.FeatureDropout;
+                window = [.. kept];
+            }
+
+            var margin = parameters.FeatureDropout > 0 ? bias + LinearSum(window) * norm : Forward(window);
             var gradient = classWeight * (Sigmoid(margin) - label);
             foreach (var s in window)
             {
