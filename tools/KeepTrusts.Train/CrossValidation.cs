@@ -26,12 +26,12 @@ internal static class CrossValidation
                 training.AddRange(augmented.Where(a => a.Origins.All(o => fold[o] != f)).Select(a => a.Example));
             }
 
-            var model = new LogisticTrainer(shape, parameters, seed).Train(training);
+            var (weights, bias) = new LogisticTrainer(shape, parameters, seed).Train(training);
             for (var i = 0; i < examples.Count; i++)
             {
                 if (fold[i] == f)
                 {
-                    margins[i] = LogisticTrainer.Margin(examples[i], model);
+                    margins[i] = LogisticTrainer.Margin(examples[i], weights, bias);
                 }
             }
         });

@@ -30,8 +30,5 @@ internal static class ExampleFeaturizer
         public List<(int, int)> Features => features;
 
         public void Add(int position, int index) => features.Add((position, index));
-
-        /// <summary>Word-level features carry <see cref="LogisticTrainer.WordBit"/>: the hidden layer reads only these.</summary>
-        public void AddWord(int position, int index) => features.Add((position, index | LogisticTrainer.WordBit));
     }
 }

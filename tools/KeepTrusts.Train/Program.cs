@@ -23,9 +23,6 @@ var weighting = BenignWeighting.SquareRoot;
 var threads = 1;
 var window = 1024;
 var stride = 512;
-var hiddenDims = 0;
-int[] hiddenChoices = [0];
-var hiddenBits = 16;
 var familyGroups = 0;
 for (var i = 0; i < args.Length; i++)
 {
@@ -44,23 +41,14 @@ for (var i = 0; i < args.Length; i++)
         case "--threads": threads = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
         case "--window": window = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
         case "--stride": stride = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
-        case "--hidden":
-            // A list ("0,8") compares several in one run of --families (one featurization); the first is used otherwise.
-            hiddenChoices = args[++i].Split(',').Select(d => int.Parse(d, CultureInfo.InvariantCulture)).ToArray();
-            hiddenDims = hiddenChoices[0];
-            break;
-        case "--hidden-bits": hiddenBits = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
-        case "--probe-cost":
-            HiddenCostProbe.Run(bits, hiddenBits, Math.Max(hiddenDims, 8), stride);
-            return 0;
         default:
-            Console.Error.WriteLine($"unknown option '{args[i]}'; usage: KeepTrusts.Train [--data <train.jsonl>] [--out <model.bin>] [--folds <k>] [--grid l2:epochs:rate[:benign-boost[:source-balance[:feature-dropout]]],...] [--cv-only] [--families] [--family-groups <folds>] [--bits <n>] [--augment <copies>] [--calibration pooled|squareroot|persource] [--threads <folds at once>] [--window <chars>] [--stride <chars>] [--hidden <dims>] [--hidden-bits <n>]");
+            Console.Error.WriteLine($"unknown option '{args[i]}'; usage: KeepTrusts.Train [--data <train.jsonl>] [--out <model.bin>] [--folds <k>] [--grid l2:epochs:rate[:benign-boost[:source-balance[:feature-dropout]]],...] [--cv-only] [--families] [--family-groups <folds>] [--bits <n>] [--augment <copies>] [--calibration pooled|squareroot|persource] [--threads <folds at once>] [--window <chars>] [--stride <chars>]");
             return 2;
     }
 }
 
 const int Seed = 20261205;
-var shape = new ModelShape(Bits: bits, Window: window, Stride: stride, HiddenBits: hiddenBits, HiddenDims: hiddenDims);
+var shape = new ModelShape(Bits: bits, Window: window, Stride: stride);
 Hyperparameters[] grid =
 [
     new(L2: 1e-6, Epochs: 32, LearningRate: 0.1, SourceBalance: 0.5),
@@ -102,11 +90,11 @@ if (familyReport)
     // flags 1 % of the (also out-of-fold) benign texts.
     var (familyFold, families) = CrossValidation.FamilyFolds(examples, cluster, Seed, familyGroups);
     Console.WriteLine("family folds: " + string.Join("; ", families.GroupBy(f => familyFold[Enumerable.Range(0, examples.Count).First(i => examples[i].Attack && CrossValidation.Family(examples[i].Source) == f)]).OrderBy(g => g.Key).Select(g => $"{g.Key}: {string.Join(", ", g)}")));
-    foreach (var (candidate, familyShape) in grid.SelectMany(c => hiddenChoices.Select(d => (c, shape with { HiddenDims = d }))))
+    foreach (var candidate in grid)
     {
-        var familyMargins = CrossValidation.OutOfFoldMargins(examples, familyFold, familyShape, candidate, Seed, augmented, threads);
+        var familyMargins = CrossValidation.OutOfFoldMargins(examples, familyFold, shape, candidate, Seed, augmented, threads);
         var cut = CrossValidation.At(examples, familyMargins, 0.01);
-        Console.WriteLine($"leave-one-family-out (window {familyShape.Window}/{familyShape.Stride}, hidden {familyShape.HiddenDims}) l2 {candidate.L2:0e0}, epochs {candidate.Epochs}, rate {candidate.LearningRate}, dropout {candidate.FeatureDropout}: TPR {cut.TruePositiveRate:0.000} at FPR 1%, {CrossValidation.At(examples, familyMargins, 0.05).TruePositiveRate:0.000} at 5%; per family at 1%:");
+        Console.WriteLine($"leave-one-family-out (window {shape.Window}/{shape.Stride}) l2 {candidate.L2:0e0}, epochs {candidate.Epochs}, rate {candidate.LearningRate}, dropout {candidate.FeatureDropout}: TPR {cut.TruePositiveRate:0.000} at FPR 1%, {CrossValidation.At(examples, familyMargins, 0.05).TruePositiveRate:0.000} at 5%; per family at 1%:");
         Console.WriteLine("  " + string.Join(", ", families.Select(family =>
         {
             var members = Enumerable.Range(0, examples.Count).Where(i => examples[i].Attack && CrossValidation.Family(examples[i].Source) == family).ToList();
@@ -128,7 +116,7 @@ foreach (var candidate in grid)
     var at5 = CrossValidation.At(examples, margins, 0.05);
     var line = $"| {candidate.L2:0e0} | {candidate.Epochs} | {candidate.LearningRate} | {candidate.BenignBoost} | {candidate.SourceBalance} | {at1.TruePositiveRate:0.000} | {at5.TruePositiveRate:0.000} |";
     lines.Add(line);
-    Console.WriteLine($"cv {folds}-fold: l2 {candidate.L2:0e0}, epochs {candidate.Epochs}, rate {candidate.LearningRate}, benign boost {candidate.BenignBoost}, source balance {candidate.SourceBalance}, dropout {candidate.FeatureDropout}, window {shape.Window}/{shape.Stride}, hidden {shape.HiddenDims}: TPR {at1.TruePositiveRate:0.000} at FPR 1%, {at5.TruePositiveRate:0.000} at 5% ({clock.Elapsed.TotalSeconds:0}s)");
+    Console.WriteLine($"cv {folds}-fold: l2 {candidate.L2:0e0}, epochs {candidate.Epochs}, rate {candidate.LearningRate}, benign boost {candidate.BenignBoost}, source balance {candidate.SourceBalance}, dropout {candidate.FeatureDropout}, window {shape.Window}/{shape.Stride}: TPR {at1.TruePositiveRate:0.000} at FPR 1%, {at5.TruePositiveRate:0.000} at 5% ({clock.Elapsed.TotalSeconds:0}s)");
     if (at1.TruePositiveRate > bestTpr)
     {
         (best, bestMargins, bestTpr) = (candidate, margins, at1.TruePositiveRate);
@@ -179,14 +167,8 @@ var (scale, offset, margin) = Calibration.Fit(examples, bestMargins!, heuristic,
 var (transferMean, _, transferWorst) = Calibration.SourceTransfer(examples, bestMargins!, heuristic, weighting);
 var (recallAtDefault, pooledFpr) = Calibration.RatesAt(examples, bestMargins!, heuristic, margin);
 var heuristicFpr = (double)Enumerable.Range(0, examples.Count).Count(i => !examples[i].Attack && heuristic[i] >= Calibration.DefaultThreshold) / examples.Count(e => !e.Attack);
-if (shape.HiddenDims > 0)
-{
-    Console.Error.WriteLine("--hidden is an experiment: use it with --cv-only or --families; the model file has no hidden layer");
-    return 2;
-}
-
-var trained = new LogisticTrainer(shape, best!, Seed).Train([.. examples, .. augmented.Select(a => a.Item1)]);
-var model = new InjectionModel(shape.Bits, shape.Window, shape.Stride, trained.Bias, scale, offset, trained.Weights);
+var (weights, bias) = new LogisticTrainer(shape, best!, Seed).Train([.. examples, .. augmented.Select(a => a.Item1)]);
+var model = new InjectionModel(shape.Bits, shape.Window, shape.Stride, bias, scale, offset, weights);
 using (var stream = new BufferedStream(File.Create(output), 1 << 16))
 {
     InjectionModelFile.Write(stream, model);
@@ -206,7 +188,7 @@ File.WriteAllText(card, $"""
     | training data | `{Path.GetRelativePath(root, data).Replace('\\', '/')}`, {examples.Count} samples ({examples.Count(e => e.Attack)} attacks), SHA-256 `{dataHash}` |
     | features | hashed word uni/bigrams, sentence-initial words, token shapes and shape pairs, character 3-5-grams; 2^{shape.Bits} slots, windows of {shape.Window} chars every {shape.Stride} |
     | augmentation | {augmented.Count} texts made from the training set's own: {augmentCopies} per attack of at most 400 characters placed in a benign carrier (question, e-mail, code comment, tool-result JSON, HTML comment, between paragraphs), each with a benign twin in the same carrier |
-    | chosen by {folds}-fold CV on the training data (folds of whole near-duplicate clusters) | L2 {best!.L2:0e0}, {best.Epochs} epochs, AdaGrad rate {best.LearningRate}, benign boost {best.BenignBoost}, source balance {best.SourceBalance}, seed {Seed} |
+    | chosen by {folds}-fold CV on the training data (folds of whole near-duplicate clusters) | L2 {best!.L2:0e0}, {best.Epochs} epochs, AdaGrad rate {best.LearningRate}, benign boost {best.BenignBoost}, source balance {best.SourceBalance}{(best.FeatureDropout > 0 ? $", feature dropout {best.FeatureDropout}" : "")}, seed {Seed} |
     | calibration | scale {scale:0.0000}, offset {offset:0.0000}: score 0.8 at out-of-fold margin {margin:0.0000}, where heuristics + model flag {Calibration.TargetFpr:P1} of the benign texts weighted {weighting} (heuristics alone: {heuristicFpr:P2} of all benign texts); out of fold at 0.8: recall {recallAtDefault:0.000}, FPR {pooledFpr:P2} of all benign texts; a benign source left out of the fit: mean FPR {transferMean:P2} at its 0.8, worst {transferWorst} |
 
     Cross-validation (out-of-fold, training data only):

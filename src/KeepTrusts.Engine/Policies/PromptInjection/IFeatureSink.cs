@@ -9,8 +9,4 @@ internal interface IFeatureSink
     /// <param name="position">Index in the text of the feature's last character (windows are cut by it).</param>
     /// <param name="index">The feature's slot in the model's weight table.</param>
     void Add(int position, int index);
-
-    /// <summary>A word-level feature (word, word pair, sentence-initial word, token shape or shape pair); sinks that
-    /// treat every feature alike forward it to <see cref="Add"/>.</summary>
-    void AddWord(int position, int index);
 }

@@ -158,12 +158,12 @@ internal static class InjectionFeaturizer
     {
         if (!shape.Plain)
         {
-            sink.AddWord(position, Slot(shape.Hash ^ ShapeSalt, shift));
+            sink.Add(position, Slot(shape.Hash ^ ShapeSalt, shift));
         }
 
         if (shape.HavePrevious && !(shape.Plain && shape.PreviousPlain))
         {
-            sink.AddWord(position, Slot((shape.Previous * FnvPrime) ^ shape.Hash ^ ShapePairSalt, shift));
+            sink.Add(position, Slot((shape.Previous * FnvPrime) ^ shape.Hash ^ ShapePairSalt, shift));
         }
 
         shape.Previous = shape.Hash;
@@ -200,17 +200,17 @@ internal static class InjectionFeaturizer
     private static void EndWord<TSink>(int position, ref uint wordHash, ref int wordLength, ref uint previousWord, ref bool havePreviousWord, ref bool sentenceStart, int shift, ref TSink sink)
         where TSink : struct, IFeatureSink
     {
-        sink.AddWord(position, Slot(wordHash ^ WordSalt, shift));
+        sink.Add(position, Slot(wordHash ^ WordSalt, shift));
         if (sentenceStart)
         {
             // The first word of a sentence or line: where imperatives ("ignore", "instead", "print") start.
-            sink.AddWord(position, Slot(wordHash ^ InitialSalt, shift));
+            sink.Add(position, Slot(wordHash ^ InitialSalt, shift));
             sentenceStart = false;
         }
 
         if (havePreviousWord)
         {
-            sink.AddWord(position, Slot((previousWord * FnvPrime) ^ wordHash ^ PairSalt, shift));
+            sink.Add(position, Slot((previousWord * FnvPrime) ^ wordHash ^ PairSalt, shift));
         }
 
         previousWord = wordHash;

@@ -119,8 +119,6 @@ public sealed class InjectionModel
             Sum += weights[index];
             Count++;
         }
-
-        public void AddWord(int position, int index) => Add(position, index);
     }
 
     /// <summary>Adds each feature's weight to its block's sum (Stride is a power of two: the block is a shift).</summary>
@@ -131,7 +129,5 @@ public sealed class InjectionModel
             sums[position >> shift] += weights[index];
             counts[position >> shift]++;
         }
-
-        public void AddWord(int position, int index) => Add(position, index);
     }
 }

@@ -178,7 +178,5 @@ public sealed class InjectionModelTests
         public List<(int Position, int Index)> Features => features;
 
         public void Add(int position, int index) => features.Add((position, index));
-
-        public void AddWord(int position, int index) => Add(position, index);
     }
 }
