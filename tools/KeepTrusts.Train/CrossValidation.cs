@@ -12,11 +12,13 @@ internal static class CrossValidation
 {
     /// <param name="augmented">Augmented texts (<see cref="Augmentation"/>) and the samples each was made from: a fold's
     /// model trains on one only when none of its origins is in that fold.</param>
-    public static double[] OutOfFoldMargins(IReadOnlyList<TrainingExample> examples, int[] fold, ModelShape shape, Hyperparameters parameters, int seed, IReadOnlyList<(TrainingExample Example, int[] Origins)>? augmented = null)
+    /// <param name="threads">Folds trained at once; each fold's model is independent of the others, so the margins
+    /// are the same for any count.</param>
+    public static double[] OutOfFoldMargins(IReadOnlyList<TrainingExample> examples, int[] fold, ModelShape shape, Hyperparameters parameters, int seed, IReadOnlyList<(TrainingExample Example, int[] Origins)>? augmented = null, int threads = 1)
     {
         var folds = fold.Max() + 1;
         var margins = new double[examples.Count];
-        for (var f = 0; f < folds; f++)
+        Parallel.For(0, folds, new ParallelOptions { MaxDegreeOfParallelism = threads }, f =>
         {
             var training = examples.Where((_, i) => fold[i] != f).ToList();
             if (augmented is not null)
@@ -32,7 +34,7 @@ internal static class CrossValidation
                     margins[i] = LogisticTrainer.Margin(examples[i], weights, bias);
                 }
             }
-        }
+        });
 
         return margins;
     }
@@ -71,11 +73,22 @@ internal static class CrossValidation
     /// <summary>
     /// Leave-one-family-out: every attack family (its source, languages of one source counted as one) is a fold of its
     /// own, with a share of the benign clusters; an attack is then scored by a model that never saw its family. This
-    /// measures transfer to kinds of attack the training data lacks, which k-fold cannot.
+    /// measures transfer to kinds of attack the training data lacks, which k-fold cannot. With <paramref name="groups"/>
+    /// above 0 the families are dealt (largest first, in snake order) into that many folds instead: every attack is
+    /// still scored by a model that never saw its family (nor the others of its fold), at a fifth of the cost for 5.
     /// </summary>
-    public static (int[] Fold, string[] Families) FamilyFolds(IReadOnlyList<TrainingExample> examples, int[] cluster, int seed)
+    public static (int[] Fold, string[] Families) FamilyFolds(IReadOnlyList<TrainingExample> examples, int[] cluster, int seed, int groups = 0)
     {
         var families = examples.Where(e => e.Attack).Select(e => Family(e.Source)).Distinct().Order(StringComparer.Ordinal).ToArray();
+        var folds = groups > 0 ? Math.Min(groups, families.Length) : families.Length;
+        var familyFold = new Dictionary<string, int>();
+        var bySize = families.OrderByDescending(f => examples.Count(e => e.Attack && Family(e.Source) == f)).ThenBy(f => f, StringComparer.Ordinal).ToArray();
+        for (var r = 0; r < bySize.Length; r++)
+        {
+            var round = r / folds;
+            familyFold[bySize[r]] = groups > 0 ? (round % 2 == 0 ? r % folds : folds - 1 - r % folds) : Array.IndexOf(families, bySize[r]);
+        }
+
         var fold = new int[examples.Count];
         var benignGroups = Enumerable.Range(0, examples.Count).Where(i => !examples[i].Attack).GroupBy(i => cluster[i]).Select(g => g.ToArray()).ToArray();
         new Random(seed).Shuffle(benignGroups);
@@ -83,7 +96,7 @@ internal static class CrossValidation
         {
             foreach (var i in benignGroups[g])
             {
-                fold[i] = g % families.Length;
+                fold[i] = g % folds;
             }
         }
 
@@ -91,7 +104,7 @@ internal static class CrossValidation
         {
             if (examples[i].Attack)
             {
-                fold[i] = Array.IndexOf(families, Family(examples[i].Source));
+                fold[i] = familyFold[Family(examples[i].Source)];
             }
         }
 

@@ -5,5 +5,7 @@ namespace KeepTrusts.Train;
 /// text weighs than its class share (above 1 the model trades recall for fewer false positives: the criterion is the
 /// low-FPR end), and how far benign sources are balanced against each other (0: every text alike; 0.5: a source's
 /// texts weigh as 1/√size; 1: every source alike), so a large easy source does not outweigh a small hard one.
+/// FeatureDropout (experiment): each training step drops each n-gram of the window with this probability and scales
+/// the rest by 1 / (1 − p) ("blankout" noise), so no single phrasing carries a decision; inference is unchanged.
 /// </summary>
-internal sealed record Hyperparameters(double L2, int Epochs, double LearningRate, double BenignBoost = 1, double SourceBalance = 0);
+internal sealed record Hyperparameters(double L2, int Epochs, double LearningRate, double BenignBoost = 1, double SourceBalance = 0, double FeatureDropout = 0);

@@ -7,7 +7,8 @@ namespace KeepTrusts.Train;
 /// same weights, bit for bit. Classes are weighted to count equally. L2 applies to the slots an example touches.
 /// A text of several windows counts as its highest-scoring window when it is an attack (the attack may sit in one
 /// window only: multiple-instance learning) and as every window when it is benign (no window may look like an attack),
-/// which matches inference, where the highest window decides.
+/// which matches inference, where the highest window decides. With <see cref="Hyperparameters.FeatureDropout"/> above 0
+/// each step sees a random subset of the window's n-grams (an experiment; off by default).
 /// </summary>
 internal sealed class LogisticTrainer(ModelShape shape, Hyperparameters parameters, int seed)
 {
@@ -29,6 +30,7 @@ internal sealed class LogisticTrainer(ModelShape shape, Hyperparameters paramete
         var meanWeight = sourceSizes.Sum(p => p.Value * sourceWeight[p.Key]) / Math.Max(1, benign);
         var order = Enumerable.Range(0, examples.Count).ToArray();
         var random = new Random(seed);
+        var kept = new List<int>();
         for (var epoch = 0; epoch < parameters.Epochs; epoch++)
         {
             random.Shuffle(order);
@@ -54,6 +56,22 @@ internal sealed class LogisticTrainer(ModelShape shape, Hyperparameters paramete
         void Step(int[] window, int label, double classWeight)
         {
             var norm = 1 / Math.Sqrt(Math.Max(window.Length, InjectionModel.MinNormalizerCount));
+            if (parameters.FeatureDropout > 0)
+            {
+                // Blankout: a random subset of the window's n-grams, each scaled up so the expected sum is unchanged.
+                kept.Clear();
+                foreach (var slot in window)
+                {
+                    if (random.NextDouble() >= parameters.FeatureDropout)
+                    {
+                        kept.Add(slot);
+                    }
+                }
+
+                norm /= 1 - parameters.FeatureDropout;
+                window = [.. kept];
+            }
+
             var margin = bias;
             foreach (var slot in window)
             {

@@ -20,6 +20,10 @@ var familyReport = false;
 var bits = 18;
 var augmentCopies = 2;
 var weighting = BenignWeighting.SquareRoot;
+var threads = 1;
+var window = 1024;
+var stride = 512;
+var familyGroups = 0;
 for (var i = 0; i < args.Length; i++)
 {
     switch (args[i])
@@ -30,17 +34,21 @@ for (var i = 0; i < args.Length; i++)
         case "--grid": gridOption = args[++i]; break;
         case "--cv-only": cvOnly = true; break;
         case "--families": familyReport = true; break;
+        case "--family-groups": familyReport = true; familyGroups = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
         case "--bits": bits = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
         case "--calibration": weighting = Enum.Parse<BenignWeighting>(args[++i], ignoreCase: true); break;
         case "--augment": augmentCopies = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+        case "--threads": threads = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+        case "--window": window = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+        case "--stride": stride = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
         default:
-            Console.Error.WriteLine($"unknown option '{args[i]}'; usage: KeepTrusts.Train [--data <train.jsonl>] [--out <model.bin>] [--folds <k>] [--grid l2:epochs:rate[:benign-boost[:source-balance]],...] [--cv-only] [--families] [--bits <n>] [--augment <copies>] [--calibration pooled|squareroot|persource]");
+            Console.Error.WriteLine($"unknown option '{args[i]}'; usage: KeepTrusts.Train [--data <train.jsonl>] [--out <model.bin>] [--folds <k>] [--grid l2:epochs:rate[:benign-boost[:source-balance[:feature-dropout]]],...] [--cv-only] [--families] [--family-groups <folds>] [--bits <n>] [--augment <copies>] [--calibration pooled|squareroot|persource] [--threads <folds at once>] [--window <chars>] [--stride <chars>]");
             return 2;
     }
 }
 
 const int Seed = 20261205;
-var shape = new ModelShape(Bits: bits, Window: 1024, Stride: 512);
+var shape = new ModelShape(Bits: bits, Window: window, Stride: stride);
 Hyperparameters[] grid =
 [
     new(L2: 1e-6, Epochs: 32, LearningRate: 0.1, SourceBalance: 0.5),
@@ -52,7 +60,8 @@ if (gridOption is not null)
     // Experiments: another grid, still cross-validated on the training data only.
     grid = gridOption.Split(',').Select(g => g.Split(':')).Select(p => new Hyperparameters(
         double.Parse(p[0], CultureInfo.InvariantCulture), int.Parse(p[1], CultureInfo.InvariantCulture), double.Parse(p[2], CultureInfo.InvariantCulture),
-        p.Length > 3 ? double.Parse(p[3], CultureInfo.InvariantCulture) : 1, p.Length > 4 ? double.Parse(p[4], CultureInfo.InvariantCulture) : 0)).ToArray();
+        p.Length > 3 ? double.Parse(p[3], CultureInfo.InvariantCulture) : 1, p.Length > 4 ? double.Parse(p[4], CultureInfo.InvariantCulture) : 0,
+        p.Length > 5 ? double.Parse(p[5], CultureInfo.InvariantCulture) : 0)).ToArray();
 }
 
 IReadOnlyList<LabelledSample> samples;
@@ -79,12 +88,13 @@ if (familyReport)
 {
     // Diagnostic: recall of each attack family scored by a model that never saw that family, at the threshold that
     // flags 1 % of the (also out-of-fold) benign texts.
-    var (familyFold, families) = CrossValidation.FamilyFolds(examples, cluster, Seed);
+    var (familyFold, families) = CrossValidation.FamilyFolds(examples, cluster, Seed, familyGroups);
+    Console.WriteLine("family folds: " + string.Join("; ", families.GroupBy(f => familyFold[Enumerable.Range(0, examples.Count).First(i => examples[i].Attack && CrossValidation.Family(examples[i].Source) == f)]).OrderBy(g => g.Key).Select(g => $"{g.Key}: {string.Join(", ", g)}")));
     foreach (var candidate in grid)
     {
-        var familyMargins = CrossValidation.OutOfFoldMargins(examples, familyFold, shape, candidate, Seed, augmented);
+        var familyMargins = CrossValidation.OutOfFoldMargins(examples, familyFold, shape, candidate, Seed, augmented, threads);
         var cut = CrossValidation.At(examples, familyMargins, 0.01);
-        Console.WriteLine($"leave-one-family-out l2 {candidate.L2:0e0}, epochs {candidate.Epochs}, rate {candidate.LearningRate}: TPR {cut.TruePositiveRate:0.000} at FPR 1%, {CrossValidation.At(examples, familyMargins, 0.05).TruePositiveRate:0.000} at 5%; per family at 1%:");
+        Console.WriteLine($"leave-one-family-out (window {shape.Window}/{shape.Stride}) l2 {candidate.L2:0e0}, epochs {candidate.Epochs}, rate {candidate.LearningRate}, dropout {candidate.FeatureDropout}: TPR {cut.TruePositiveRate:0.000} at FPR 1%, {CrossValidation.At(examples, familyMargins, 0.05).TruePositiveRate:0.000} at 5%; per family at 1%:");
         Console.WriteLine("  " + string.Join(", ", families.Select(family =>
         {
             var members = Enumerable.Range(0, examples.Count).Where(i => examples[i].Attack && CrossValidation.Family(examples[i].Source) == family).ToList();
@@ -101,12 +111,12 @@ var bestTpr = -1.0;
 var lines = new List<string>();
 foreach (var candidate in grid)
 {
-    var margins = CrossValidation.OutOfFoldMargins(examples, fold, shape, candidate, Seed, augmented);
+    var margins = CrossValidation.OutOfFoldMargins(examples, fold, shape, candidate, Seed, augmented, threads);
     var at1 = CrossValidation.At(examples, margins, 0.01);
     var at5 = CrossValidation.At(examples, margins, 0.05);
     var line = $"| {candidate.L2:0e0} | {candidate.Epochs} | {candidate.LearningRate} | {candidate.BenignBoost} | {candidate.SourceBalance} | {at1.TruePositiveRate:0.000} | {at5.TruePositiveRate:0.000} |";
     lines.Add(line);
-    Console.WriteLine($"cv {folds}-fold: l2 {candidate.L2:0e0}, epochs {candidate.Epochs}, rate {candidate.LearningRate}, benign boost {candidate.BenignBoost}, source balance {candidate.SourceBalance}: TPR {at1.TruePositiveRate:0.000} at FPR 1%, {at5.TruePositiveRate:0.000} at 5% ({clock.Elapsed.TotalSeconds:0}s)");
+    Console.WriteLine($"cv {folds}-fold: l2 {candidate.L2:0e0}, epochs {candidate.Epochs}, rate {candidate.LearningRate}, benign boost {candidate.BenignBoost}, source balance {candidate.SourceBalance}, dropout {candidate.FeatureDropout}, window {shape.Window}/{shape.Stride}: TPR {at1.TruePositiveRate:0.000} at FPR 1%, {at5.TruePositiveRate:0.000} at 5% ({clock.Elapsed.TotalSeconds:0}s)");
     if (at1.TruePositiveRate > bestTpr)
     {
         (best, bestMargins, bestTpr) = (candidate, margins, at1.TruePositiveRate);
@@ -178,7 +188,7 @@ File.WriteAllText(card, $"""
     | training data | `{Path.GetRelativePath(root, data).Replace('\\', '/')}`, {examples.Count} samples ({examples.Count(e => e.Attack)} attacks), SHA-256 `{dataHash}` |
     | features | hashed word uni/bigrams, sentence-initial words, token shapes and shape pairs, character 3-5-grams; 2^{shape.Bits} slots, windows of {shape.Window} chars every {shape.Stride} |
     | augmentation | {augmented.Count} texts made from the training set's own: {augmentCopies} per attack of at most 400 characters placed in a benign carrier (question, e-mail, code comment, tool-result JSON, HTML comment, between paragraphs), each with a benign twin in the same carrier |
-    | chosen by {folds}-fold CV on the training data (folds of whole near-duplicate clusters) | L2 {best!.L2:0e0}, {best.Epochs} epochs, AdaGrad rate {best.LearningRate}, benign boost {best.BenignBoost}, source balance {best.SourceBalance}, seed {Seed} |
+    | chosen by {folds}-fold CV on the training data (folds of whole near-duplicate clusters) | L2 {best!.L2:0e0}, {best.Epochs} epochs, AdaGrad rate {best.LearningRate}, benign boost {best.BenignBoost}, source balance {best.SourceBalance}{(best.FeatureDropout > 0 ? $", feature dropout {best.FeatureDropout}" : "")}, seed {Seed} |
     | calibration | scale {scale:0.0000}, offset {offset:0.0000}: score 0.8 at out-of-fold margin {margin:0.0000}, where heuristics + model flag {Calibration.TargetFpr:P1} of the benign texts weighted {weighting} (heuristics alone: {heuristicFpr:P2} of all benign texts); out of fold at 0.8: recall {recallAtDefault:0.000}, FPR {pooledFpr:P2} of all benign texts; a benign source left out of the fit: mean FPR {transferMean:P2} at its 0.8, worst {transferWorst} |
 
     Cross-validation (out-of-fold, training data only):
