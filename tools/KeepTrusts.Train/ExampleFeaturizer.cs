@@ -20,7 +20,8 @@ internal static class ExampleFeaturizer
         for (var w = 0; w < count && windows.Count < MaxWindows; w++)
         {
             var (start, end) = InjectionFeaturizer.Window(w, lowered.Length, shape.Window, shape.Stride);
-            windows.Add(sink.Features.Where(f => f.Item1 >= start && f.Item1 < end).Select(f => f.Item2).ToArray());
+            // Each distinct feature once per window, as InjectionModel counts it.
+            windows.Add(sink.Features.Where(f => f.Item1 >= start && f.Item1 < end).Select(f => f.Item2).Distinct().ToArray());
         }
 
         return new TrainingExample(windows.ToArray(), sample.Attack, sample.Source);

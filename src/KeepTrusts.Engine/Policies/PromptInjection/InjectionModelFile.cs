@@ -4,12 +4,13 @@ namespace KeepTrusts.Engine.Policies.PromptInjection;
 
 /// <summary>
 /// The model file: "KTPI", format version, bits, window, stride, bias, calibration scale and offset, then 2^bits
-/// little-endian float32 weights. The built-in model is this file embedded in the engine (injection-model.bin), read
+/// little-endian float32 weights. Version 3: a window counts each distinct feature once (version 2 counted repeats).
+/// The built-in model is this file embedded in the engine (injection-model.bin), read
 /// once on first use; tools/KeepTrusts.Train writes it.
 /// </summary>
 public static class InjectionModelFile
 {
-    private const int Version = 2;
+    private const int Version = 3;
     private const int HeaderBytes = 4 + 4 * 4 + 3 * 4;
     private const string ResourceName = "KeepTrusts.Engine.Policies.PromptInjection.injection-model.bin";
     private static readonly byte[] Magic = "KTPI"u8.ToArray();
