@@ -102,6 +102,35 @@ public sealed class InjectionModelTests
     }
 
     [Fact]
+    public void A_window_counts_a_repeated_feature_once()
+    {
+        // Weights only on the marker's n-grams, zero elsewhere: the margin is Σ weights / √512 either way.
+        var model = ModelFlagging("zqxj wvut", weight: 1, bias: 0);
+        var once = model.Margin("zqxj wvut");
+        var thrice = model.Margin("zqxj wvut zqxj wvut zqxj wvut");
+
+        // The repeats add only n-grams that span the joins ("t z", "wvut zqxj"), which weigh nothing here; counted with
+        // repeats the margin would be about three times as high.
+        Assert.True(once > 0.5, $"once {once}");
+        Assert.Equal(once, thrice, 6);
+    }
+
+    [Fact]
+    public void Repeating_a_benign_request_does_not_raise_its_score_with_the_builtin_model()
+    {
+        // The load benchmark's request: one ordinary sentence six times. Counted with repeats it scored 0.81.
+        const string Sentence = "We run Azure OpenAI behind private endpoints in two regions and want to know how to size the deployments for steady traffic.";
+        var model = InjectionModelFile.Builtin;
+
+        var once = model.Probability(Sentence.ToLowerInvariant());
+        var six = model.Probability(string.Join(' ', Enumerable.Repeat(Sentence, 6)).ToLowerInvariant());
+        var long_ = model.Probability(string.Join(' ', Enumerable.Repeat(Sentence, 40)).ToLowerInvariant());
+
+        Assert.True(six < once + 0.05, $"once {once:0.000}, six times {six:0.000}");
+        Assert.True(long_ < once + 0.05, $"once {once:0.000}, forty times {long_:0.000}");
+    }
+
+    [Fact]
     public void Model_file_round_trips_bit_for_bit()
     {
         var model = ModelFlagging("zqxj");
