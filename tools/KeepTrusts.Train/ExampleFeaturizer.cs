@@ -13,15 +13,16 @@ internal static class ExampleFeaturizer
     {
         using var normalized = NormalizedText.Of(sample.Text);
         var lowered = normalized.Lowered;
-        var sink = new CollectingSink(new List<(int, int)>(lowered.Length * 3));
+        // Each feature once per block, as InjectionModel counts it (the same sink wraps both).
+        var sink = DistinctPerBlockSink<CollectingSink>.Start(new CollectingSink(new List<(int, int)>(lowered.Length * 3)), shape.Stride, shape.Bits);
         InjectionFeaturizer.Featurize(lowered, shape.Bits, ref sink);
+        sink.Finish();
         var count = InjectionFeaturizer.WindowCount(lowered.Length, shape.Window, shape.Stride);
         var windows = new List<int[]>(Math.Min(count, MaxWindows));
         for (var w = 0; w < count && windows.Count < MaxWindows; w++)
         {
             var (start, end) = InjectionFeaturizer.Window(w, lowered.Length, shape.Window, shape.Stride);
-            // Each distinct feature once per window, as InjectionModel counts it.
-            windows.Add(sink.Features.Where(f => f.Item1 >= start && f.Item1 < end).Select(f => f.Item2).Distinct().ToArray());
+            windows.Add(sink.Inner.Features.Where(f => f.Item1 >= start && f.Item1 < end).Select(f => f.Item2).ToArray());
         }
 
         return new TrainingExample(windows.ToArray(), sample.Attack, sample.Source);

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Numerics;
 
 namespace KeepTrusts.Engine.Policies.PromptInjection;
@@ -5,9 +6,10 @@ namespace KeepTrusts.Engine.Policies.PromptInjection;
 /// <summary>
 /// The learned layer: logistic regression over <see cref="InjectionFeaturizer"/>'s hashed n-grams. A text is scored in
 /// windows (so an instruction buried in a long document is not diluted by the rest of it) and the highest window counts.
-/// A window's margin is bias + (Σ weights of its distinct n-grams) / √(max(distinct n-gram count, 512)); the probability is σ(scale · margin + offset),
+/// A window's margin is bias + (Σ weights of its n-grams) / √(max(n-gram count, 512)), each n-gram counted once per block
+/// of Stride characters (<see cref="DistinctPerBlockSink{TInner}"/>); the probability is σ(scale · margin + offset),
 /// where scale and offset were fitted by the trainer on out-of-fold training scores (see docs/policies.md). Immutable
-/// and thread-safe; the cost is linear in the text's length, and a thread's scratch buffers are reused (no allocation per call).
+/// and thread-safe; the cost is linear in the text's length and allocation-free up to one window.
 /// </summary>
 public sealed class InjectionModel
 {
@@ -56,51 +58,48 @@ public sealed class InjectionModel
     /// <summary>The uncalibrated margin of the highest-scoring window.</summary>
     public double Margin(ReadOnlySpan<char> lowered)
     {
-        var scratch = t_scratch ??= new WindowScratch(1 << Bits);
+        if (lowered.Length <= Window)
+        {
+            var sum = DistinctPerBlockSink<SumSink>.Start(new SumSink(weights), Stride, Bits);
+            InjectionFeaturizer.Featurize(lowered, Bits, ref sum);
+            sum.Finish();
+            return WindowMargin(sum.Inner.Sum, sum.Inner.Count);
+        }
+
+        // Sums and counts per block of Stride characters (pooled: no allocation per call); a window is Window / Stride
+        // neighbouring blocks.
         var blocks = InjectionFeaturizer.Blocks(lowered.Length, Stride);
-        var sink = new CollectSink(scratch, BitOperations.Log2((uint)Stride));
-        scratch.Reset(blocks);
-        InjectionFeaturizer.Featurize(lowered, Bits, ref sink);
-        scratch.SortByBlock(blocks);
-
-        var windows = InjectionFeaturizer.WindowCount(lowered.Length, Window, Stride);
-        var span = windows == 1 ? blocks : Window / Stride;
-        var best = double.NegativeInfinity;
-        for (var w = 0; w < windows; w++)
+        var sums = ArrayPool<double>.Shared.Rent(blocks);
+        var counts = ArrayPool<int>.Shared.Rent(blocks);
+        try
         {
-            best = Math.Max(best, DistinctMargin(scratch, w, w + span));
-        }
-
-        scratch.Release();
-        return best;
-    }
-
-    // A window counts each distinct feature once: repeating a sentence does not add evidence, in either direction.
-    private double DistinctMargin(WindowScratch scratch, int firstBlock, int endBlock)
-    {
-        double sum = 0;
-        var count = 0;
-        var seen = scratch.Seen;
-        var sorted = scratch.Sorted;
-        for (var i = scratch.BlockStarts[firstBlock]; i < scratch.BlockStarts[endBlock]; i++)
-        {
-            var index = sorted[i];
-            ref var word = ref seen[index >> 6];
-            var bit = 1UL << (index & 63);
-            if ((word & bit) == 0)
+            Array.Clear(sums, 0, blocks);
+            Array.Clear(counts, 0, blocks);
+            var sink = DistinctPerBlockSink<BlockSink>.Start(new BlockSink(weights, sums, counts, BitOperations.Log2((uint)Stride)), Stride, Bits);
+            InjectionFeaturizer.Featurize(lowered, Bits, ref sink);
+            sink.Finish();
+            var span = Window / Stride;
+            var best = double.NegativeInfinity;
+            for (var start = 0; start + span <= blocks; start++)
             {
-                word |= bit;
-                sum += weights[index];
-                count++;
+                double sum = 0;
+                var count = 0;
+                for (var b = start; b < start + span; b++)
+                {
+                    sum += sums[b];
+                    count += counts[b];
+                }
+
+                best = Math.Max(best, WindowMargin(sum, count));
             }
-        }
 
-        for (var i = scratch.BlockStarts[firstBlock]; i < scratch.BlockStarts[endBlock]; i++)
+            return best;
+        }
+        finally
         {
-            seen[sorted[i] >> 6] = 0;
+            ArrayPool<double>.Shared.Return(sums);
+            ArrayPool<int>.Shared.Return(counts);
         }
-
-        return WindowMargin(sum, count);
     }
 
     private double WindowMargin(double sum, int count) => Bias + sum / Math.Sqrt(Math.Max(count, MinNormalizerCount));
@@ -113,11 +112,25 @@ public sealed class InjectionModel
     /// </summary>
     public const int MinNormalizerCount = 512;
 
-    [ThreadStatic]
-    private static WindowScratch? t_scratch;
-
-    private readonly struct CollectSink(WindowScratch scratch, int shift) : IFeatureSink
+    private struct SumSink(float[] weights) : IFeatureSink
     {
-        public void Add(int position, int index) => scratch.Add(position >> shift, index);
+        public double Sum;
+        public int Count;
+
+        public void Add(int position, int index)
+        {
+            Sum += weights[index];
+            Count++;
+        }
+    }
+
+    /// <summary>Adds each feature's weight to its block's sum (Stride is a power of two: the block is a shift).</summary>
+    private readonly struct BlockSink(float[] weights, double[] sums, int[] counts, int shift) : IFeatureSink
+    {
+        public void Add(int position, int index)
+        {
+            sums[position >> shift] += weights[index];
+            counts[position >> shift]++;
+        }
     }
 }

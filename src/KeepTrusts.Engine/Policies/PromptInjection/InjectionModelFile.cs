@@ -4,7 +4,7 @@ namespace KeepTrusts.Engine.Policies.PromptInjection;
 
 /// <summary>
 /// The model file: "KTPI", format version, bits, window, stride, bias, calibration scale and offset, then 2^bits
-/// little-endian float32 weights. Version 3: a window counts each distinct feature once (version 2 counted repeats).
+/// little-endian float32 weights. Version 3: each feature counts once per block of stride characters (version 2 counted repeats).
 /// The built-in model is this file embedded in the engine (injection-model.bin), read
 /// once on first use; tools/KeepTrusts.Train writes it.
 /// </summary>

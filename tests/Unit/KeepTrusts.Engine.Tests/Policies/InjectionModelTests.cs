@@ -102,7 +102,7 @@ public sealed class InjectionModelTests
     }
 
     [Fact]
-    public void A_window_counts_a_repeated_feature_once()
+    public void A_block_counts_a_repeated_feature_once()
     {
         // Weights only on the marker's n-grams, zero elsewhere: the margin is Σ weights / √512 either way.
         var model = ModelFlagging("zqxj wvut", weight: 1, bias: 0);
@@ -118,7 +118,7 @@ public sealed class InjectionModelTests
     [Fact]
     public void Repeating_a_benign_request_does_not_raise_its_score_with_the_builtin_model()
     {
-        // The load benchmark's request: one ordinary sentence six times. Counted with repeats it scored 0.81.
+        // The load benchmark's request: one ordinary sentence six times. Counted with repeats it scored 0.81 (blocked at 0.8).
         const string Sentence = "We run Azure OpenAI behind private endpoints in two regions and want to know how to size the deployments for steady traffic.";
         var model = InjectionModelFile.Builtin;
 
@@ -126,8 +126,9 @@ public sealed class InjectionModelTests
         var six = model.Probability(string.Join(' ', Enumerable.Repeat(Sentence, 6)).ToLowerInvariant());
         var long_ = model.Probability(string.Join(' ', Enumerable.Repeat(Sentence, 40)).ToLowerInvariant());
 
-        Assert.True(six < once + 0.05, $"once {once:0.000}, six times {six:0.000}");
-        Assert.True(long_ < once + 0.05, $"once {once:0.000}, forty times {long_:0.000}");
+        // Each n-gram counts once per 512-character block, so a window (two blocks) holds a repeat at most twice.
+        Assert.True(six < 0.2, $"once {once:0.000}, six times {six:0.000}");
+        Assert.True(long_ < 0.2, $"once {once:0.000}, forty times {long_:0.000}");
     }
 
     [Fact]
