@@ -153,9 +153,7 @@ internal static class ChatEndpoint
             await context.Response.StartAsync(context.RequestAborted).ConfigureAwait(false);
             try
             {
-                var body = new SseResponseBody(context.Response.BodyWriter);
-                await SseFormatter.WriteAsync(AsSse(events, body, context.RequestAborted), body, WriteData, context.RequestAborted).ConfigureAwait(false);
-                await body.SendAsync(context.RequestAborted).ConfigureAwait(false);
+                await SseFormatter.WriteAsync(AsSse(events, context.RequestAborted), context.Response.Body, WriteData, context.RequestAborted).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is OperationCanceledException or IOException)
             {
@@ -175,38 +173,11 @@ internal static class ChatEndpoint
         }
     }
 
-    /// <summary>
-    /// The events for SseFormatter, and when what it wrote is sent: the first event at once (time to first byte), then
-    /// whenever the next event is not ready yet (so no event waits for the upstream while held here) or more than
-    /// <see cref="SseResponseBody.MaxUnsentBytes"/> wait. Events that arrive together leave together.
-    /// </summary>
-    private static async IAsyncEnumerable<SseItem<ChatEvent>> AsSse(IAsyncEnumerable<ChatEvent> events, SseResponseBody body, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    private static async IAsyncEnumerable<SseItem<ChatEvent>> AsSse(IAsyncEnumerable<ChatEvent> events, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var items = events.GetAsyncEnumerator(cancellationToken);
-        await using (items.ConfigureAwait(false))
+        await foreach (var item in events.WithCancellation(cancellationToken).ConfigureAwait(false))
         {
-            var written = 0;
-            while (true)
-            {
-                if (written == 1 || body.Unsent >= SseResponseBody.MaxUnsentBytes)
-                {
-                    await body.SendAsync(cancellationToken).ConfigureAwait(false);
-                }
-
-                var next = items.MoveNextAsync();
-                if (!next.IsCompleted)
-                {
-                    await body.SendAsync(cancellationToken).ConfigureAwait(false);
-                }
-
-                if (!await next.ConfigureAwait(false))
-                {
-                    yield break;
-                }
-
-                written++;
-                yield return new SseItem<ChatEvent>(items.Current, items.Current.EventType);
-            }
+            yield return new SseItem<ChatEvent>(item, item.EventType);
         }
     }
 
