@@ -70,7 +70,7 @@ internal sealed class ChatStreamFilter(PolicyChain chain, int maxReleasedChars) 
         for (var i = 0; i < choices.Count; i++)
         {
             var choice = choices[i];
-            var index = choice.Index.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            var index = ChoiceKey(choice.Index);
             var final = choice.Text;
             if (choice.Text is { Length: > 0 } text)
             {
@@ -134,7 +134,7 @@ internal sealed class ChatStreamFilter(PolicyChain chain, int maxReleasedChars) 
         for (var i = 0; i < choices.Count; i++)   // indexed: a foreach over the interface boxes an enumerator
         {
             var choice = choices[i];
-            if (choice.FinishReason is not null && _streams.HasOpenKeyUnder(choice.Index.ToString(System.Globalization.CultureInfo.InvariantCulture) + "/"))
+            if (choice.FinishReason is not null && _streams.HasOpenKeyUnder(ChoiceKeyPrefix(choice.Index)))
             {
                 return false;
             }
@@ -283,7 +283,7 @@ internal sealed class ChatStreamFilter(PolicyChain chain, int maxReleasedChars) 
         var changed = false;
         foreach (var choice in chunk.Choices ?? [])
         {
-            var index = choice.Index.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            var index = ChoiceKey(choice.Index);
             var delta = choice.Delta;
             if (delta?.Content?.Text is { Length: > 0 } text)
             {
@@ -385,6 +385,17 @@ internal sealed class ChatStreamFilter(PolicyChain chain, int maxReleasedChars) 
             return _last;
         }
     }
+
+    // A choice's stream key ("0") and the prefix of its tool calls' keys ("0/"), made once for the first choices: every
+    // chunk asks for them.
+    private const int CachedKeys = 16;
+    private static readonly string[] ChoiceKeys = Enumerable.Range(0, CachedKeys).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+    private static readonly string[] ChoiceKeyPrefixes = ChoiceKeys.Select(k => k + "/").ToArray();
+
+    private static string ChoiceKey(int index) =>
+        (uint)index < CachedKeys ? ChoiceKeys[index] : index.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    private static string ChoiceKeyPrefix(int index) => (uint)index < CachedKeys ? ChoiceKeyPrefixes[index] : ChoiceKey(index) + "/";
 
     private static int ChoiceOf(string key) =>
         int.Parse(key.IndexOf('/') is var slash and >= 0 ? key[..slash] : key, System.Globalization.CultureInfo.InvariantCulture);
