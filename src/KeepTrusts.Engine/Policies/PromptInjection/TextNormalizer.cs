@@ -4,8 +4,8 @@ namespace KeepTrusts.Engine.Policies.PromptInjection;
 
 /// <summary>
 /// Undoes the disguises attackers use so the signal patterns see plain words: zero-width and soft-hyphen characters
-/// removed, compatibility forms folded (NFKC: full-width, ligatures), Cyrillic and Greek look-alikes mapped to Latin,
-/// and base64 / hex runs decoded and appended.
+/// removed, compatibility forms folded (NFKC: full-width, ligatures), Unicode tag characters read as the ASCII they
+/// hide, Cyrillic and Greek look-alikes mapped to Latin, and base64 / hex runs decoded and appended.
 /// </summary>
 internal static class TextNormalizer
 {
@@ -37,11 +37,26 @@ internal static class TextNormalizer
             obfuscated |= input.Any(c => c is >= '\uFF01' and <= '\uFF5E');
         }
 
-        foreach (var c in normalized)
+        for (var i = 0; i < normalized.Length; i++)
         {
+            var c = normalized[i];
             if (c is '\u200B' or '\u200C' or '\u200D' or '\u2060' or '\uFEFF' or '\u00AD' or '\u180E')
             {
                 obfuscated = true;
+                continue;
+            }
+
+            // Unicode tag characters (U+E0020..U+E007E, "ASCII smuggling") are invisible to a reader but read as
+            // ASCII by a model: read them as that ASCII, in place.
+            if (c == '\uDB40' && i + 1 < normalized.Length && normalized[i + 1] is >= '\uDC00' and <= '\uDC7F')
+            {
+                obfuscated = true;
+                var ascii = (char)(normalized[++i] - '\uDC00');
+                if (ascii is >= ' ' and <= '~')
+                {
+                    builder.Append(ascii);
+                }
+
                 continue;
             }
 
