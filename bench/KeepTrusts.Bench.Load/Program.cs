@@ -103,7 +103,10 @@ using var scrape = new HttpClient();
 var rounds = Array.IndexOf(args, "--rounds") is var ri and >= 0 ? int.Parse(args[ri + 1], CultureInfo.InvariantCulture) : 1;
 // --streams-only: only the stream rows (fixed rate and x8), both in every round, interleaved, for A/B runs of the streaming path.
 var streamsOnly = args.Contains("--streams-only");
-for (var round = 1; round <= (streamsOnly ? 0 : rounds); round++)
+// --closed-loop-only: only the concurrency rows, --rounds times (even rounds in reverse order), for A/B runs of CPU per
+// request at saturation.
+var closedLoopOnly = args.Contains("--closed-loop-only");
+for (var round = 1; round <= (streamsOnly || closedLoopOnly ? 0 : rounds); round++)
 {
     var load = rounds == 1 ? $"{options.Rate}/s fixed rate" : $"{options.Rate}/s fixed rate, round {round}";
     foreach (var (name, url, gateway) in targets)
@@ -124,15 +127,23 @@ for (var round = 1; round <= (streamsOnly ? 0 : rounds); round++)
 
 // --skip-closed-loop: only the fixed-rate rows (chat and stream), for A/B runs of latency on a shared machine.
 var closedLoop = !args.Contains("--skip-closed-loop");
-foreach (var (name, url, gateway) in closedLoop && !streamsOnly ? targets : [])
+foreach (var round in Enumerable.Range(1, closedLoopOnly ? rounds : 1))
 {
-    var cpu = gateway?.RowStart();
-    var result = await driver.RunConcurrentAsync(url, stream: false, options.Concurrency, TimeSpan.FromSeconds(options.Seconds));
-    rows.Add(ResultRow.From($"concurrency {options.Concurrency}", name, result, gateway, cpu));
+    foreach (var (name, url, gateway) in !closedLoop || streamsOnly ? [] : round % 2 == 0 ? targets.Reverse() : targets)
+    {
+        var cpu = gateway?.RowStart();
+        var result = await driver.RunConcurrentAsync(url, stream: false, options.Concurrency, TimeSpan.FromSeconds(options.Seconds));
+        rows.Add(ResultRow.From(closedLoopOnly && rounds > 1 ? $"concurrency {options.Concurrency}, round {round}" : $"concurrency {options.Concurrency}", name, result, gateway, cpu));
+    }
+
+    if (closedLoopOnly)
+    {
+        Console.WriteLine($"concurrency round {round} done, load average {File.ReadAllText("/proc/loadavg").Trim()}");
+    }
 }
 
 var streamTargets = targets.Where(t => t.Name is "direct" or NginxFloor.RowName || t.Name.Contains("fsync per batch", StringComparison.Ordinal)).ToArray();
-foreach (var round in Enumerable.Range(1, rounds))
+foreach (var round in Enumerable.Range(1, closedLoopOnly ? 0 : rounds))
 {
     foreach (var (name, url, gateway) in streamTargets)
     {
@@ -163,7 +174,7 @@ foreach (var round in Enumerable.Range(1, rounds))
     }
 }
 
-foreach (var (name, url, gateway) in closedLoop && !streamsOnly ? streamTargets : [])
+foreach (var (name, url, gateway) in closedLoop && !streamsOnly && !closedLoopOnly ? streamTargets : [])
 {
     var cpu = gateway?.RowStart();
     var result = await driver.RunConcurrentAsync(url, stream: true, options.StreamConcurrency, TimeSpan.FromSeconds(options.Seconds));

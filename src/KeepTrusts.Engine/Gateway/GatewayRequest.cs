@@ -19,7 +19,14 @@ public sealed class GatewayRequest
     /// <summary>The {deployment} of an Azure deployments path; it names the route (see <see cref="DeploymentResolver"/>).</summary>
     public string? Deployment { get; init; }
 
-    public string RequestId { get; init; } = Guid.NewGuid().ToString("N");
+    /// <summary>The caller's id, or a new one (<see cref="RequestIds"/>) made only when none was given.</summary>
+    public string RequestId
+    {
+        get => _requestId ?? Interlocked.CompareExchange(ref _requestId, RequestIds.New(), null) ?? _requestId;
+        init => _requestId = value;
+    }
+
+    private string? _requestId;
 
     /// <summary>The authenticated client key's id (never the key), or null.</summary>
     public string? ClientKeyId { get; init; }

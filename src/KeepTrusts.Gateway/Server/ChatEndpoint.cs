@@ -203,6 +203,6 @@ internal static class ChatEndpoint
         // Only a short token-like id is echoed back, so a client cannot inject text into headers or logs.
         return given.Length is > 0 and <= 64 && given.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.')
             ? given
-            : Guid.NewGuid().ToString("N");
+            : RequestIds.New();
     }
 }

@@ -10,4 +10,7 @@ internal sealed record InjectionSignal(string Family, double Weight, Regex Patte
 {
     /// <param name="lowered">The text in lower case (invariant): triggers are lower case and compared ordinally, which is vectorized.</param>
     public bool MayMatch(ReadOnlySpan<char> lowered) => Triggers.Length == 0 || PolicyPatterns.ContainsAny(lowered, Triggers);
+
+    /// <summary>The same check on a text prepared once for all signals (<see cref="TriggerText"/>).</summary>
+    public bool MayMatch(in TriggerText text) => Triggers.Length == 0 || text.ContainsAny(Triggers);
 }

@@ -37,7 +37,9 @@ public static class PromptInjectionScorer
         }
 
         var (normalized, obfuscated, decoded, loweredDecoded) = (input.Text, input.Obfuscated, input.Decoded, input.LoweredDecoded);
-        var lowered = input.Lowered;
+        // Prepared once for the 26 signals' trigger words (the decoded form, rare, is searched directly).
+        Span<ulong> pairs = stackalloc ulong[TriggerText.PairWords];
+        var lowered = new TriggerText(input.Lowered, pairs);
         // Made at the first hit: most texts match no signal.
         Dictionary<string, double>? weights = null;
         List<string>? families = null;

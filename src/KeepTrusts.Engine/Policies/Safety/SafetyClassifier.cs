@@ -23,7 +23,9 @@ public sealed class SafetyClassifier
         var buffer = ArrayPool<char>.Shared.Rent(Math.Max(1, text.Length));
         try
         {
-            return Classify(text, source, buffer);
+            // A whole request or answer text: its trigger checks share one prepared pass (TriggerText).
+            Span<ulong> pairs = stackalloc ulong[TriggerText.PairWords];
+            return Classify(text, source, buffer, pairs);
         }
         finally
         {
@@ -35,9 +37,10 @@ public sealed class SafetyClassifier
     /// Classifies <paramref name="text"/> using <paramref name="lowerBuffer"/> (at least as long as the text) for its
     /// lower-case copy. Text with no finding allocates nothing: streams call this on every chunk.
     /// </summary>
-    internal SafetyFinding Classify(ReadOnlySpan<char> text, string source, char[] lowerBuffer)
+    /// <param name="pairs">Scratch for <see cref="TriggerText"/>; empty (stream chunks) searches each trigger word directly.</param>
+    internal SafetyFinding Classify(ReadOnlySpan<char> text, string source, char[] lowerBuffer, Span<ulong> pairs = default)
     {
-        var lowered = lowerBuffer.AsSpan(0, text.ToLowerInvariant(lowerBuffer));
+        var lowered = new TriggerText(lowerBuffer.AsSpan(0, text.ToLowerInvariant(lowerBuffer)), pairs);
         Dictionary<string, SafetySeverity>? categories = null;
         List<MatchedSpan>? spans = null;
         var rules = SafetyLexicon.Rules;
