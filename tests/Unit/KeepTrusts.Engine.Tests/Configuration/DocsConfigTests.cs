@@ -75,7 +75,8 @@ public sealed partial class DocsConfigTests
         Assert.True(missing.Count == 0, "not in docs/policy-config.md: " + string.Join(", ", missing));
     }
 
-    private static IEnumerable<string> KeyPaths(Type type, string prefix)
+    /// <summary>Every key path the loader binds (policy.audit-logger.path, providers.targets.id, ...).</summary>
+    internal static IEnumerable<string> KeyPaths(Type type, string prefix)
     {
         foreach (var property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance))
         {
