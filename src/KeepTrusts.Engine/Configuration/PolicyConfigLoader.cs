@@ -20,6 +20,16 @@ public static class PolicyConfigLoader
         try
         {
             fullPath = Path.GetFullPath(path);
+            if (Directory.Exists(fullPath))
+            {
+                // File.ReadAllText throws UnauthorizedAccessException for a directory, which read as "access is denied".
+                return new PolicyConfigLoadResult(path, null,
+                [
+                    new ConfigDiagnostic(DiagnosticSeverity.Error, DiagnosticCodes.FileUnreadable, $"cannot read '{path}': it is a directory, not a file",
+                        new SourceLocation(path, 0, 0), string.Empty, $"give the policy config file itself, for example {Path.Combine(path, "policy-config.yaml")}"),
+                ]);
+            }
+
             text = File.ReadAllText(fullPath);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
@@ -101,6 +111,7 @@ public static class PolicyConfigLoader
         // YamlDotNet prefixes messages with "(Line: 3, Col: 5, Idx: 40) - (Line: ...): "; we print the location ourselves.
         var message = ex.Message;
         var cut = message.LastIndexOf("): ", StringComparison.Ordinal);
-        return cut >= 0 ? message[(cut + 3)..] : message;
+        // The diagnostic adds its own full stop after the message ("...as indentation.. Fix:" otherwise).
+        return (cut >= 0 ? message[(cut + 3)..] : message).TrimEnd('.', ' ');
     }
 }
