@@ -75,6 +75,44 @@ public sealed partial class DocsConfigTests
         Assert.True(missing.Count == 0, "not in docs/policy-config.md: " + string.Join(", ", missing));
     }
 
+    [Fact]
+    public void Config_fields_named_in_the_docs_and_help_exist()
+    {
+        var known = KeyPaths(typeof(PolicyConfig), string.Empty).ToHashSet();
+        var help = Path.Combine(RepoPaths.Root, "src", "KeepTrusts.PowerShell", "Help");
+        var files = Directory.GetFiles(Path.Combine(RepoPaths.Root, "docs"), "*.md").Append(Path.Combine(RepoPaths.Root, "README.md")).Concat(Directory.GetFiles(help));
+        var wrong = new List<string>();
+        var named = 0;
+        foreach (var file in files)
+        {
+            foreach (Match field in DottedField().Matches(File.ReadAllText(file)))
+            {
+                // File names (gateway.md) and the misspelt key of the KT1002 example are not fields.
+                if (field.Value.EndsWith(".md", StringComparison.Ordinal) || field.Value.EndsWith(".base_ulr", StringComparison.Ordinal))
+                {
+                    continue;
+                }
+
+                named++;
+                var path = IndexOrPlaceholder().Replace(field.Value, string.Empty);
+                if (!known.Contains(path))
+                {
+                    wrong.Add($"{Path.GetFileName(file)}: {field.Value}");
+                }
+            }
+        }
+
+        Assert.True(named > 50, $"only {named} config fields named in the docs");
+        Assert.True(wrong.Count == 0, "not policy-config fields:" + Environment.NewLine + string.Join(Environment.NewLine, wrong.Distinct()));
+    }
+
+    // policy.audit-logger.path, providers.targets[].rate_limit, gateway.client_keys[0].id (not file names like policy-config.yaml).
+    [GeneratedRegex(@"(?<![\w./-])(?:policies|policy|providers|gateway)\.(?:[a-z_-]+(?:\[\d*\])?\.)*[a-z_-]*[a-z_](?![\w(])")]
+    private static partial Regex DottedField();
+
+    [GeneratedRegex(@"\[\d*\]")]
+    private static partial Regex IndexOrPlaceholder();
+
     /// <summary>Every key path the loader binds (policy.audit-logger.path, providers.targets.id, ...).</summary>
     internal static IEnumerable<string> KeyPaths(Type type, string prefix)
     {
