@@ -22,7 +22,7 @@ internal static class AuditVerifyCommand
     {
         if (!Directory.Exists(directory))
         {
-            stdout.WriteLine($"kt audit verify: '{directory}' is not a directory");
+            stdout.WriteLine($"kt audit verify: '{directory}' is not a directory; give the audit log directory (policy.audit-logger.path of the policy config, relative to that file; default audit)");
             return 1;
         }
 

@@ -118,6 +118,17 @@ public sealed class KtCommandLineTests
     }
 
     [Fact]
+    public async Task Audit_verify_of_a_missing_directory_names_the_config_field_to_look_up()
+    {
+        var missing = Path.Combine(Path.GetTempPath(), "kt-no-such-audit-" + Guid.NewGuid().ToString("N"));
+
+        var (exitCode, output, _) = await RunAsync("audit", "verify", missing);
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains($"'{missing}' is not a directory; give the audit log directory (policy.audit-logger.path", output);
+    }
+
+    [Fact]
     public async Task Keys_add_with_an_expiry_that_is_not_a_date_names_the_format()
     {
         var (exitCode, _, error) = await RunAsync("keys", "add", "--store", Path.Combine(Path.GetTempPath(), "kt-never-written.json"), "--alias", "a", "--expires", "tomorrow");
