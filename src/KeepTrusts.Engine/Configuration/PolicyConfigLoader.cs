@@ -63,7 +63,7 @@ public static class PolicyConfigLoader
         catch (YamlException ex)
         {
             diagnostics.Add(new ConfigDiagnostic(DiagnosticSeverity.Error, DiagnosticCodes.YamlSyntax, $"YAML syntax error: {SyntaxMessage(ex)}",
-                new SourceLocation(fileName, (int)ex.Start.Line, (int)ex.Start.Column), string.Empty,
+                SyntaxLocation(fileName, ex, yaml), string.Empty,
                 "check the indentation (spaces, not tabs) and that every 'key: value' and '- item' is aligned with its siblings"));
             return new PolicyConfigLoadResult(fileName, null, diagnostics);
         }
@@ -104,6 +104,28 @@ public static class PolicyConfigLoader
         }
 
         return result.Config!;
+    }
+
+    /// <summary>
+    /// Where a syntax error is: YamlDotNet's start mark, except for a tab in the indentation, which it reports at 1:1;
+    /// there the first line indented with a tab is named.
+    /// </summary>
+    private static SourceLocation SyntaxLocation(string fileName, YamlException ex, string yaml)
+    {
+        if (ex.Message.Contains("invalid tab", StringComparison.Ordinal))
+        {
+            var lines = yaml.Split('\n');
+            for (var i = 0; i < lines.Length; i++)
+            {
+                var indent = lines[i].Length - lines[i].TrimStart(' ', '\t').Length;
+                if (lines[i].AsSpan(0, indent).Contains('\t'))
+                {
+                    return new SourceLocation(fileName, i + 1, lines[i].IndexOf('\t') + 1);
+                }
+            }
+        }
+
+        return new SourceLocation(fileName, (int)ex.Start.Line, (int)ex.Start.Column);
     }
 
     private static string SyntaxMessage(YamlException ex)

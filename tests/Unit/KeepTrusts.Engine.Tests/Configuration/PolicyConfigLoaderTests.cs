@@ -59,9 +59,10 @@ public sealed class PolicyConfigLoaderTests
     [Fact]
     public void A_tab_used_as_indentation_is_one_sentence_with_one_full_stop()
     {
-        var error = Assert.Single(Load("pack:\n\tname: t\n").Errors);
+        var error = Assert.Single(Load("# policy config\npack:\n\tname: t\n").Errors);
 
         Assert.Equal(DiagnosticCodes.YamlSyntax, error.Code);
+        Assert.True(error.Location.Line == 3, error.ToString()); // the line with the tab, not the mapping it is in
         Assert.Contains("invalid tab as indentation. Fix: check the indentation (spaces, not tabs)", error.ToString());
         Assert.DoesNotContain("..", error.ToString());
     }
