@@ -16,6 +16,7 @@ public abstract class KtArmCmdlet : KtCmdlet
 
     /// <summary>The ARM endpoint, for sovereign clouds (https://management.usgovcloudapi.net/ ...).</summary>
     [Parameter]
+    [Commands.ValidateArmEndpoint]
     public Uri? ArmEndpoint { get; set; }
 
     /// <summary>Accept any TLS certificate from ARM (local test endpoints only).</summary>

@@ -26,5 +26,10 @@ $configuration.Run.PassThru = $true
 $configuration.Output.Verbosity = 'Detailed'
 $configuration.Output.CIFormat = 'None'
 $result = Invoke-Pester -Configuration $configuration
+# A path that does not exist makes Invoke-Pester print an error and return no result; that must not pass as 0 failures.
+if ($null -eq $result -or $result.TotalCount -eq 0) {
+    Write-Host "Pester ran no tests from: $($Path -join ', ') (a path that does not exist, or specs without tests)"
+    exit 1
+}
 Write-Host "Pester $((Get-Module Pester).Version): $($result.PassedCount) passed, $($result.FailedCount) failed, $($result.SkippedCount) skipped"
 exit [Math]::Min($result.FailedCount + $result.FailedBlocksCount + $result.FailedContainersCount, 255)

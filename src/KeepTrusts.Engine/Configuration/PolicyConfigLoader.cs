@@ -20,6 +20,16 @@ public static class PolicyConfigLoader
         try
         {
             fullPath = Path.GetFullPath(path);
+            if (Directory.Exists(fullPath))
+            {
+                // File.ReadAllText throws UnauthorizedAccessException for a directory, which read as "access is denied".
+                return new PolicyConfigLoadResult(path, null,
+                [
+                    new ConfigDiagnostic(DiagnosticSeverity.Error, DiagnosticCodes.FileUnreadable, $"cannot read '{path}': it is a directory, not a file",
+                        new SourceLocation(path, 0, 0), string.Empty, $"give the policy config file itself, for example {Path.Combine(path, "policy-config.yaml")}"),
+                ]);
+            }
+
             text = File.ReadAllText(fullPath);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
@@ -53,7 +63,7 @@ public static class PolicyConfigLoader
         catch (YamlException ex)
         {
             diagnostics.Add(new ConfigDiagnostic(DiagnosticSeverity.Error, DiagnosticCodes.YamlSyntax, $"YAML syntax error: {SyntaxMessage(ex)}",
-                new SourceLocation(fileName, (int)ex.Start.Line, (int)ex.Start.Column), string.Empty,
+                SyntaxLocation(fileName, ex, yaml), string.Empty,
                 "check the indentation (spaces, not tabs) and that every 'key: value' and '- item' is aligned with its siblings"));
             return new PolicyConfigLoadResult(fileName, null, diagnostics);
         }
@@ -96,11 +106,34 @@ public static class PolicyConfigLoader
         return result.Config!;
     }
 
+    /// <summary>
+    /// Where a syntax error is: YamlDotNet's start mark, except for a tab in the indentation, which it reports at 1:1;
+    /// there the first line indented with a tab is named.
+    /// </summary>
+    private static SourceLocation SyntaxLocation(string fileName, YamlException ex, string yaml)
+    {
+        if (ex.Message.Contains("invalid tab", StringComparison.Ordinal))
+        {
+            var lines = yaml.Split('\n');
+            for (var i = 0; i < lines.Length; i++)
+            {
+                var indent = lines[i].Length - lines[i].TrimStart(' ', '\t').Length;
+                if (lines[i].AsSpan(0, indent).Contains('\t'))
+                {
+                    return new SourceLocation(fileName, i + 1, lines[i].IndexOf('\t') + 1);
+                }
+            }
+        }
+
+        return new SourceLocation(fileName, (int)ex.Start.Line, (int)ex.Start.Column);
+    }
+
     private static string SyntaxMessage(YamlException ex)
     {
         // YamlDotNet prefixes messages with "(Line: 3, Col: 5, Idx: 40) - (Line: ...): "; we print the location ourselves.
         var message = ex.Message;
         var cut = message.LastIndexOf("): ", StringComparison.Ordinal);
-        return cut >= 0 ? message[(cut + 3)..] : message;
+        // The diagnostic adds its own full stop after the message ("...as indentation.. Fix:" otherwise).
+        return (cut >= 0 ? message[(cut + 3)..] : message).TrimEnd('.', ' ');
     }
 }

@@ -148,7 +148,23 @@ public static partial class GatewayProcesses
             }
         }
 
+        RemoveOrphanLogs(directory);
         return instances.OrderBy(i => i.StartTime).ToList();
+    }
+
+    /// <summary>
+    /// Stop-KtGateway removes a record but keeps its log for reading afterwards; a log without a record that was last
+    /// written more than <see cref="ExitedRecordRetention"/> ago goes, so the state directory does not grow without bound.
+    /// </summary>
+    private static void RemoveOrphanLogs(string directory)
+    {
+        foreach (var log in Directory.GetFiles(directory, "kt-*.log"))
+        {
+            if (!File.Exists(Path.ChangeExtension(log, ".json")) && DateTime.UtcNow - File.GetLastWriteTimeUtc(log) > ExitedRecordRetention)
+            {
+                TryDelete(log);
+            }
+        }
     }
 
     private static IReadOnlyList<string> LastLogLines(string logPath, int count)

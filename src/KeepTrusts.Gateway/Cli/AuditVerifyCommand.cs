@@ -11,8 +11,8 @@ internal static class AuditVerifyCommand
 {
     public static Command Create()
     {
-        var directory = new Argument<string>("dir") { Description = "The audit log directory (policies.audit.directory in the config)." };
-        var headKeyEnv = new Option<string?>("--head-key-env") { Description = "An environment variable holding the HMAC key that signs audit-head.json (policies.audit head_key_ref)." };
+        var directory = new Argument<string>("dir") { Description = "The audit log directory (policy.audit-logger.path in the policy config, relative to that file; default audit)." };
+        var headKeyEnv = new Option<string?>("--head-key-env") { Description = "An environment variable holding the HMAC key that signs audit-head.json (policy.audit-logger.head_key_ref)." };
         var command = new Command("verify", "Verify the audit log's hash chain and its anchored head; names the first record that was changed, removed or reordered, or a cut tail.") { directory, headKeyEnv };
         command.SetAction(parseResult => Verify(parseResult.GetValue(directory)!, parseResult.GetValue(headKeyEnv), parseResult.InvocationConfiguration.Output));
         return command;
@@ -22,7 +22,7 @@ internal static class AuditVerifyCommand
     {
         if (!Directory.Exists(directory))
         {
-            stdout.WriteLine($"kt audit verify: '{directory}' is not a directory");
+            stdout.WriteLine($"kt audit verify: '{directory}' is not a directory; give the audit log directory (policy.audit-logger.path of the policy config, relative to that file; default audit)");
             return 1;
         }
 

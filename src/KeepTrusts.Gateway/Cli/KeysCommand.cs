@@ -33,7 +33,23 @@ internal static class KeysCommand
         var tpm = new Option<int?>("--tpm") { Description = "Tokens per minute for this key." };
         var day = new Option<decimal?>("--budget-day") { Description = "USD per UTC day (from the targets' pricing); spent: 429 until 00:00 UTC." };
         var month = new Option<decimal?>("--budget-month") { Description = "USD per UTC month." };
-        var expires = new Option<DateTimeOffset?>("--expires") { Description = "When the key stops working, ISO 8601 such as 2027-01-31T00:00:00Z." };
+        var expires = new Option<DateTimeOffset?>("--expires")
+        {
+            Description = "When the key stops working, ISO 8601 such as 2027-01-31T00:00:00Z.",
+            HelpName = "ISO 8601",
+            // The default parser's error names the .NET type (System.Nullable`1[System.DateTimeOffset]); this one the format.
+            CustomParser = result =>
+            {
+                var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : string.Empty;
+                if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var value))
+                {
+                    return value;
+                }
+
+                result.AddError($"--expires '{text}' is not a date and time; use ISO 8601 such as 2027-01-31T00:00:00Z (UTC) or 2027-01-31.");
+                return null;
+            },
+        };
         var disabled = new Option<bool>("--disabled") { Description = "Add the key disabled (401 until enabled)." };
         var command = new Command("add", "Add a key; prints its secret once (the store keeps only a salted hash).")
         {

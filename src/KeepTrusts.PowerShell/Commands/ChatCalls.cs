@@ -38,6 +38,10 @@ internal static class ChatCalls
             inProcess ? credential.Message : $"The gateway has no credential for its upstream: {credential.Message}",
             inProcess ? "Set the environment variable the target's secret_key_ref names (or configure azure_auth), then call again."
                 : "Set the credential in the gateway's environment and restart it."),
+        // The gateway's own client authentication (not the upstream's): the fix is the key this call sends.
+        ChatInvocationException { Status: 401, Code: "invalid_api_key" } unauthorized when !inProcess => ($"ChatFailed.{unauthorized.Code}", ErrorCategory.AuthenticationError, unauthorized.Code,
+            $"The gateway answered HTTP 401 ({unauthorized.Code}): {unauthorized.Message}",
+            "Pass the gateway's client key with -ApiKey (or set $env:KT_API_KEY): a key of its gateway.client_keys, or a virtual key from New-KtGatewayKey."),
         ChatInvocationException failed => ($"ChatFailed.{failed.Code}", failed.Status is 401 or 403 ? ErrorCategory.AuthenticationError : ErrorCategory.InvalidResult, failed.Code,
             inProcess ? failed.Message : $"The gateway answered HTTP {failed.Status} ({failed.Code}): {failed.Message}",
             "Run with -Verbose; Get-KtGateway and the gateway log show the upstream's state."),

@@ -16,20 +16,13 @@ public sealed class GetKtGatewayCommand : KtCmdlet
     protected override void ProcessRecord()
     {
         var gateways = GatewayMapping.List();
-        foreach (var exited in gateways.Where(g => g.Status == "Exited"))
-        {
-            WriteWarning($"Gateway {exited.Id} exited with code {exited.ExitCode?.ToString() ?? "unknown (killed)"}" +
-                (exited.ExitReason is { } reason ? $": {reason}" : $"; last log line: {exited.LastLogLines.LastOrDefault() ?? "(none)"}") +
-                $" Stop-KtGateway -Id {exited.Id} removes it from the list.");
-        }
-
+        var listed = new List<KtGateway>();
         if (Id is null)
         {
-            WriteObject(gateways, enumerateCollection: true);
-            return;
+            listed.AddRange(gateways);
         }
 
-        foreach (var id in Id)
+        foreach (var id in Id ?? [])
         {
             var pattern = new WildcardPattern(id, WildcardOptions.IgnoreCase);
             var matches = gateways.Where(g => pattern.IsMatch(g.Id)).ToList();
@@ -38,7 +31,17 @@ public sealed class GetKtGatewayCommand : KtCmdlet
                 WriteError("GatewayNotFound", ErrorCategory.ObjectNotFound, id, $"No KeepTrusts gateway has id '{id}'.", "Run Get-KtGateway to list the running ones.");
             }
 
-            WriteObject(matches, enumerateCollection: true);
+            listed.AddRange(matches);
         }
+
+        // Warn only about the gateways this call lists: asking for one id should not report every other exited one.
+        foreach (var exited in listed.Where(g => g.Status == "Exited"))
+        {
+            WriteWarning($"Gateway {exited.Id} exited with code {exited.ExitCode?.ToString() ?? "unknown (killed)"}" +
+                (exited.ExitReason is { } reason ? $": {reason}" : $"; last log line: {exited.LastLogLines.LastOrDefault() ?? "(none)"}") +
+                $" Stop-KtGateway -Id {exited.Id} removes it from the list.");
+        }
+
+        WriteObject(listed, enumerateCollection: true);
     }
 }

@@ -30,7 +30,8 @@ public sealed class StopKtGatewayCommand : KtCmdlet
         var targets = ParameterSetName == ByObjectSet ? InputObject : ResolveIds();
         foreach (var gateway in targets)
         {
-            if (!ShouldProcess($"{gateway.Id} ({gateway.Url}, pid {gateway.ProcessId})", "Stop KeepTrusts gateway"))
+            var target = gateway.Status == "Exited" ? $"{gateway.Id} (already exited: removes its record)" : $"{gateway.Id} ({gateway.Url}, pid {gateway.ProcessId})";
+            if (!ShouldProcess(target, "Stop KeepTrusts gateway"))
             {
                 continue;
             }

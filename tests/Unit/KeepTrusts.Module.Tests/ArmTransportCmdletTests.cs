@@ -26,4 +26,26 @@ public sealed class ArmTransportCmdletTests(ModuleFixture module)
         Assert.DoesNotContain("Retry failed", error.Exception.Message);
         Assert.Empty(arm.Requests);
     }
+
+    [Theory]
+    [InlineData("management.azure.com", "is not an absolute URL")]
+    [InlineData("http://127.0.0.1:1/", "uses http://; ARM takes the access token only over https")]
+    public void An_ARM_endpoint_without_https_is_refused_naming_the_parameter_and_an_example(string armEndpoint, string reason)
+    {
+        var topology = new PrivateEndpointTopology();
+
+        foreach (var script in new[]
+        {
+            "Repair-KtDnsZoneLink -PrivateEndpointId $args[0] -VirtualNetworkId $args[1] -AccessToken $args[2] -ArmEndpoint $args[3] -WhatIf",
+            "Test-KtPrivateEndpoint -Endpoint https://kt.openai.azure.com/ -AccountResourceId $args[4] -AccessToken $args[2] -ArmEndpoint $args[3] -DnsServer 127.0.0.1:1",
+        })
+        {
+            var error = module.InvokeExpectingTerminatingError(script, topology.PrivateEndpointId, new[] { topology.SpokeVnetId }, PrivateEndpointScripts.Token(), armEndpoint, topology.AccountId);
+
+            Assert.StartsWith("ParameterArgumentValidationError,", error.FullyQualifiedErrorId);
+            Assert.Contains($"-ArmEndpoint '{armEndpoint}' {reason}", error.Exception.Message);
+            Assert.Contains("https://management.azure.com/", error.Exception.Message);
+            Assert.DoesNotContain(PrivateEndpointScripts.TokenText, error.Exception.Message);
+        }
+    }
 }

@@ -123,6 +123,8 @@ public sealed class GatewayCmdletTests(ModuleFixture module)
         Assert.Null(exited.Properties["ExitCode"].Value);
         Assert.NotEmpty((string[])exited.Properties["LastLogLines"].Value);
         Assert.Contains(listed.Select(o => o.BaseObject).OfType<WarningRecord>(), w => w.Message.Contains($"Gateway {id} exited"));
+        var (other, _) = module.Invoke("Get-KtGateway -Id 'kt-no-such-gateway*' -WarningVariable w -WarningAction SilentlyContinue; $w");
+        Assert.Empty(other); // a call that lists no gateway warns about none
 
         var (_, stopErrors) = module.Invoke("Stop-KtGateway -Id $args[0] -Confirm:$false", id);
         Assert.Empty(stopErrors);

@@ -190,6 +190,12 @@ public sealed class InvokeKtChatConversationTests(ModuleFixture module)
             Assert.Contains("pii-detector/Request/Redact/EMAIL", Decisions(gatewayResult));
             Assert.Equal(Decisions(localResult), Decisions(gatewayResult));
 
+            var wrongKey = module.InvokeExpectingTerminatingError("Invoke-KtChat -GatewayUrl $args[0] -Model gpt-4o -ApiKey 'not-the-client-key-987654' -Message hi", url);
+            Assert.Equal("ChatFailed.invalid_api_key,KeepTrusts.PowerShell.Commands.InvokeKtChatCommand", wrongKey.FullyQualifiedErrorId);
+            Assert.Equal(ErrorCategory.AuthenticationError, wrongKey.CategoryInfo.Category);
+            Assert.Contains("-ApiKey", wrongKey.ErrorDetails.RecommendedAction);
+            Assert.DoesNotContain("not-the-client-key-987654", wrongKey.ToString() + wrongKey.ErrorDetails.RecommendedAction);
+
             Environment.SetEnvironmentVariable("KT_API_KEY", "client-key-0123456789");
             var (fromEnvironment, envErrors) = module.Invoke("Invoke-KtChat -GatewayUrl $args[0] -Model gpt-4o -Message hello", url);
             Assert.Empty(envErrors);

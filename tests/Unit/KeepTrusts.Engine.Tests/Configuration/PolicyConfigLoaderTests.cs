@@ -38,6 +38,36 @@ public sealed class PolicyConfigLoaderTests
     }
 
     [Fact]
+    public void A_directory_given_as_the_config_says_it_is_a_directory_and_names_a_file_to_give()
+    {
+        var directory = Directory.CreateTempSubdirectory("kt-config-dir-").FullName;
+        try
+        {
+            var error = Assert.Single(PolicyConfigLoader.Load(directory, FullEnvironment).Errors);
+
+            Assert.Equal(DiagnosticCodes.FileUnreadable, error.Code);
+            Assert.Contains("it is a directory, not a file", error.Message);
+            Assert.DoesNotContain("access is denied", error.Message);
+            Assert.Contains(Path.Combine(directory, "policy-config.yaml"), error.Fix);
+        }
+        finally
+        {
+            Directory.Delete(directory);
+        }
+    }
+
+    [Fact]
+    public void A_tab_used_as_indentation_is_one_sentence_with_one_full_stop()
+    {
+        var error = Assert.Single(Load("# policy config\npack:\n\tname: t\n").Errors);
+
+        Assert.Equal(DiagnosticCodes.YamlSyntax, error.Code);
+        Assert.True(error.Location.Line == 3, error.ToString()); // the line with the tab, not the mapping it is in
+        Assert.Contains("invalid tab as indentation. Fix: check the indentation (spaces, not tabs)", error.ToString());
+        Assert.DoesNotContain("..", error.ToString());
+    }
+
+    [Fact]
     public void There_is_an_example_for_each_of_the_twelve_seed_configs()
     {
         var seeds = Directory.GetFiles(RepoPaths.Examples, "*.yaml").Count(f => char.IsDigit(Path.GetFileName(f)[0]) && !f.EndsWith("13-production.yaml"));

@@ -6,6 +6,29 @@ namespace KeepTrusts.Engine.Tests.Host;
 public sealed class GatewayProcessesTests
 {
     [Fact]
+    public void Listing_removes_logs_of_stopped_gateways_after_the_retention_and_keeps_recent_ones()
+    {
+        var state = Directory.CreateTempSubdirectory("kt-state-").FullName;
+        try
+        {
+            var old = Path.Combine(state, "kt-0000old0.log");
+            var recent = Path.Combine(state, "kt-0000new0.log");
+            File.WriteAllText(old, "stopped long ago");
+            File.WriteAllText(recent, "stopped just now");
+            File.SetLastWriteTimeUtc(old, DateTime.UtcNow - GatewayProcesses.ExitedRecordRetention - TimeSpan.FromHours(1));
+
+            Assert.Empty(GatewayProcesses.List(state));
+
+            Assert.False(File.Exists(old));
+            Assert.True(File.Exists(recent));
+        }
+        finally
+        {
+            Directory.Delete(state, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task Start_list_and_stop_a_detached_gateway()
     {
         var state = Path.Combine(Path.GetTempPath(), "kt-state-" + Guid.NewGuid().ToString("N"));

@@ -103,6 +103,42 @@ public sealed class KtCommandLineTests
     }
 
     [Fact]
+    public async Task Config_fields_named_in_help_exist()
+    {
+        var known = Configuration.DocsConfigTests.KeyPaths(typeof(KeepTrusts.Engine.Configuration.PolicyConfig), string.Empty).ToHashSet();
+        var named = new List<string>();
+        foreach (var path in CommandPaths(KtCommandLine.BuildRoot(), []))
+        {
+            var (_, output, _) = await RunAsync([.. path, "--help"]);
+            named.AddRange(System.Text.RegularExpressions.Regex.Matches(output, @"\b(?:pack|policies|policy|providers|gateway)\.[\w.-]*\w").Select(m => m.Value));
+        }
+
+        Assert.Contains("policy.audit-logger.path", named);
+        Assert.All(named, field => Assert.True(known.Contains(field), $"kt help names '{field}', which is not a policy-config field"));
+    }
+
+    [Fact]
+    public async Task Audit_verify_of_a_missing_directory_names_the_config_field_to_look_up()
+    {
+        var missing = Path.Combine(Path.GetTempPath(), "kt-no-such-audit-" + Guid.NewGuid().ToString("N"));
+
+        var (exitCode, output, _) = await RunAsync("audit", "verify", missing);
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains($"'{missing}' is not a directory; give the audit log directory (policy.audit-logger.path", output);
+    }
+
+    [Fact]
+    public async Task Keys_add_with_an_expiry_that_is_not_a_date_names_the_format()
+    {
+        var (exitCode, _, error) = await RunAsync("keys", "add", "--store", Path.Combine(Path.GetTempPath(), "kt-never-written.json"), "--alias", "a", "--expires", "tomorrow");
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains("--expires 'tomorrow' is not a date and time; use ISO 8601 such as 2027-01-31T00:00:00Z", error);
+        Assert.DoesNotContain("System.", error);
+    }
+
+    [Fact]
     public async Task Suggest_directive_completes_options_of_the_command_on_the_line()
     {
         var (exitCode, output, _) = await RunAsync("[suggest:19]", "kt gateway run --lo");
