@@ -93,6 +93,8 @@ public sealed class AuditLogWriter : IAuditSink
 
         // Own threads, not the thread pool: both block in write/fsync for as long as the disk takes, and a pool thread
         // blocked there is one fewer to run requests on a 2-core host (bench/README.md, "p99 stalls: cause and fix").
+        // The one exception: a request record finding the writer idle is written (never fsynced) by its request, one
+        // request at a time (WriteRequestAsync).
         new Thread(WriteLoop) { IsBackground = true, Name = "kt-audit-write" }.Start();
         if (_fsync)
         {
@@ -130,14 +132,41 @@ public sealed class AuditLogWriter : IAuditSink
     /// Same queue and group commit as <see cref="WriteAsync"/>, but released as soon as the batch's write reached the
     /// kernel: the fsync that makes it durable then runs while the upstream call is in flight.
     /// </summary>
+    /// <remarks>
+    /// When the log has been idle for a moment (nothing written for <see cref="IdleBeforeInlineWrite"/>) and no batch is
+    /// being written, the caller writes the queue itself (its record included) instead of handing it to the writer
+    /// thread: a request is then forwarded without two thread hops (wake the writer, wake the request again), which on
+    /// a quiet host cost more than the write. Under load the writer thread batches as before (one write and one wake of
+    /// the sync thread for several records: cheaper per record when records keep coming). It only ever writes into the
+    /// kernel; the fsync stays on the sync thread, and at most one caller writes at a time (bench/README.md, "Round 6").
+    /// </remarks>
     public async ValueTask<RequestRecordWrite> WriteRequestAsync(AuditRecord record, CancellationToken cancellationToken = default)
     {
-        var pending = Enqueue(record, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        var idle = Stopwatch.GetTimestamp() - Volatile.Read(ref _lastWrite) > IdleBeforeInlineWrite;
+        var pending = Enqueue(record, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously), wakeWriter: !idle);
+        if (idle && Monitor.TryEnter(_writeGate))
+        {
+            try
+            {
+                WriteQueued();
+            }
+            finally
+            {
+                Monitor.Exit(_writeGate);
+            }
+        }
+
+        if (idle && !pending.Written!.Task.IsCompleted)
+        {
+            // A batch is being written (or this one was taken by it): the writer thread takes what is queued next.
+            WakeWriter();
+        }
+
         await pending.Written!.Task.ConfigureAwait(false);
         return new RequestRecordWrite(true, pending.Done.Task);
     }
 
-    private Pending Enqueue(AuditRecord record, TaskCompletionSource? written)
+    private Pending Enqueue(AuditRecord record, TaskCompletionSource? written, bool wakeWriter = true)
     {
         var pending = new Pending(record, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously), written, Stopwatch.GetTimestamp());
         lock (_incomingGate)
@@ -148,7 +177,7 @@ public sealed class AuditLogWriter : IAuditSink
             }
 
             _incoming.Add(pending);
-            if (_incoming.Count == 1)
+            if (wakeWriter && _incoming.Count == 1)
             {
                 Monitor.Pulse(_incomingGate);
             }
@@ -157,11 +186,17 @@ public sealed class AuditLogWriter : IAuditSink
         return pending;
     }
 
+    private void WakeWriter()
+    {
+        lock (_incomingGate)
+        {
+            Monitor.Pulse(_incomingGate);
+        }
+    }
+
     /// <summary>The writer thread: takes everything queued, serializes and chains it, and writes it to the kernel.</summary>
     private void WriteLoop()
     {
-        var taken = new List<Pending>(64);
-        var buffer = new MemoryStream(64 * 1024);
         try
         {
             while (true)
@@ -172,30 +207,16 @@ public sealed class AuditLogWriter : IAuditSink
                     {
                         Monitor.Wait(_incomingGate);
                     }
+                }
 
-                    if (_incoming.Count == 0)
+                lock (_writeGate)
+                {
+                    // Empty when a caller wrote the queue first; then it ends here once the log is closed.
+                    if (!WriteQueued() && Volatile.Read(ref _closed))
                     {
                         return;
                     }
-
-                    (taken, _incoming) = (_incoming, taken);
                 }
-
-                // At most 512 records per write, so the first of a long queue are released without waiting for the last.
-                // The usual batch fits in one write and goes as it is (WriteBatch copies what it hands on), not copied.
-                if (taken.Count <= MaxBatch)
-                {
-                    WriteBatch(taken, buffer);
-                }
-                else
-                {
-                    for (var first = 0; first < taken.Count; first += MaxBatch)
-                    {
-                        WriteBatch(taken.GetRange(first, Math.Min(MaxBatch, taken.Count - first)), buffer);
-                    }
-                }
-
-                taken.Clear();
             }
         }
         finally
@@ -211,6 +232,51 @@ public sealed class AuditLogWriter : IAuditSink
     }
 
     private const int MaxBatch = 512;
+
+    // 1 ms: at 200 streams/s (a record every few ms) a request finds the log idle; at 8 concurrent streams (a record
+    // every few tenths of a millisecond) it does not, and the writer thread's batches saved 8–14 % CPU there.
+    private static readonly long IdleBeforeInlineWrite = Stopwatch.Frequency / 1000;
+    private long _lastWrite;
+
+    // Held by whoever writes into the file (the writer thread, or a request writing its own record): the file, the
+    // chain state and the serialization buffers below are only touched under it, so the chain stays in write order.
+    private readonly object _writeGate = new();
+    private List<Pending> _taken = new(64);
+    private readonly MemoryStream _batchBuffer = new(64 * 1024);
+
+    /// <summary>Writes everything queued so far (under <see cref="_writeGate"/>); false when nothing was queued.</summary>
+    private bool WriteQueued()
+    {
+        // The queue is swapped whole with the (empty) spare list, so a batch is everything that queued meanwhile.
+        List<Pending> taken;
+        lock (_incomingGate)
+        {
+            if (_incoming.Count == 0)
+            {
+                return false;
+            }
+
+            taken = _incoming;
+            (_incoming, _taken) = (_taken, taken);
+        }
+
+        // At most 512 records per write, so the first of a long queue are released without waiting for the last.
+        // The usual batch fits in one write and goes as it is (WriteBatch copies what it hands on), not copied.
+        if (taken.Count <= MaxBatch)
+        {
+            WriteBatch(taken, _batchBuffer);
+        }
+        else
+        {
+            for (var first = 0; first < taken.Count; first += MaxBatch)
+            {
+                WriteBatch(taken.GetRange(first, Math.Min(MaxBatch, taken.Count - first)), _batchBuffer);
+            }
+        }
+
+        taken.Clear();
+        return true;
+    }
 
     private void WriteBatch(List<Pending> batch, MemoryStream buffer)
     {
@@ -231,6 +297,7 @@ public sealed class AuditLogWriter : IAuditSink
 
             _file!.Write(buffer.GetBuffer(), 0, (int)buffer.Length);
             _file.Flush(flushToDisk: false);
+            Volatile.Write(ref _lastWrite, Stopwatch.GetTimestamp());
             var written = new Acknowledged(_seq, PreviousHash, _fileDate);
             foreach (var pending in batch)
             {

@@ -150,10 +150,9 @@ internal static class ChatEndpoint
             context.Response.Headers.CacheControl = "no-cache";
             context.Response.Headers["X-Accel-Buffering"] = "no";
             context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
-            await context.Response.StartAsync(context.RequestAborted).ConfigureAwait(false);
             try
             {
-                await SseFormatter.WriteAsync(AsSse(events, context.RequestAborted), context.Response.Body, WriteData, context.RequestAborted).ConfigureAwait(false);
+                await SseFormatter.WriteAsync(AsSse(context, events, context.RequestAborted), context.Response.Body, WriteData, context.RequestAborted).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is OperationCanceledException or IOException)
             {
@@ -173,11 +172,28 @@ internal static class ChatEndpoint
         }
     }
 
-    private static async IAsyncEnumerable<SseItem<ChatEvent>> AsSse(IAsyncEnumerable<ChatEvent> events, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    /// <summary>
+    /// The events as SSE items. The headers go out with the first event when it is ready at once (one send, not two:
+    /// an upstream usually sends its first chunk with its headers), or on their own as soon as it is not (a model still
+    /// working), so a client always learns at once that its stream started.
+    /// </summary>
+    private static async IAsyncEnumerable<SseItem<ChatEvent>> AsSse(HttpContext context, IAsyncEnumerable<ChatEvent> events, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        await foreach (var item in events.WithCancellation(cancellationToken).ConfigureAwait(false))
+        var enumerator = events.GetAsyncEnumerator(cancellationToken);
+        await using (enumerator.ConfigureAwait(false))
         {
-            yield return new SseItem<ChatEvent>(item, item.EventType);
+            var next = enumerator.MoveNextAsync();
+            if (!next.IsCompleted)
+            {
+                await context.Response.StartAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            while (await next.ConfigureAwait(false))
+            {
+                var item = enumerator.Current;
+                yield return new SseItem<ChatEvent>(item, item.EventType);
+                next = enumerator.MoveNextAsync();
+            }
         }
     }
 
