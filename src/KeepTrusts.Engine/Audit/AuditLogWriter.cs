@@ -133,18 +133,15 @@ public sealed class AuditLogWriter : IAuditSink
     /// kernel: the fsync that makes it durable then runs while the upstream call is in flight.
     /// </summary>
     /// <remarks>
-    /// When the log has been idle for a moment (nothing written for <see cref="IdleBeforeInlineWrite"/>) and no batch is
-    /// being written, the caller writes the queue itself (its record included) instead of handing it to the writer
-    /// thread: a request is then forwarded without two thread hops (wake the writer, wake the request again), which on
-    /// a quiet host cost more than the write. Under load the writer thread batches as before (one write and one wake of
-    /// the sync thread for several records: cheaper per record when records keep coming). It only ever writes into the
-    /// kernel; the fsync stays on the sync thread, and at most one caller writes at a time (bench/README.md, "Round 6").
+    /// When no batch is being written, the caller writes the queue itself (its record included) instead of handing it
+    /// to the writer thread: a request is then forwarded without two thread hops (wake the writer, wake the request
+    /// again), which on a quiet host cost more than the write. It only ever writes into the kernel; the fsync stays on
+    /// the sync thread, and at most one caller writes at a time (bench/README.md, "Round 6").
     /// </remarks>
     public async ValueTask<RequestRecordWrite> WriteRequestAsync(AuditRecord record, CancellationToken cancellationToken = default)
     {
-        var idle = Stopwatch.GetTimestamp() - Volatile.Read(ref _lastWrite) > IdleBeforeInlineWrite;
-        var pending = Enqueue(record, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously), wakeWriter: !idle);
-        if (idle && Monitor.TryEnter(_writeGate))
+        var pending = Enqueue(record, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously), wakeWriter: false);
+        if (Monitor.TryEnter(_writeGate))
         {
             try
             {
@@ -156,13 +153,13 @@ public sealed class AuditLogWriter : IAuditSink
             }
         }
 
-        if (idle && !pending.Written!.Task.IsCompleted)
+        if (!pending.Written!.Task.IsCompleted)
         {
             // A batch is being written (or this one was taken by it): the writer thread takes what is queued next.
             WakeWriter();
         }
 
-        await pending.Written!.Task.ConfigureAwait(false);
+        await pending.Written.Task.ConfigureAwait(false);
         return new RequestRecordWrite(true, pending.Done.Task);
     }
 
@@ -233,11 +230,6 @@ public sealed class AuditLogWriter : IAuditSink
 
     private const int MaxBatch = 512;
 
-    // 1 ms: at 200 streams/s (a record every few ms) a request finds the log idle; at 8 concurrent streams (a record
-    // every few tenths of a millisecond) it does not, and the writer thread's batches saved 8–14 % CPU there.
-    private static readonly long IdleBeforeInlineWrite = Stopwatch.Frequency / 1000;
-    private long _lastWrite;
-
     // Held by whoever writes into the file (the writer thread, or a request writing its own record): the file, the
     // chain state and the serialization buffers below are only touched under it, so the chain stays in write order.
     private readonly object _writeGate = new();
@@ -297,7 +289,6 @@ public sealed class AuditLogWriter : IAuditSink
 
             _file!.Write(buffer.GetBuffer(), 0, (int)buffer.Length);
             _file.Flush(flushToDisk: false);
-            Volatile.Write(ref _lastWrite, Stopwatch.GetTimestamp());
             var written = new Acknowledged(_seq, PreviousHash, _fileDate);
             foreach (var pending in batch)
             {
