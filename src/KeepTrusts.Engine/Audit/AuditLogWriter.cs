@@ -132,38 +132,14 @@ public sealed class AuditLogWriter : IAuditSink
     /// Same queue and group commit as <see cref="WriteAsync"/>, but released as soon as the batch's write reached the
     /// kernel: the fsync that makes it durable then runs while the upstream call is in flight.
     /// </summary>
-    /// <remarks>
-    /// When no batch is being written, the caller writes the queue itself (its record included) instead of handing it
-    /// to the writer thread: a request is then forwarded without two thread hops (wake the writer, wake the request
-    /// again), which on a quiet host cost more than the write. It only ever writes into the kernel; the fsync stays on
-    /// the sync thread, and at most one caller writes at a time (bench/README.md, "Round 6").
-    /// </remarks>
     public async ValueTask<RequestRecordWrite> WriteRequestAsync(AuditRecord record, CancellationToken cancellationToken = default)
     {
-        var pending = Enqueue(record, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously), wakeWriter: false);
-        if (Monitor.TryEnter(_writeGate))
-        {
-            try
-            {
-                WriteQueued();
-            }
-            finally
-            {
-                Monitor.Exit(_writeGate);
-            }
-        }
-
-        if (!pending.Written!.Task.IsCompleted)
-        {
-            // A batch is being written (or this one was taken by it): the writer thread takes what is queued next.
-            WakeWriter();
-        }
-
-        await pending.Written.Task.ConfigureAwait(false);
+        var pending = Enqueue(record, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        await pending.Written!.Task.ConfigureAwait(false);
         return new RequestRecordWrite(true, pending.Done.Task);
     }
 
-    private Pending Enqueue(AuditRecord record, TaskCompletionSource? written, bool wakeWriter = true)
+    private Pending Enqueue(AuditRecord record, TaskCompletionSource? written)
     {
         var pending = new Pending(record, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously), written, Stopwatch.GetTimestamp());
         lock (_incomingGate)
@@ -174,7 +150,7 @@ public sealed class AuditLogWriter : IAuditSink
             }
 
             _incoming.Add(pending);
-            if (wakeWriter && _incoming.Count == 1)
+            if (_incoming.Count == 1)
             {
                 Monitor.Pulse(_incomingGate);
             }
@@ -183,17 +159,11 @@ public sealed class AuditLogWriter : IAuditSink
         return pending;
     }
 
-    private void WakeWriter()
-    {
-        lock (_incomingGate)
-        {
-            Monitor.Pulse(_incomingGate);
-        }
-    }
-
     /// <summary>The writer thread: takes everything queued, serializes and chains it, and writes it to the kernel.</summary>
     private void WriteLoop()
     {
+        var taken = new List<Pending>(64);
+        var buffer = new MemoryStream(64 * 1024);
         try
         {
             while (true)
@@ -204,16 +174,30 @@ public sealed class AuditLogWriter : IAuditSink
                     {
                         Monitor.Wait(_incomingGate);
                     }
-                }
 
-                lock (_writeGate)
-                {
-                    // Empty when a caller wrote the queue first; then it ends here once the log is closed.
-                    if (!WriteQueued() && Volatile.Read(ref _closed))
+                    if (_incoming.Count == 0)
                     {
                         return;
                     }
+
+                    (taken, _incoming) = (_incoming, taken);
                 }
+
+                // At most 512 records per write, so the first of a long queue are released without waiting for the last.
+                // The usual batch fits in one write and goes as it is (WriteBatch copies what it hands on), not copied.
+                if (taken.Count <= MaxBatch)
+                {
+                    WriteBatch(taken, buffer);
+                }
+                else
+                {
+                    for (var first = 0; first < taken.Count; first += MaxBatch)
+                    {
+                        WriteBatch(taken.GetRange(first, Math.Min(MaxBatch, taken.Count - first)), buffer);
+                    }
+                }
+
+                taken.Clear();
             }
         }
         finally
@@ -229,46 +213,6 @@ public sealed class AuditLogWriter : IAuditSink
     }
 
     private const int MaxBatch = 512;
-
-    // Held by whoever writes into the file (the writer thread, or a request writing its own record): the file, the
-    // chain state and the serialization buffers below are only touched under it, so the chain stays in write order.
-    private readonly object _writeGate = new();
-    private List<Pending> _taken = new(64);
-    private readonly MemoryStream _batchBuffer = new(64 * 1024);
-
-    /// <summary>Writes everything queued so far (under <see cref="_writeGate"/>); false when nothing was queued.</summary>
-    private bool WriteQueued()
-    {
-        // The queue is swapped whole with the (empty) spare list, so a batch is everything that queued meanwhile.
-        List<Pending> taken;
-        lock (_incomingGate)
-        {
-            if (_incoming.Count == 0)
-            {
-                return false;
-            }
-
-            taken = _incoming;
-            (_incoming, _taken) = (_taken, taken);
-        }
-
-        // At most 512 records per write, so the first of a long queue are released without waiting for the last.
-        // The usual batch fits in one write and goes as it is (WriteBatch copies what it hands on), not copied.
-        if (taken.Count <= MaxBatch)
-        {
-            WriteBatch(taken, _batchBuffer);
-        }
-        else
-        {
-            for (var first = 0; first < taken.Count; first += MaxBatch)
-            {
-                WriteBatch(taken.GetRange(first, Math.Min(MaxBatch, taken.Count - first)), _batchBuffer);
-            }
-        }
-
-        taken.Clear();
-        return true;
-    }
 
     private void WriteBatch(List<Pending> batch, MemoryStream buffer)
     {

@@ -161,32 +161,6 @@ public sealed class AuditRequestOutcomeTests : IDisposable
     }
 
     [Fact]
-    public async Task Request_records_written_by_many_requests_at_once_beside_outcomes_form_one_chain_with_each_record_once()
-    {
-        // Requests write their own record when the writer is idle and queue it when a batch is being written: both at
-        // once here, with outcomes queued beside them, must still give one unbroken chain in write order.
-        const int requests = 400;
-        await using (var writer = new AuditLogWriter(new AuditLoggerOptions(), _directory))
-        {
-            await Task.WhenAll(Enumerable.Range(0, requests).Select(i => Task.Run(async () =>
-            {
-                var write = await writer.WriteRequestAsync(new AuditRecord { RequestId = $"r{i}", Kind = AuditRecordKind.Request, Model = "gpt-4o" });
-                Assert.True(write.Kept);
-                await write.Durable;
-                await writer.WriteAsync(new AuditRecord { RequestId = $"r{i}", Kind = AuditRecordKind.Outcome, Status = 200 });
-            })));
-        }
-
-        var verification = AuditLogVerifier.Verify(_directory);
-
-        Assert.True(verification.IsValid, verification.Reason);
-        Assert.Empty(verification.Interrupted ?? []);
-        var entries = AuditLogReader.Read(_directory).ToList();
-        Assert.Equal(requests, entries.Count);
-        Assert.Equal(requests, entries.Select(e => e.RequestId).Distinct().Count());
-    }
-
-    [Fact]
     public async Task Requests_that_share_an_id_pair_oldest_first_and_the_unanswered_one_stays_interrupted()
     {
         await using (var writer = new AuditLogWriter(new AuditLoggerOptions(), _directory))
