@@ -93,8 +93,6 @@ public sealed class AuditLogWriter : IAuditSink
 
         // Own threads, not the thread pool: both block in write/fsync for as long as the disk takes, and a pool thread
         // blocked there is one fewer to run requests on a 2-core host (bench/README.md, "p99 stalls: cause and fix").
-        // The one exception: a request record finding the writer idle is written (never fsynced) by its request, one
-        // request at a time (WriteRequestAsync).
         new Thread(WriteLoop) { IsBackground = true, Name = "kt-audit-write" }.Start();
         if (_fsync)
         {
