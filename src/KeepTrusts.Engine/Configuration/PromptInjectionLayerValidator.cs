@@ -52,6 +52,18 @@ internal sealed class PromptInjectionLayerValidator(List<ConfigDiagnostic> diagn
             return;
         }
 
+        // Both files checked before loading, so a config missing both hears about both at once.
+        var missing = new[] { ("tokenizer", model.Tokenizer), ("path", model.Path) }
+            .Select(file => OnnxInjectionClassifier.MissingFile(configDirectory, file.Item2, file.Item1))
+            .OfType<InjectionModelException>()
+            .Select(ex => PromptInjectionLayers.Diagnostic(model, ex))
+            .ToList();
+        if (missing.Count > 0)
+        {
+            diagnostics.AddRange(missing);
+            return;
+        }
+
         try
         {
             PromptInjectionLayers.LoadClassifier(model, configDirectory).Dispose();

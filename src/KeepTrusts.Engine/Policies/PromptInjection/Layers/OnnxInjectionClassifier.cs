@@ -247,16 +247,15 @@ internal sealed class OnnxInjectionClassifier : IDisposable
         return name;
     }
 
-    private static string Resolve(string baseDirectory, string path, string key)
+    private static string Resolve(string baseDirectory, string path, string key) =>
+        MissingFile(baseDirectory, path, key) is { } missing ? throw missing : System.IO.Path.GetFullPath(System.IO.Path.Combine(baseDirectory, path));
+
+    /// <summary>The error for a model or tokenizer file that does not exist; null when it does.</summary>
+    public static InjectionModelException? MissingFile(string baseDirectory, string path, string key)
     {
         var full = System.IO.Path.GetFullPath(System.IO.Path.Combine(baseDirectory, path));
-        if (!File.Exists(full))
-        {
-            throw new InjectionModelException(key, $"{(key == "path" ? "model" : "tokenizer")} file '{path}' does not exist (looked for {full})",
-                "put the file there, or give its path relative to the policy config file; nothing is downloaded");
-        }
-
-        return full;
+        return File.Exists(full) ? null : new InjectionModelException(key, $"{(key == "path" ? "model" : "tokenizer")} file '{path}' does not exist (looked for {full})",
+            "put the file there, or give its path relative to the policy config file; nothing is downloaded");
     }
 
     public void Dispose()

@@ -34,6 +34,18 @@ public sealed class LayerConfigValidationTests : IDisposable
     }
 
     [Fact]
+    public void Missing_model_and_tokenizer_files_are_both_reported_at_once()
+    {
+        var result = _files.Load("model: { path: absent.onnx, tokenizer: absent-tokenizer.json }");
+
+        Assert.False(result.IsValid);
+        Assert.Equal(
+            ["policy.prompt-injection.model.path", "policy.prompt-injection.model.tokenizer"],
+            result.Errors.Select(e => e.FieldPath).Order());
+        Assert.All(result.Errors, e => Assert.Contains("does not exist", e.Message));
+    }
+
+    [Fact]
     public void Malformed_model_file_is_an_error_at_the_path_value()
     {
         File.WriteAllText(Path.Combine(_files.Directory, "broken.onnx"), "this is not a protobuf model");
