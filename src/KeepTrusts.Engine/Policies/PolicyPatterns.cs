@@ -41,16 +41,5 @@ internal static class PolicyPatterns
     /// Whether the lower-cased text contains one of the lower-case <paramref name="words"/>: the cheap trigger check every
     /// detector runs before its patterns (ordinal, so vectorized).
     /// </summary>
-    public static bool ContainsAny(ReadOnlySpan<char> lowered, string[] words)
-    {
-        foreach (var word in words)
-        {
-            if (lowered.Contains(word, StringComparison.Ordinal))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
+    public static bool ContainsAny(ReadOnlySpan<char> lowered, string[] words) => new TriggerText(lowered, default).ContainsAny(words);
 }

@@ -124,7 +124,8 @@ internal sealed class TypedChunkFilter(PolicyChain chain, KeyedStreamChains stre
     private bool FlushChoice(string index, ChatChoice choice)
     {
         var changed = false;
-        foreach (var key in streams.OpenKeys.Where(k => k == index || k.StartsWith(index + "/", StringComparison.Ordinal)))
+        var prefix = ChatStreamKeys.ChoicePrefix(choice.Index);
+        foreach (var key in streams.OpenKeys.Where(k => k == index || k.StartsWith(prefix, StringComparison.Ordinal)))
         {
             var text = streams.Flush(key);
             if (streams.Blocked is not null)

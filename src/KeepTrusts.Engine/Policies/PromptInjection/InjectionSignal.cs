@@ -8,9 +8,6 @@ namespace KeepTrusts.Engine.Policies.PromptInjection;
 /// </summary>
 internal sealed record InjectionSignal(string Family, double Weight, Regex Pattern, params string[] Triggers)
 {
-    /// <param name="lowered">The text in lower case (invariant): triggers are lower case and compared ordinally, which is vectorized.</param>
-    public bool MayMatch(ReadOnlySpan<char> lowered) => Triggers.Length == 0 || PolicyPatterns.ContainsAny(lowered, Triggers);
-
-    /// <summary>The same check on a text prepared once for all signals (<see cref="TriggerText"/>).</summary>
+    /// <param name="text">The text in lower case (invariant), prepared once for all signals: triggers are lower case and compared ordinally, which is vectorized.</param>
     public bool MayMatch(in TriggerText text) => Triggers.Length == 0 || text.ContainsAny(Triggers);
 }

@@ -62,7 +62,7 @@ public static class PromptInjectionScorer
                 quoted &= IsQuoted(normalized, match.Index, match.Length);
             }
 
-            if (decoded is not null && signal.MayMatch(loweredDecoded!) && PolicyPatterns.Find(signal.Pattern, decoded).Success)
+            if (decoded is not null && signal.MayMatch(new TriggerText(loweredDecoded, default)) && PolicyPatterns.Find(signal.Pattern, decoded).Success)
             {
                 weights ??= new Dictionary<string, double>(StringComparer.Ordinal);
                 families ??= [];

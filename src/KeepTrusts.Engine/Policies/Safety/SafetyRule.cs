@@ -8,9 +8,6 @@ namespace KeepTrusts.Engine.Policies.Safety;
 /// </summary>
 internal sealed record SafetyRule(string Category, SafetySeverity Severity, Regex Pattern, params string[] Triggers)
 {
-    /// <param name="lowered">The text in lower case: triggers are lower case and compared ordinally (vectorized).</param>
-    public bool MayMatch(ReadOnlySpan<char> lowered) => Triggers.Length == 0 || PolicyPatterns.ContainsAny(lowered, Triggers);
-
-    /// <summary>The same check on a text prepared once for all rules (<see cref="TriggerText"/>).</summary>
+    /// <param name="text">The text in lower case, prepared once for all rules: triggers are lower case and compared ordinally (vectorized).</param>
     public bool MayMatch(in TriggerText text) => Triggers.Length == 0 || text.ContainsAny(Triggers);
 }
