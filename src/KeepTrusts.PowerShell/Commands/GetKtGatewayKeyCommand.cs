@@ -24,7 +24,7 @@ public sealed class GetKtGatewayKeyCommand : KtCmdlet
         KtGatewayKey[] keys;
         try
         {
-            keys = GatewayKeys.List(store);
+            keys = EngineCulture.Run(() => GatewayKeys.List(store));
         }
         catch (KtException ex)
         {

@@ -38,7 +38,7 @@ public sealed class StartKtGatewayCommand : KtCmdlet
         }
 
         var path = SessionState.Path.GetUnresolvedProviderPathFromPSPath(PolicyConfig);
-        var validation = ConfigValidation.Validate(path);
+        var validation = EngineCulture.Run(() => ConfigValidation.Validate(path));
         foreach (var warning in validation.Warnings)
         {
             WriteWarning(warning.ToString());
