@@ -45,23 +45,6 @@ public sealed class MeasureKtPolicyTests(ModuleFixture module)
     }
 
     [Fact]
-    public void At_the_prompt_the_per_source_rows_print_as_a_table_after_the_summary()
-    {
-        // Out-Default keeps the first object's shape for the rest of the output; the summary's view is out of band, so
-        // the rows after it still get their own table view instead of being printed as lists.
-        var (output, errors) = module.Invoke("Measure-KtPolicy $args[0] $args[1] | Out-String -Width 200", Config, Data);
-
-        Assert.Empty(errors);
-        var lines = ((string)Assert.Single(output).BaseObject).Split('\n').Select(l => l.TrimEnd()).ToList();
-        Assert.Contains(lines, l => l.StartsWith("Recall", StringComparison.Ordinal) && l.EndsWith(": 1.000", StringComparison.Ordinal));
-        var header = lines.FindIndex(l => System.Text.RegularExpressions.Regex.IsMatch(l, @"^Source\s+Samples\s+Attacks\s+Recall\s+Benign\s+FPR$"));
-        Assert.True(header >= 0, "no per-source table header in:\n" + string.Join("\n", lines));
-        Assert.Matches(@"^other\s+1\s+0\s+n/a\s+1\s+0\.000$", lines[header + 2]);
-        Assert.Matches(@"^own\s+3\s+2\s+1\.000\s+1\s+0\.000$", lines[header + 3]);
-        Assert.DoesNotContain(lines, l => l.StartsWith("Source ", StringComparison.Ordinal) && l.Contains(':', StringComparison.Ordinal));
-    }
-
-    [Fact]
     public void Mistakes_show_their_line_in_the_data_file()
     {
         var data = Temp(".jsonl", """
@@ -69,11 +52,13 @@ public sealed class MeasureKtPolicyTests(ModuleFixture module)
             {"text": "Tell me a story about a dragon.", "label": 1}
             """);
 
-        var (output, errors) = module.Invoke("$m = Measure-KtPolicy $args[0] $args[1] -AsObject; $m.Mistakes | Out-String -Width 200; $m.Mistakes[0].Line", Config, data);
+        var (output, errors) = module.Invoke("(Measure-KtPolicy $args[0] $args[1] -AsObject).Mistakes", Config, data);
 
         Assert.Empty(errors);
-        Assert.Equal(2, output[1].BaseObject);
-        Assert.Matches(@"MissedAttack\s+\d\.\d\d\s+2 Tell me a story", (string)output[0].BaseObject);
+        var mistake = Assert.Single(output);
+        Assert.Equal("MissedAttack", mistake.Properties["Kind"].Value);
+        Assert.Equal(2, mistake.Properties["Line"].Value);
+        Assert.Equal($"{data}:2", mistake.Properties["Location"].Value);
     }
 
     [Fact]
