@@ -15,7 +15,22 @@ Describe 'Gateway cmdlets' -Tag 'UnitTests' {
     It 'Start-KtGateway has exactly the expected parameters' {
         $common = [System.Management.Automation.PSCmdlet]::CommonParameters
         (Get-Command Start-KtGateway).Parameters.Keys | Where-Object { $_ -notin $common } | Sort-Object |
-            Should -Be @('Listen', 'PassThru', 'PolicyConfig', 'TimeoutSeconds')
+            Should -Be @('Confirm', 'Listen', 'PassThru', 'PolicyConfig', 'TimeoutSeconds', 'WhatIf')
+    }
+
+    It 'Start-KtGateway -WhatIf checks the config and starts nothing' {
+        Start-KtGateway $echoConfig -Listen 127.0.0.1:0 -PassThru -WhatIf | Should -BeNullOrEmpty
+        $bad = Join-Path $TestDrive 'bad.yaml'
+        Set-Content $bad "pack: { name: bad }`npolicy: { prompt-injection: { threshold: 1.5 } }`n"
+        { Start-KtGateway $bad -Listen 127.0.0.1:0 -WhatIf -ErrorAction Stop } | Should -Throw -ErrorId 'PolicyConfigInvalid*'
+    }
+
+    It 'Invoke-KtChat names a bad -GatewayUrl and an unknown -Target with their fixes' {
+        $err = { Invoke-KtChat -GatewayUrl notaurl -Model gpt-4o -Message hi -ErrorAction Stop } | Should -Throw -ErrorId 'KtInvalidGatewayUrl*' -PassThru
+        $err.ErrorDetails.RecommendedAction | Should -Match 'http://127\.0\.0\.1:8080'
+        $err = { Invoke-KtChat -PolicyConfig $inProcessConfig -Target nope -Message hi -ErrorAction Stop } | Should -Throw -ErrorId 'KtTargetNotFound*' -PassThru
+        $err.Exception.Message | Should -Match 'echo-demo'
+        $err.ErrorDetails.RecommendedAction | Should -Match '-Target'
     }
 
     It 'Stop-KtGateway supports -WhatIf' {
@@ -40,6 +55,13 @@ Describe 'A running gateway' -Tag 'Integration' {
 
     It 'is listed by Get-KtGateway' {
         (Get-KtGateway -Id $gateway.Id).Url | Should -Be $gateway.Url
+    }
+
+    It 'is listed in a table whose first columns fit 80 characters' {
+        $lines = (Get-KtGateway -Id $gateway.Id | Out-String -Width 80) -split "`r?`n" | Where-Object { $_.Trim() }
+        $lines[0] | Should -Match '^Id\s+Status\s+Url\s+StartTime\s+ExitCode'
+        $lines[2] | Should -Match ([regex]::Escape($gateway.Url))
+        $lines[2] | Should -Match '\d{4}-\d\d-\d\d \d\d:\d\d:\d\d'
     }
 
     It 'answers an OpenAI-style request' {

@@ -101,3 +101,14 @@ Describe 'Measure-KtPolicy at the prompt' -Tag 'UnitTests' {
         $text | Should -Match 'own\s+2\s+1\s+1\.000'
     }
 }
+
+Describe 'Gateway keys at the prompt' -Tag 'UnitTests' {
+    It 'lists keys in a table that fits 80 characters, one line per key' {
+        $store = Join-Path $TestDrive 'keys.json'
+        New-KtGatewayKey -Store $store -Alias team-a -Model gpt-4o -RequestsPerMinute 60 -BudgetUsdPerDay 5.5 -BudgetUsdPerMonth 100 -ExpiresAt ([datetime]'2030-01-02T03:04:00Z') -WarningAction SilentlyContinue | Out-Null
+        $lines = (Get-KtGatewayKey -Store $store | Out-String -Width 80) -split "`r?`n" | Where-Object { $_.Trim() }
+        $lines | Should -HaveCount 3
+        $lines[0] | Should -Match '^Alias\s+State\s+Models\s+RPM\s+USD/day\s+USD/month\s+Expires$'
+        $lines[2] | Should -Match '^team-a\s+Active\s+gpt-4o\s+60\s+5\.5\s+100\s+2030-01-02 03:04Z$'
+    }
+}

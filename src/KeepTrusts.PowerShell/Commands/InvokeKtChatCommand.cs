@@ -144,6 +144,13 @@ public sealed class InvokeKtChatCommand : KtCmdlet
             }
         }
 
+        if (ParameterSetName == GatewaySet && GatewayUrl is not { IsAbsoluteUri: true, Scheme: "http" or "https" })
+        {
+            ThrowTerminating("KtInvalidGatewayUrl", ErrorCategory.InvalidArgument, GatewayUrl,
+                $"-GatewayUrl '{GatewayUrl}' is not an absolute http or https URL.",
+                "Give the gateway's base URL, for example http://127.0.0.1:8080 (Get-KtGateway lists the running ones and their Url).");
+        }
+
         var model = Model ?? _history?.RoutingModel;
         if (configPath is null && model is null)
         {
