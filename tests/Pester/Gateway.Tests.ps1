@@ -28,7 +28,7 @@ Describe 'Gateway cmdlets' -Tag 'UnitTests' {
     It 'Invoke-KtChat names a bad -GatewayUrl and an unknown -Target with their fixes' {
         $err = { Invoke-KtChat -GatewayUrl notaurl -Model gpt-4o -Message hi -ErrorAction Stop } | Should -Throw -ErrorId 'KtInvalidGatewayUrl*' -PassThru
         $err.ErrorDetails.RecommendedAction | Should -Match 'http://127\.0\.0\.1:8080'
-        $err = { Invoke-KtChat -PolicyConfig $inProcessConfig -Target nope -Message hi -ErrorAction Stop } | Should -Throw -ErrorId 'KtTargetNotFound*' -PassThru
+        $err = { Invoke-KtChat -PolicyConfig $inProcessConfig -Target nope -Message hi -ErrorAction Stop } | Should -Throw -ErrorId 'ChatFailed.target_not_found*' -PassThru
         $err.Exception.Message | Should -Match 'echo-demo'
         $err.ErrorDetails.RecommendedAction | Should -Match '-Target'
     }

@@ -37,7 +37,8 @@ internal static class ChatCalls
             blocked.Message, "The request was not sent upstream. Rephrase it, or review the policy settings in the policy config."),
         ChatInvocationException { Code: "model_not_found" } missing => ("KtModelNotFound", ErrorCategory.ObjectNotFound, missing.Code,
             missing.Message, "Pass one of the configured models to -Model (Tab completes them)."),
-        ChatInvocationException { Code: "target_not_found" } target => ("KtTargetNotFound", ErrorCategory.ObjectNotFound, target.Code,
+        // The id stays ChatFailed.target_not_found (scripts catch on it); the fix is about -Target, not the gateway's log.
+        ChatInvocationException { Code: "target_not_found" } target => ("ChatFailed.target_not_found", ErrorCategory.ObjectNotFound, target.Code,
             target.Message, "Pass one of the configured targets to -Target (Tab completes them), or leave -Target out to route by model."),
         ChatInvocationException { Code: "upstream_credential_missing" } credential => ("KtCredentialMissing", ErrorCategory.AuthenticationError, credential.Code,
             inProcess ? credential.Message : $"The gateway has no credential for its upstream: {credential.Message}",
