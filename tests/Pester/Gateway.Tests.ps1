@@ -22,7 +22,7 @@ Describe 'Gateway cmdlets' -Tag 'UnitTests' {
         Start-KtGateway $echoConfig -Listen 127.0.0.1:0 -PassThru -WhatIf | Should -BeNullOrEmpty
         $bad = Join-Path $TestDrive 'bad.yaml'
         Set-Content $bad "pack: { name: bad }`npolicy: { prompt-injection: { threshold: 1.5 } }`n"
-        { Start-KtGateway $bad -Listen 127.0.0.1:0 -WhatIf -ErrorAction Stop } | Should -Throw -ErrorId 'PolicyConfigInvalid*'
+        { Start-KtGateway $bad -Listen 127.0.0.1:0 -WhatIf -ErrorAction Stop -WarningAction SilentlyContinue } | Should -Throw -ErrorId 'PolicyConfigInvalid*'
     }
 
     It 'Invoke-KtChat names a bad -GatewayUrl and an unknown -Target with their fixes' {
