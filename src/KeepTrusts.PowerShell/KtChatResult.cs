@@ -34,5 +34,15 @@ public sealed class KtChatResult
 
     public double LatencyMs { get; init; }
 
+    /// <summary>
+    /// The gateway the call went through (null in-process). Piping the result into Invoke-KtChat binds it to -GatewayUrl,
+    /// so a conversation continues through the same gateway; the client key is never kept (give -ApiKey again, or use
+    /// $env:KT_API_KEY).
+    /// </summary>
+    public Uri? GatewayUrl { get; init; }
+
+    /// <summary>The policy config of an in-process call (null through a gateway); piping the result binds it to -PolicyConfig.</summary>
+    public string? PolicyConfig { get; init; }
+
     public override string ToString() => Content;
 }

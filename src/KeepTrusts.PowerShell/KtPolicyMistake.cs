@@ -6,6 +6,9 @@ public sealed class KtPolicyMistake
     /// <summary>file:line of the sample.</summary>
     public string Location { get; init; } = string.Empty;
 
+    /// <summary>The sample's line in the data file (the table shows it, since every row shares the file).</summary>
+    public int Line { get; init; }
+
     /// <summary>MissedAttack or FalseAlarm.</summary>
     public string Kind { get; init; } = string.Empty;
 

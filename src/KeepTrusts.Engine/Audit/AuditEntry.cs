@@ -20,7 +20,7 @@ public sealed record AuditEntry(
     long PromptTokens,
     long CompletionTokens,
     decimal Cost,
-    IReadOnlyList<(string Policy, string Phase, string Action, string Reason)> Decisions,
+    IReadOnlyList<(string Policy, string Phase, string Action, string Reason, double Score)> Decisions,
     string File,
     int Line,
     bool Interrupted = false);

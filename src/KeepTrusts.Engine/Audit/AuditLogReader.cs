@@ -70,7 +70,8 @@ public static class AuditLogReader
         long Number(string name) => json[name] is JsonValue v && v.TryGetValue<long>(out var n) ? n : 0;
         var decisions = (json["decisions"] as JsonArray ?? [])
             .OfType<JsonObject>()
-            .Select(d => (d["policy"]?.ToString() ?? string.Empty, d["phase"]?.ToString() ?? string.Empty, d["action"]?.ToString() ?? string.Empty, d["reason"]?.ToString() ?? string.Empty))
+            .Select(d => (d["policy"]?.ToString() ?? string.Empty, d["phase"]?.ToString() ?? string.Empty, d["action"]?.ToString() ?? string.Empty, d["reason"]?.ToString() ?? string.Empty,
+                d["score"] is JsonValue score && score.TryGetValue<double>(out var value) ? value : 0))
             .ToList();
         return new AuditEntry(
             seq,

@@ -37,9 +37,12 @@ internal static class AuditLogs
             PromptTokens = e.PromptTokens,
             CompletionTokens = e.CompletionTokens,
             Cost = e.Cost,
-            Decisions = e.Decisions.Select(d => new KtPolicyDecision { Policy = d.Policy, Phase = d.Phase, Action = d.Action, Reason = d.Reason }).ToArray(),
+            // The records spell phase and action in lower case; a chat result's decisions (and KtPolicyDecision's docs) in Pascal case.
+            Decisions = e.Decisions.Select(d => new KtPolicyDecision { Policy = d.Policy, Phase = Pascal(d.Phase), Action = Pascal(d.Action), Reason = d.Reason, Score = d.Score }).ToArray(),
             File = e.File,
             Line = e.Line,
             Interrupted = e.Interrupted,
         });
+
+    private static string Pascal(string word) => word.Length == 0 ? word : char.ToUpperInvariant(word[0]) + word[1..];
 }

@@ -14,13 +14,16 @@ internal static class ChatCalls
         var config = PolicyConfigLoader.LoadValid(configPath);
         await using var composition = GatewayComposition.Create(config);
         var result = await ChatInvoker.InvokeAsync(config, composition.Chain, composition.Audit, ToRequest(call), onText, token).ConfigureAwait(false);
-        return ToKt(result, call);
+        // Without -Model the call was routed by the answering target's configured model: keep that name, so the result
+        // continues through a gateway too (the upstream's own model name, e.g. gpt-4o-2024-08-06, would not route).
+        var routedBy = call.Model ?? config.Providers.Targets.FirstOrDefault(t => t.Id == result.Target)?.Model;
+        return ToKt(result, call with { Model = routedBy }, null, configPath);
     }
 
     public static async Task<KtChatResult> ThroughGatewayAsync(Uri gatewayUrl, string? apiKey, ChatCall call, Action<string>? onText, CancellationToken token)
     {
         var result = await ChatInvoker.InvokeAsync(gatewayUrl, apiKey, ToRequest(call), onText, null, token).ConfigureAwait(false);
-        return ToKt(result, call);
+        return ToKt(result, call, gatewayUrl, null);
     }
 
     /// <summary>
@@ -34,6 +37,9 @@ internal static class ChatCalls
             blocked.Message, "The request was not sent upstream. Rephrase it, or review the policy settings in the policy config."),
         ChatInvocationException { Code: "model_not_found" } missing => ("KtModelNotFound", ErrorCategory.ObjectNotFound, missing.Code,
             missing.Message, "Pass one of the configured models to -Model (Tab completes them)."),
+        // The id stays ChatFailed.target_not_found (scripts catch on it); the fix is about -Target, not the gateway's log.
+        ChatInvocationException { Code: "target_not_found" } target => ("ChatFailed.target_not_found", ErrorCategory.ObjectNotFound, target.Code,
+            target.Message, "Pass one of the configured targets to -Target (Tab completes them), or leave -Target out to route by model."),
         ChatInvocationException { Code: "upstream_credential_missing" } credential => ("KtCredentialMissing", ErrorCategory.AuthenticationError, credential.Code,
             inProcess ? credential.Message : $"The gateway has no credential for its upstream: {credential.Message}",
             inProcess ? "Set the environment variable the target's secret_key_ref names (or configure azure_auth), then call again."
@@ -73,7 +79,8 @@ internal static class ChatCalls
         JsonSchemaJson = call.JsonSchemaJson,
     };
 
-    private static KtChatResult ToKt(ChatInvocationResult result, ChatCall call)
+    /// <summary>The result, with where the call went so a piped result continues there.</summary>
+    private static KtChatResult ToKt(ChatInvocationResult result, ChatCall call, Uri? gatewayUrl, string? configPath)
     {
         var toolCalls = result.ToolCalls.Select(c => new KtToolCall { Id = c.Id, Name = c.Name, Arguments = c.Arguments }).ToArray();
         // The conversation as it was sent (system, history, tool outputs, the new user messages) plus this answer.
@@ -86,11 +93,13 @@ internal static class ChatCalls
         messages.AddRange(call.History.Where(m => m.Role != "system" || string.IsNullOrEmpty(call.SystemMessage)));
         messages.AddRange(call.Messages.Select(m => new KtChatMessage { Role = "user", Content = m }));
         messages.Add(new KtChatMessage { Role = "assistant", Content = result.Content, ToolCalls = toolCalls });
-        return ToKt(result, toolCalls, messages.ToArray(), call.Model);
+        return ToKt(result, toolCalls, messages.ToArray(), call.Model, gatewayUrl, configPath);
     }
 
-    private static KtChatResult ToKt(ChatInvocationResult result, KtToolCall[] toolCalls, KtChatMessage[] messages, string? routingModel) => new()
+    private static KtChatResult ToKt(ChatInvocationResult result, KtToolCall[] toolCalls, KtChatMessage[] messages, string? routingModel, Uri? gatewayUrl, string? configPath) => new()
     {
+        GatewayUrl = gatewayUrl,
+        PolicyConfig = configPath,
         RoutingModel = routingModel,
         Content = result.Content,
         ToolCalls = toolCalls,

@@ -20,11 +20,19 @@ public sealed class GetKtGatewayKeyCommand : KtCmdlet
     protected override void ProcessRecord()
     {
         var store = GetUnresolvedProviderPathFromPSPath(Store);
+        if (!File.Exists(store))
+        {
+            // A mistyped -Store would otherwise look like a store without keys.
+            WriteError("KeyStoreNotFound", ErrorCategory.ObjectNotFound, store, $"Cannot find the key store '{Store}'.",
+                "Give the file that gateway.keys.store names (relative paths are resolved from the current location); New-KtGatewayKey creates it with the first key.");
+            return;
+        }
+
         WriteVerbose($"Reading keys from {store}");
         KtGatewayKey[] keys;
         try
         {
-            keys = GatewayKeys.List(store);
+            keys = EngineCulture.Run(() => GatewayKeys.List(store));
         }
         catch (KtException ex)
         {

@@ -39,7 +39,8 @@ public sealed class InvokeKtChatCommand : KtCmdlet
     [ArgumentCompleter(typeof(ModelCompleter))]
     public string? Model { get; set; }
 
-    [Parameter(Mandatory = true, ParameterSetName = InProcessSet)]
+    /// <summary>By property name too: a piped in-process result continues with its own config.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = InProcessSet, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(PolicyConfigPathCompleter))]
     public string PolicyConfig { get; set; } = string.Empty;
@@ -49,7 +50,8 @@ public sealed class InvokeKtChatCommand : KtCmdlet
     [ArgumentCompleter(typeof(TargetCompleter))]
     public string? Target { get; set; }
 
-    [Parameter(Mandatory = true, ParameterSetName = GatewaySet)]
+    /// <summary>By property name too: a piped result of a gateway call continues through the same gateway.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = GatewaySet, ValueFromPipelineByPropertyName = true)]
     [ArgumentCompleter(typeof(GatewayUrlCompleter))]
     public Uri? GatewayUrl { get; set; }
 
@@ -122,16 +124,31 @@ public sealed class InvokeKtChatCommand : KtCmdlet
         }
 
         string? configPath = null;
+        if (ParameterSetName == InProcessSet && string.IsNullOrEmpty(PolicyConfig))
+        {
+            // Only reachable when a piped object failed to bind (PowerShell already reported it): say where to send instead.
+            ThrowTerminating("KtDestinationMissing", ErrorCategory.InvalidArgument, null,
+                "Invoke-KtChat does not know where to send the request: no -PolicyConfig or -GatewayUrl, and nothing piped carried one.",
+                "Give -PolicyConfig <file> (in-process) or -GatewayUrl <url>, or pipe a result of Invoke-KtChat, which carries its own.");
+        }
+
         if (ParameterSetName == InProcessSet)
         {
             configPath = SessionState.Path.GetUnresolvedProviderPathFromPSPath(PolicyConfig);
-            var validation = ConfigValidation.Validate(configPath);
+            var validation = EngineCulture.Run(() => ConfigValidation.Validate(configPath));
             if (!validation.IsValid)
             {
                 ThrowTerminating("PolicyConfigInvalid", ErrorCategory.InvalidData, configPath,
                     $"The policy config has {validation.Errors.Length} error(s):{Environment.NewLine}" + string.Join(Environment.NewLine, validation.Errors.Select(e => "  " + e)),
                     "Fix the errors listed (see Test-KtPolicyConfig), then call again.");
             }
+        }
+
+        if (ParameterSetName == GatewaySet && GatewayUrl is not { IsAbsoluteUri: true, Scheme: "http" or "https" })
+        {
+            ThrowTerminating("KtInvalidGatewayUrl", ErrorCategory.InvalidArgument, GatewayUrl,
+                $"-GatewayUrl '{GatewayUrl}' is not an absolute http or https URL.",
+                "Give the gateway's base URL, for example http://127.0.0.1:8080 (Get-KtGateway lists the running ones and their Url).");
         }
 
         var model = Model ?? _history?.RoutingModel;

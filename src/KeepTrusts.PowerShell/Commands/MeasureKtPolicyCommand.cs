@@ -5,7 +5,8 @@ namespace KeepTrusts.PowerShell.Commands;
 /// <summary>
 /// Runs a labelled JSONL set through a policy config's request chain and measures precision, recall, false-positive
 /// rate, TPR at FPR 1 % and 5 %, per-source figures and latency (the same engine call as <c>kt eval</c>). By default the
-/// summary is followed by one row per source, for reading; -AsObject writes the single measurement object for scripts.
+/// summary is followed by one row per source, for reading (the summary's view is out of band, so the rows still print as a
+/// table); -AsObject writes the single measurement object for scripts.
 /// </summary>
 [Cmdlet(VerbsDiagnostic.Measure, "KtPolicy", HelpUri = KtHelpUri.Cmdlets + "measure-ktpolicy")]
 [OutputType(typeof(KtPolicyMeasurement), typeof(KtPolicySourceMeasurement))]
@@ -31,7 +32,7 @@ public sealed class MeasureKtPolicyCommand : KtCmdlet
             return;
         }
 
-        var errors = PolicyMeasurements.ConfigErrors(config);
+        var errors = EngineCulture.Run(() => PolicyMeasurements.ConfigErrors(config));
         if (errors.Length > 0)
         {
             WriteError("PolicyConfigInvalid", ErrorCategory.InvalidData, config, $"'{config}' is not a valid policy config:{Environment.NewLine}{string.Join(Environment.NewLine, errors)}",
@@ -42,15 +43,15 @@ public sealed class MeasureKtPolicyCommand : KtCmdlet
         WriteVerbose($"Running {data} through the request chain of {config} (PolicyEvaluator.Evaluate)");
         var progress = new ProgressRecord(1, "Measure-KtPolicy", $"Running {System.IO.Path.GetFileName(data)}");
         KtPolicyMeasurement? result;
-        string? dataError;
+        string? dataError = null;
         try
         {
-            result = PolicyMeasurements.Measure(config, data, (done, total) =>
+            result = EngineCulture.Run(() => PolicyMeasurements.Measure(config, data, (done, total) =>
             {
                 progress.StatusDescription = $"{done} of {total} samples";
                 progress.PercentComplete = (int)(100L * done / total);
                 WriteProgress(progress);
-            }, StopToken, out dataError);
+            }, StopToken, out dataError));
         }
         catch (OperationCanceledException) when (StopToken.IsCancellationRequested)
         {

@@ -61,6 +61,7 @@ internal static class PolicyMeasurements
             Mistakes = result.Mistakes.Select(m => new KtPolicyMistake
             {
                 Location = $"{dataPath}:{m.Line}",
+                Line = m.Line,
                 Kind = m.MissedAttack ? "MissedAttack" : "FalseAlarm",
                 Score = m.Score,
                 Reason = m.Reason,

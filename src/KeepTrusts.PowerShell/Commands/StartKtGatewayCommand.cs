@@ -7,7 +7,8 @@ namespace KeepTrusts.PowerShell.Commands;
 /// Validates a policy config, starts the kt gateway in its own process and waits until /readyz answers. In the foreground
 /// it streams the gateway's log and stops it on Ctrl+C; with -PassThru it leaves it running and returns it.
 /// </summary>
-[Cmdlet(VerbsLifecycle.Start, "KtGateway", HelpUri = KtHelpUri.Cmdlets + "start-ktgateway")]
+// ShouldProcess: it starts a process that listens on a port; -WhatIf still validates the config and the address.
+[Cmdlet(VerbsLifecycle.Start, "KtGateway", HelpUri = KtHelpUri.Cmdlets + "start-ktgateway", SupportsShouldProcess = true)]
 [OutputType(typeof(KtGateway))]
 public sealed class StartKtGatewayCommand : KtCmdlet
 {
@@ -38,7 +39,7 @@ public sealed class StartKtGatewayCommand : KtCmdlet
         }
 
         var path = SessionState.Path.GetUnresolvedProviderPathFromPSPath(PolicyConfig);
-        var validation = ConfigValidation.Validate(path);
+        var validation = EngineCulture.Run(() => ConfigValidation.Validate(path));
         foreach (var warning in validation.Warnings)
         {
             WriteWarning(warning.ToString());
@@ -50,6 +51,11 @@ public sealed class StartKtGatewayCommand : KtCmdlet
                 $"The policy config has {validation.Errors.Length} error(s); the gateway was not started:{Environment.NewLine}" +
                 string.Join(Environment.NewLine, validation.Errors.Select(e => "  " + e)),
                 "Fix the errors listed (Test-KtPolicyConfig shows them as objects), then start the gateway again.");
+        }
+
+        if (!ShouldProcess($"{path} on {Listen}", "Start KeepTrusts gateway"))
+        {
+            return;
         }
 
         WriteVerbose($"Starting {GatewayMapping.KtPath} on {Listen} with {path}");

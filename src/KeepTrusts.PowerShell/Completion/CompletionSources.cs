@@ -1,6 +1,7 @@
 using System.Collections;
 using System.Management.Automation;
 using System.Management.Automation.Runspaces;
+using KeepTrusts.Engine.Chat;
 using KeepTrusts.Engine.Configuration;
 using KeepTrusts.Engine.Hosting;
 
@@ -18,9 +19,28 @@ internal static class CompletionSources
     public static IEnumerable<(string Value, string Tooltip)> GatewayUrls() =>
         SafeList().Where(g => g.Status == "Running" && g.Url.Length > 0).Select(g => (g.Url, $"{g.Id} {g.PolicyConfig}"));
 
-    public static IEnumerable<(string Value, string Tooltip)> Models(IDictionary bound) =>
-        Targets(bound).GroupBy(t => t.Model, StringComparer.Ordinal)
+    /// <summary>How long Tab waits for a gateway's model list: long enough for a remote gateway, short enough to type on.</summary>
+    public static readonly TimeSpan GatewayModelsTimeout = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// With -GatewayUrl: that gateway's GET /v1/models (any gateway, not only one Start-KtGateway started), with the key
+    /// Invoke-KtChat would send; when it lists nothing, the configs of the running gateways at that URL. Otherwise the
+    /// config on the line, or those of all running gateways.
+    /// </summary>
+    public static IEnumerable<(string Value, string Tooltip)> Models(IDictionary bound)
+    {
+        if (bound["PolicyConfig"] is null && GatewayUrl(bound) is { } url)
+        {
+            var listed = Task.Run(() => GatewayModelList.FetchAsync(url, ApiKey(bound), GatewayModelsTimeout)).GetAwaiter().GetResult();
+            if (listed.Count > 0)
+            {
+                return listed.Select(m => (m.Id, m.Targets.Length > 0 ? "targets: " + string.Join(", ", m.Targets) : $"served by {url}"));
+            }
+        }
+
+        return Targets(bound).GroupBy(t => t.Model, StringComparer.Ordinal)
             .Select(g => (g.Key, "targets: " + string.Join(", ", g.Select(t => t.Id).Distinct())));
+    }
 
     public static IEnumerable<(string Value, string Tooltip)> TargetIds(IDictionary bound) =>
         Targets(bound).GroupBy(t => t.Id, StringComparer.Ordinal).Select(g => (g.Key, $"{g.First().Provider} {g.First().Model}"));
@@ -84,6 +104,22 @@ internal static class CompletionSources
             }
         }
     }
+
+    private static Uri? GatewayUrl(IDictionary bound)
+    {
+        var value = Unwrap(bound["GatewayUrl"]);
+        return value as Uri ?? (value is string text && Uri.TryCreate(text, UriKind.Absolute, out var parsed) ? parsed : null);
+    }
+
+    /// <summary>-ApiKey on the line (text or SecureString), else $env:KT_API_KEY, then $env:OPENAI_API_KEY, as Invoke-KtChat.</summary>
+    private static string? ApiKey(IDictionary bound) => Unwrap(bound["ApiKey"]) switch
+    {
+        string key when key.Length > 0 => key,
+        System.Security.SecureString secure => new System.Net.NetworkCredential(string.Empty, secure).Password,
+        _ => Environment.GetEnvironmentVariable("KT_API_KEY") is { Length: > 0 } kt ? kt : Environment.GetEnvironmentVariable("OPENAI_API_KEY"),
+    };
+
+    private static object? Unwrap(object? value) => value is PSObject ps ? ps.BaseObject : value;
 
     private static IReadOnlyList<GatewayInstance> SafeList()
     {

@@ -5,8 +5,9 @@ using KeepTrusts.Testing;
 namespace KeepTrusts.Module.Tests;
 
 /// <summary>
-/// A KtChatResult carries the conversation, not where it was sent: an example that pipes one into Invoke-KtChat without
-/// -GatewayUrl or -PolicyConfig stops at a "Supply values for PolicyConfig" prompt (or fails in a runbook).
+/// Invoke-KtChat needs to know where to send: -GatewayUrl or -PolicyConfig, or a previous result piped in (it carries its
+/// own). An example that pipes a string or nothing without either stops at a "Supply values for PolicyConfig" prompt (or
+/// fails in a runbook).
 /// </summary>
 public sealed partial class DocsInvokeKtChatExampleTests
 {
@@ -52,7 +53,8 @@ public sealed partial class DocsInvokeKtChatExampleTests
             {
                 calls++;
                 var parameters = command.CommandElements.OfType<CommandParameterAst>().Select(p => p.ParameterName);
-                if (!parameters.Any(p => p.Equals("GatewayUrl", StringComparison.OrdinalIgnoreCase) || p.Equals("PolicyConfig", StringComparison.OrdinalIgnoreCase)))
+                if (!parameters.Any(p => p.Equals("GatewayUrl", StringComparison.OrdinalIgnoreCase) || p.Equals("PolicyConfig", StringComparison.OrdinalIgnoreCase))
+                    && !PipedFromAResult(command))
                 {
                     missing.Add($"{where}: {command.Extent.Text}");
                 }
@@ -60,8 +62,13 @@ public sealed partial class DocsInvokeKtChatExampleTests
         }
 
         Assert.True(calls >= 10, $"found only {calls} Invoke-KtChat calls in the docs and help");
-        Assert.True(missing.Count == 0, "Invoke-KtChat without -GatewayUrl or -PolicyConfig:" + Environment.NewLine + string.Join(Environment.NewLine, missing));
+        Assert.True(missing.Count == 0, "Invoke-KtChat without -GatewayUrl or -PolicyConfig, and not fed a previous result:" + Environment.NewLine + string.Join(Environment.NewLine, missing));
     }
+
+    /// <summary>`$r | Invoke-KtChat ...`: fed by a variable, the examples' name for a previous result (a string literal is not).</summary>
+    private static bool PipedFromAResult(CommandAst command) =>
+        command.Parent is PipelineAst pipeline && pipeline.PipelineElements.IndexOf(command) > 0
+        && pipeline.PipelineElements[0] is CommandExpressionAst { Expression: VariableExpressionAst };
 
     [GeneratedRegex(@"```powershell\r?\n(.*?)```", RegexOptions.Singleline)]
     private static partial Regex PowerShellBlock();

@@ -37,6 +37,17 @@ public sealed class GatewayKeyCmdletTests(ModuleFixture module) : IDisposable
     }
 
     [Fact]
+    public void A_missing_store_is_an_error_not_an_empty_list()
+    {
+        var (listed, errors) = module.Invoke("Get-KtGatewayKey -Store $args[0]", Store + ".typo");
+
+        Assert.Empty(listed);
+        var error = Assert.Single(errors);
+        Assert.Equal("KeyStoreNotFound,KeepTrusts.PowerShell.Commands.GetKtGatewayKeyCommand", error.FullyQualifiedErrorId);
+        Assert.Contains("New-KtGatewayKey", error.ErrorDetails.RecommendedAction);
+    }
+
+    [Fact]
     public void WhatIf_changes_nothing()
     {
         module.Invoke("New-KtGatewayKey -Store $args[0] -Alias keep 3>$null", Store);

@@ -73,6 +73,7 @@ public sealed class InvokeKtChatTests(ModuleFixture module)
 
         Assert.Equal("ChatFailed.target_not_found,KeepTrusts.PowerShell.Commands.InvokeKtChatCommand", error.FullyQualifiedErrorId);
         Assert.Contains("echo-demo", error.Exception.Message);
+        Assert.Contains("-Target", error.ErrorDetails.RecommendedAction);
     }
 
     [Fact]

@@ -45,6 +45,23 @@ public sealed class MeasureKtPolicyTests(ModuleFixture module)
     }
 
     [Fact]
+    public void Mistakes_show_their_line_in_the_data_file()
+    {
+        var data = Temp(".jsonl", """
+            {"text": "What is the capital of France?", "label": 0}
+            {"text": "Tell me a story about a dragon.", "label": 1}
+            """);
+
+        var (output, errors) = module.Invoke("(Measure-KtPolicy $args[0] $args[1] -AsObject).Mistakes", Config, data);
+
+        Assert.Empty(errors);
+        var mistake = Assert.Single(output);
+        Assert.Equal("MissedAttack", mistake.Properties["Kind"].Value);
+        Assert.Equal(2, mistake.Properties["Line"].Value);
+        Assert.Equal($"{data}:2", mistake.Properties["Location"].Value);
+    }
+
+    [Fact]
     public void A_bad_data_line_is_an_error_naming_file_and_line()
     {
         var bad = Temp(".jsonl", "{\"text\": \"fine\", \"label\": 0}\n{\"text\": \"x\", \"label\": \"perhaps\"}\n");
