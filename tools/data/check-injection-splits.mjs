@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// Independent check of data/injection/{train,holdout,second,third,fourth,fifth,sixth,seventh}.jsonl: schema, no team-written text in second, third,
-// fourth, fifth, sixth or seventh, no source shared between second, third, fourth, fifth, sixth, seventh and train/holdout (or between the evaluation sets), no exact or near-duplicate text across splits (all pairs are compared
+// Independent check of data/injection/{train,holdout,second,third,fourth,fifth,sixth,seventh,eighth}.jsonl: schema, no team-written text in second, third,
+// fourth, fifth, sixth, seventh or eighth, no source shared between second, third, fourth, fifth, sixth, seventh, eighth and train/holdout (or between the evaluation sets), no exact or near-duplicate text across splits (all pairs are compared
 // through an inverted shingle index, not the MinHash shortcut the build uses). Exit code 1 on any violation.
 //   node tools/data/check-injection-splits.mjs [dir]
 import { readFileSync } from 'node:fs';
@@ -12,7 +12,7 @@ const NEAR = Number(process.env.NEAR || 0.5);
 const KINDS = new Set(['direct', 'indirect', 'benign', 'hard-negative']);
 const errors = [];
 const files = {};
-for (const name of ['train', 'holdout', 'second', 'third', 'fourth', 'fifth', 'sixth', 'seventh']) {
+for (const name of ['train', 'holdout', 'second', 'third', 'fourth', 'fifth', 'sixth', 'seventh', 'eighth']) {
   files[name] = readFileSync(join(dir, `${name}.jsonl`), 'utf8').split('\n').filter(Boolean).map((line, i) => {
     const o = JSON.parse(line);
     const keys = Object.keys(o).join(',');
@@ -30,14 +30,16 @@ const thirdSources = new Set(files.third.map(r => r.source));
 const fourthSources = new Set(files.fourth.map(r => r.source));
 const fifthSources = new Set(files.fifth.map(r => r.source));
 const sixthSources = new Set(files.sixth.map(r => r.source));
-for (const name of ['second', 'third', 'fourth', 'fifth', 'sixth', 'seventh']) for (const r of files[name]) {
+const seventhSources = new Set(files.seventh.map(r => r.source));
+for (const name of ['second', 'third', 'fourth', 'fifth', 'sixth', 'seventh', 'eighth']) for (const r of files[name]) {
   if (r.source.startsWith('kt-authored')) errors.push(`${name}.jsonl:${r.line}: team-written source ${r.source}`);
   if (trainSources.has(r.source)) errors.push(`${name}.jsonl:${r.line}: source ${r.source} also in train/holdout`);
   if (name !== 'second' && secondSources.has(r.source)) errors.push(`${name}.jsonl:${r.line}: source ${r.source} also in second`);
-  if ((name === 'fourth' || name === 'fifth' || name === 'sixth' || name === 'seventh') && thirdSources.has(r.source)) errors.push(`${name}.jsonl:${r.line}: source ${r.source} also in third`);
-  if ((name === 'fifth' || name === 'sixth' || name === 'seventh') && fourthSources.has(r.source)) errors.push(`${name}.jsonl:${r.line}: source ${r.source} also in fourth`);
-  if ((name === 'sixth' || name === 'seventh') && fifthSources.has(r.source)) errors.push(`${name}.jsonl:${r.line}: source ${r.source} also in fifth`);
-  if (name === 'seventh' && sixthSources.has(r.source)) errors.push(`seventh.jsonl:${r.line}: source ${r.source} also in sixth`);
+  if ((name === 'fourth' || name === 'fifth' || name === 'sixth' || name === 'seventh' || name === 'eighth') && thirdSources.has(r.source)) errors.push(`${name}.jsonl:${r.line}: source ${r.source} also in third`);
+  if ((name === 'fifth' || name === 'sixth' || name === 'seventh' || name === 'eighth') && fourthSources.has(r.source)) errors.push(`${name}.jsonl:${r.line}: source ${r.source} also in fourth`);
+  if ((name === 'sixth' || name === 'seventh' || name === 'eighth') && fifthSources.has(r.source)) errors.push(`${name}.jsonl:${r.line}: source ${r.source} also in fifth`);
+  if ((name === 'seventh' || name === 'eighth') && sixthSources.has(r.source)) errors.push(`${name}.jsonl:${r.line}: source ${r.source} also in sixth`);
+  if (name === 'eighth' && seventhSources.has(r.source)) errors.push(`eighth.jsonl:${r.line}: source ${r.source} also in seventh`);
 }
 
 const norm = t => t.normalize('NFKC').toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
@@ -47,7 +49,7 @@ function shingles(t) {
   else { const c = k.replace(/ /g, ''); for (let i = 0; i + 4 <= c.length; i++) s.add(c.slice(i, i + 4)); if (!s.size) s.add(c); }
   return s;
 }
-const all = [...files.train, ...files.holdout, ...files.second, ...files.third, ...files.fourth, ...files.fifth, ...files.sixth, ...files.seventh];
+const all = [...files.train, ...files.holdout, ...files.second, ...files.third, ...files.fourth, ...files.fifth, ...files.sixth, ...files.seventh, ...files.eighth];
 const seen = new Map();
 for (const r of all) {
   const k = norm(r.text);
@@ -76,4 +78,4 @@ for (const [name, rows] of Object.entries(files)) {
 }
 console.log(`cross-split pairs sharing a shingle: ${checked}; highest cross-split Jaccard: ${maxCross.toFixed(3)}; pairs >= ${NEAR}: ${near}`);
 if (errors.length) { console.error(errors.slice(0, 50).join('\n')); console.error(`${errors.length} problem(s)`); process.exit(1); }
-console.log('OK: schema valid, second, third, fourth, fifth, sixth and seventh sets have no team-written or shared source, no exact or near-duplicate across splits');
+console.log('OK: schema valid, second, third, fourth, fifth, sixth, seventh and eighth sets have no team-written or shared source, no exact or near-duplicate across splits');
