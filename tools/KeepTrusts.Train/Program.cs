@@ -24,6 +24,7 @@ var threads = 1;
 var window = 1024;
 var stride = 512;
 var familyGroups = 0;
+var features = InjectionFeatures.None;
 for (var i = 0; i < args.Length; i++)
 {
     switch (args[i])
@@ -41,14 +42,15 @@ for (var i = 0; i < args.Length; i++)
         case "--threads": threads = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
         case "--window": window = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
         case "--stride": stride = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+        case "--features": features = args[++i] == "none" ? InjectionFeatures.None : Enum.Parse<InjectionFeatures>(args[i], ignoreCase: true); break;
         default:
-            Console.Error.WriteLine($"unknown option '{args[i]}'; usage: KeepTrusts.Train [--data <train.jsonl>] [--out <model.bin>] [--folds <k>] [--grid l2:epochs:rate[:benign-boost[:source-balance[:feature-dropout]]],...] [--cv-only] [--families] [--family-groups <folds>] [--bits <n>] [--augment <copies>] [--calibration pooled|squareroot|persource] [--threads <folds at once>] [--window <chars>] [--stride <chars>]");
+            Console.Error.WriteLine($"unknown option '{args[i]}'; usage: KeepTrusts.Train [--data <train.jsonl>] [--out <model.bin>] [--folds <k>] [--grid l2:epochs:rate[:benign-boost[:source-balance[:feature-dropout[:attack-balance]]]],...] [--cv-only] [--families] [--family-groups <folds>] [--bits <n>] [--augment <copies>] [--calibration pooled|squareroot|persource] [--threads <folds at once>] [--window <chars>] [--stride <chars>] [--features none|SkipPairs,Openers,LaterOpeners,Addressee]");
             return 2;
     }
 }
 
 const int Seed = 20261205;
-var shape = new ModelShape(Bits: bits, Window: window, Stride: stride);
+var shape = new ModelShape(Bits: bits, Window: window, Stride: stride, Features: features);
 Hyperparameters[] grid =
 [
     new(L2: 1e-6, Epochs: 32, LearningRate: 0.1, SourceBalance: 0.5),
@@ -61,7 +63,7 @@ if (gridOption is not null)
     grid = gridOption.Split(',').Select(g => g.Split(':')).Select(p => new Hyperparameters(
         double.Parse(p[0], CultureInfo.InvariantCulture), int.Parse(p[1], CultureInfo.InvariantCulture), double.Parse(p[2], CultureInfo.InvariantCulture),
         p.Length > 3 ? double.Parse(p[3], CultureInfo.InvariantCulture) : 1, p.Length > 4 ? double.Parse(p[4], CultureInfo.InvariantCulture) : 0,
-        p.Length > 5 ? double.Parse(p[5], CultureInfo.InvariantCulture) : 0)).ToArray();
+        p.Length > 5 ? double.Parse(p[5], CultureInfo.InvariantCulture) : 0, p.Length > 6 ? double.Parse(p[6], CultureInfo.InvariantCulture) : 0)).ToArray();
 }
 
 IReadOnlyList<LabelledSample> samples;
@@ -82,6 +84,7 @@ var fold = CrossValidation.ClusterFolds(examples, cluster, folds, Seed);
 var augmented = Augmentation.Create(samples, augmentCopies, Seed)
     .Select(a => (ExampleFeaturizer.Featurize(a.Sample, shape), a.Origins)).ToList();
 Console.WriteLine($"augmented: {augmented.Count} texts ({augmented.Count(a => a.Item1.Attack)} attacks in benign carriers, the rest their benign twins), {augmentCopies} per short attack");
+Console.WriteLine($"features: base{(shape.Features == InjectionFeatures.None ? "" : " + " + shape.Features)}");
 Console.WriteLine($"{data}: {examples.Count} samples ({examples.Count(e => e.Attack)} attacks) in {cluster.Distinct().Count()} near-duplicate clusters (largest {cluster.GroupBy(c => c).Max(g => g.Count())}), featurized in {clock.Elapsed.TotalSeconds:0.0}s");
 
 if (familyReport)
@@ -94,7 +97,7 @@ if (familyReport)
     {
         var familyMargins = CrossValidation.OutOfFoldMargins(examples, familyFold, shape, candidate, Seed, augmented, threads);
         var cut = CrossValidation.At(examples, familyMargins, 0.01);
-        Console.WriteLine($"leave-one-family-out (window {shape.Window}/{shape.Stride}) l2 {candidate.L2:0e0}, epochs {candidate.Epochs}, rate {candidate.LearningRate}, dropout {candidate.FeatureDropout}: TPR {cut.TruePositiveRate:0.000} at FPR 1%, {CrossValidation.At(examples, familyMargins, 0.05).TruePositiveRate:0.000} at 5%; per family at 1%:");
+        Console.WriteLine($"leave-one-family-out (window {shape.Window}/{shape.Stride}) l2 {candidate.L2:0e0}, epochs {candidate.Epochs}, rate {candidate.LearningRate}, dropout {candidate.FeatureDropout}, attack balance {candidate.AttackBalance}: TPR {cut.TruePositiveRate:0.000} at FPR 1%, {CrossValidation.At(examples, familyMargins, 0.05).TruePositiveRate:0.000} at 5%; per family at 1%:");
         Console.WriteLine("  " + string.Join(", ", families.Select(family =>
         {
             var members = Enumerable.Range(0, examples.Count).Where(i => examples[i].Attack && CrossValidation.Family(examples[i].Source) == family).ToList();
@@ -116,7 +119,7 @@ foreach (var candidate in grid)
     var at5 = CrossValidation.At(examples, margins, 0.05);
     var line = $"| {candidate.L2:0e0} | {candidate.Epochs} | {candidate.LearningRate} | {candidate.BenignBoost} | {candidate.SourceBalance} | {at1.TruePositiveRate:0.000} | {at5.TruePositiveRate:0.000} |";
     lines.Add(line);
-    Console.WriteLine($"cv {folds}-fold: l2 {candidate.L2:0e0}, epochs {candidate.Epochs}, rate {candidate.LearningRate}, benign boost {candidate.BenignBoost}, source balance {candidate.SourceBalance}, dropout {candidate.FeatureDropout}, window {shape.Window}/{shape.Stride}: TPR {at1.TruePositiveRate:0.000} at FPR 1%, {at5.TruePositiveRate:0.000} at 5% ({clock.Elapsed.TotalSeconds:0}s)");
+    Console.WriteLine($"cv {folds}-fold: l2 {candidate.L2:0e0}, epochs {candidate.Epochs}, rate {candidate.LearningRate}, benign boost {candidate.BenignBoost}, source balance {candidate.SourceBalance}, dropout {candidate.FeatureDropout}, attack balance {candidate.AttackBalance}, window {shape.Window}/{shape.Stride}: TPR {at1.TruePositiveRate:0.000} at FPR 1%, {at5.TruePositiveRate:0.000} at 5% ({clock.Elapsed.TotalSeconds:0}s)");
     if (at1.TruePositiveRate > bestTpr)
     {
         (best, bestMargins, bestTpr) = (candidate, margins, at1.TruePositiveRate);
@@ -168,7 +171,7 @@ var (transferMean, _, transferWorst) = Calibration.SourceTransfer(examples, best
 var (recallAtDefault, pooledFpr) = Calibration.RatesAt(examples, bestMargins!, heuristic, margin);
 var heuristicFpr = (double)Enumerable.Range(0, examples.Count).Count(i => !examples[i].Attack && heuristic[i] >= Calibration.DefaultThreshold) / examples.Count(e => !e.Attack);
 var (weights, bias) = new LogisticTrainer(shape, best!, Seed).Train([.. examples, .. augmented.Select(a => a.Item1)]);
-var model = new InjectionModel(shape.Bits, shape.Window, shape.Stride, bias, scale, offset, weights);
+var model = new InjectionModel(shape.Bits, shape.Window, shape.Stride, bias, scale, offset, weights, shape.Features);
 using (var stream = new BufferedStream(File.Create(output), 1 << 16))
 {
     InjectionModelFile.Write(stream, model);
@@ -186,7 +189,7 @@ File.WriteAllText(card, $"""
     | --- | --- |
     | model | `{Path.GetFileName(output)}`, {new FileInfo(output).Length} bytes, SHA-256 `{modelHash}` |
     | training data | `{Path.GetRelativePath(root, data).Replace('\\', '/')}`, {examples.Count} samples ({examples.Count(e => e.Attack)} attacks), SHA-256 `{dataHash}` |
-    | features | hashed word uni/bigrams, sentence-initial words, token shapes and shape pairs, character 3-5-grams; 2^{shape.Bits} slots, windows of {shape.Window} chars every {shape.Stride}; each feature counted once per block of {shape.Stride} chars |
+    | features | hashed word uni/bigrams, sentence-initial words, token shapes and shape pairs, character 3-5-grams{(shape.Features == InjectionFeatures.None ? "" : $"; extra: {shape.Features}")}; 2^{shape.Bits} slots, windows of {shape.Window} chars every {shape.Stride}; each feature counted once per block of {shape.Stride} chars |
     | augmentation | {augmented.Count} texts made from the training set's own: {augmentCopies} per attack of at most 400 characters placed in a benign carrier (question, e-mail, code comment, tool-result JSON, HTML comment, between paragraphs), each with a benign twin in the same carrier |
     | chosen by {folds}-fold CV on the training data (folds of whole near-duplicate clusters) | L2 {best!.L2:0e0}, {best.Epochs} epochs, AdaGrad rate {best.LearningRate}, benign boost {best.BenignBoost}, source balance {best.SourceBalance}{(best.FeatureDropout > 0 ? $", feature dropout {best.FeatureDropout}" : "")}, seed {Seed} |
     | calibration | scale {scale:0.0000}, offset {offset:0.0000}: score 0.8 at out-of-fold margin {margin:0.0000}, where heuristics + model flag {Calibration.TargetFpr:P1} of the benign texts weighted {weighting} (heuristics alone: {heuristicFpr:P2} of all benign texts); out of fold at 0.8: recall {recallAtDefault:0.000}, FPR {pooledFpr:P2} of all benign texts; a benign source left out of the fit: mean FPR {transferMean:P2} at its 0.8, worst {transferWorst} |
