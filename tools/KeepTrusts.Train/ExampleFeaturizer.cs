@@ -15,7 +15,7 @@ internal static class ExampleFeaturizer
         var lowered = normalized.Lowered;
         // Each feature once per block, as InjectionModel counts it (the same sink wraps both).
         var sink = DistinctPerBlockSink<CollectingSink>.Start(new CollectingSink(new List<(int, int)>(lowered.Length * 3)), shape.Stride, shape.Bits);
-        InjectionFeaturizer.Featurize(lowered, shape.Bits, ref sink, shape.Features);
+        InjectionFeaturizer.Featurize(lowered, shape.Bits, ref sink);
         sink.Finish();
         var count = InjectionFeaturizer.WindowCount(lowered.Length, shape.Window, shape.Stride);
         var windows = new List<int[]>(Math.Min(count, MaxWindows));

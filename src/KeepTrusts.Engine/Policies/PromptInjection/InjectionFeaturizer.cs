@@ -21,21 +21,13 @@ internal static class InjectionFeaturizer
     private const uint InitialSalt = 0xD3A2646C;
     private const uint ShapeSalt = 0x27D4EB2F;
     private const uint ShapePairSalt = 0x165667B1;
-    private const uint SkipSalt = 0x61C88647;
-    private const uint OpenerSalt = 0x7FEB352D;
-    private const uint LaterSalt = 0x846CA68B;
-    private const uint AddresseeSalt = 0x5BD1E995;
-    private const uint AfterAddresseeSalt = 0x1B873593;
-
-    /// <summary>A sentence that starts at least this many words into the text follows descriptive content.</summary>
-    public const int LaterSentenceWords = 12;
 
     /// <summary>A token's shape keeps at most this many classes: longer ones share their first eight.</summary>
     private const int MaxShapeLength = 8;
 
     public const int MinCharGram = 3;
 
-    public static void Featurize<TSink>(ReadOnlySpan<char> lowered, int bits, ref TSink sink, InjectionFeatures extras = InjectionFeatures.None)
+    public static void Featurize<TSink>(ReadOnlySpan<char> lowered, int bits, ref TSink sink)
         where TSink : struct, IFeatureSink
     {
         var shift = 32 - bits;
@@ -45,7 +37,11 @@ internal static class InjectionFeaturizer
         var read = 0;
         var previousSpace = true;
 
-        var word = new WordState(extras);
+        var wordHash = FnvOffset;
+        var wordLength = 0;
+        var previousWord = 0u;
+        var havePreviousWord = false;
+        var sentenceStart = true;
 
         var shape = new ShapeState();
 
@@ -61,28 +57,28 @@ internal static class InjectionFeaturizer
             if (kind == Ideograph)
             {
                 // Scripts written without spaces: each character is a word, so word pairs are character bigrams.
-                if (word.Length > 0)
+                if (wordLength > 0)
                 {
-                    EndWord(i - 1, ref word, shift, ref sink);
+                    EndWord(i - 1, ref wordHash, ref wordLength, ref previousWord, ref havePreviousWord, ref sentenceStart, shift, ref sink);
                 }
 
-                word.Hash = (FnvOffset ^ c) * FnvPrime;
-                word.Length = 1;
-                EndWord(i, ref word, shift, ref sink);
+                wordHash = (FnvOffset ^ c) * FnvPrime;
+                wordLength = 1;
+                EndWord(i, ref wordHash, ref wordLength, ref previousWord, ref havePreviousWord, ref sentenceStart, shift, ref sink);
             }
             else if (kind is Letter or Digit)
             {
-                word.Hash = (word.Hash ^ c) * FnvPrime;
-                word.Length++;
+                wordHash = (wordHash ^ c) * FnvPrime;
+                wordLength++;
             }
             else
             {
-                if (word.Length > 0)
+                if (wordLength > 0)
                 {
-                    EndWord(i - 1, ref word, shift, ref sink);
+                    EndWord(i - 1, ref wordHash, ref wordLength, ref previousWord, ref havePreviousWord, ref sentenceStart, shift, ref sink);
                 }
 
-                word.SentenceStart |= c is '.' or '!' or '?' or '\n' or ':' or ';' or '。' or '！' or '？' or '：';
+                sentenceStart |= c is '.' or '!' or '?' or '\n' or ':' or ';' or '。' or '！' or '？' or '：';
             }
 
             // Character n-grams: whitespace runs fold to one space.
@@ -135,9 +131,9 @@ internal static class InjectionFeaturizer
             (c4, c3, c2, c1) = (c3, c2, c1, c);
         }
 
-        if (word.Length > 0)
+        if (wordLength > 0)
         {
-            EndWord(lowered.Length - 1, ref word, shift, ref sink);
+            EndWord(lowered.Length - 1, ref wordHash, ref wordLength, ref previousWord, ref havePreviousWord, ref sentenceStart, shift, ref sink);
         }
 
         if (shape.Length > 0)
@@ -201,122 +197,26 @@ internal static class InjectionFeaturizer
     private static byte NonAsciiKind(char c) =>
         char.IsLetterOrDigit(c) ? IsIdeographic(c) ? Ideograph : char.IsDigit(c) ? Digit : Letter : char.IsWhiteSpace(c) ? Space : Other;
 
-    private struct WordState(InjectionFeatures extras)
-    {
-        public readonly InjectionFeatures Extras = extras;
-        public uint Hash = FnvOffset;
-        public int Length;
-        public uint Previous;
-        public uint BeforePrevious;
-        public int Count;
-        public bool SentenceStart = true;
-
-        /// <summary>Words read in the current sentence (0 before its first).</summary>
-        public int InSentence;
-        public uint SentenceInitial;
-        public bool SentenceAddressed;
-        public bool PreviousSentenceAddressed;
-    }
-
-    private static void EndWord<TSink>(int position, ref WordState word, int shift, ref TSink sink)
+    private static void EndWord<TSink>(int position, ref uint wordHash, ref int wordLength, ref uint previousWord, ref bool havePreviousWord, ref bool sentenceStart, int shift, ref TSink sink)
         where TSink : struct, IFeatureSink
     {
-        var hash = word.Hash;
-        var extras = word.Extras;
-        sink.Add(position, Slot(hash ^ WordSalt, shift));
-        if (word.SentenceStart)
+        sink.Add(position, Slot(wordHash ^ WordSalt, shift));
+        if (sentenceStart)
         {
             // The first word of a sentence or line: where imperatives ("ignore", "instead", "print") start.
-            sink.Add(position, Slot(hash ^ InitialSalt, shift));
-            word.SentenceStart = false;
-            if (extras != InjectionFeatures.None)
-            {
-                word.PreviousSentenceAddressed = word.InSentence > 0 && word.SentenceAddressed;
-                word.SentenceAddressed = false;
-                word.InSentence = 0;
-                word.SentenceInitial = hash;
-                if ((extras & InjectionFeatures.LaterOpeners) != 0 && word.Count >= LaterSentenceWords)
-                {
-                    sink.Add(position, Slot(hash ^ LaterSalt, shift));
-                }
-
-                if ((extras & InjectionFeatures.Addressee) != 0 && word.PreviousSentenceAddressed)
-                {
-                    sink.Add(position, Slot(hash ^ AfterAddresseeSalt, shift));
-                }
-            }
+            sink.Add(position, Slot(wordHash ^ InitialSalt, shift));
+            sentenceStart = false;
         }
 
-        if (word.Count > 0)
+        if (havePreviousWord)
         {
-            sink.Add(position, Slot((word.Previous * FnvPrime) ^ hash ^ PairSalt, shift));
+            sink.Add(position, Slot((previousWord * FnvPrime) ^ wordHash ^ PairSalt, shift));
         }
 
-        if (extras != InjectionFeatures.None)
-        {
-            if ((extras & InjectionFeatures.SkipPairs) != 0 && word.Count > 1)
-            {
-                sink.Add(position, Slot((word.BeforePrevious * FnvPrime) ^ hash ^ SkipSalt, shift));
-            }
-
-            if ((extras & InjectionFeatures.Openers) != 0 && word.InSentence == 1)
-            {
-                sink.Add(position, Slot((word.SentenceInitial * FnvPrime) ^ hash ^ OpenerSalt, shift));
-            }
-
-            if ((extras & InjectionFeatures.Addressee) != 0 && !word.SentenceAddressed && IsAddressee(hash))
-            {
-                // Once per sentence: "this sentence, starting with <word>, names an AI".
-                word.SentenceAddressed = true;
-                sink.Add(position, Slot(word.SentenceInitial ^ AddresseeSalt, shift));
-            }
-
-            word.InSentence++;
-        }
-
-        word.BeforePrevious = word.Previous;
-        word.Previous = hash;
-        word.Count++;
-        word.Hash = FnvOffset;
-        word.Length = 0;
-    }
-
-    /// <summary>Words that name an AI addressee, hashed as the featurizer hashes words (lower-cased, FNV-1a).</summary>
-    private static readonly uint[] AddresseeHashes = CreateAddresseeHashes(
-        "ai", "assistant", "assistants", "model", "models", "llm", "llms", "chatbot", "bot", "gpt", "chatgpt", "agent",
-        "agents", "copilot", "claude", "gemini", "system", "ia", "ki", "asistente", "assistente", "assistent", "modelo",
-        "modèle", "modell", "modello", "агент", "ассистент", "модель", "ии", "مساعد", "نموذج");
-
-    /// <summary>A 64-bit filter on the hash's low bits rejects most words with one test.</summary>
-    private static readonly ulong AddresseeFilter = AddresseeHashes.Aggregate(0UL, (f, h) => f | 1UL << (int)(h & 63));
-
-    private static uint[] CreateAddresseeHashes(params string[] words) => words.Select(w =>
-    {
-        var hash = FnvOffset;
-        foreach (var c in w)
-        {
-            hash = (hash ^ c) * FnvPrime;
-        }
-
-        return hash;
-    }).ToArray();
-
-    private static bool IsAddressee(uint hash)
-    {
-        if ((AddresseeFilter >> (int)(hash & 63) & 1) == 0)
-        {
-            return false;
-        }
-
-        foreach (var h in AddresseeHashes)
-        {
-            if (h == hash)
-            {
-                return true;
-            }
-        }
-
-        return false;
+        previousWord = wordHash;
+        havePreviousWord = true;
+        wordHash = FnvOffset;
+        wordLength = 0;
     }
 
     /// <summary>Han, kana and Hangul: text in these scripts has no spaces between words.</summary>

@@ -15,7 +15,7 @@ public sealed class InjectionModel
 {
     private readonly float[] weights;
 
-    internal InjectionModel(int bits, int window, int stride, float bias, float scale, float offset, float[] weights, InjectionFeatures features = InjectionFeatures.None)
+    internal InjectionModel(int bits, int window, int stride, float bias, float scale, float offset, float[] weights)
     {
         if (!BitOperations.IsPow2(stride) || window % stride != 0)
         {
@@ -33,7 +33,6 @@ public sealed class InjectionModel
         Bias = bias;
         Scale = scale;
         Offset = offset;
-        Features = features;
         this.weights = weights;
     }
 
@@ -49,9 +48,6 @@ public sealed class InjectionModel
 
     public float Offset { get; }
 
-    /// <summary>The word-level features beyond the base set that this model was trained with.</summary>
-    public InjectionFeatures Features { get; }
-
     internal ReadOnlySpan<float> Weights => weights;
 
     /// <summary>The probability (0..1) that the text is an injection: the highest of its windows.</summary>
@@ -65,7 +61,7 @@ public sealed class InjectionModel
         if (lowered.Length <= Window)
         {
             var sum = DistinctPerBlockSink<SumSink>.Start(new SumSink(weights), Stride, Bits);
-            InjectionFeaturizer.Featurize(lowered, Bits, ref sum, Features);
+            InjectionFeaturizer.Featurize(lowered, Bits, ref sum);
             sum.Finish();
             return WindowMargin(sum.Inner.Sum, sum.Inner.Count);
         }
@@ -80,7 +76,7 @@ public sealed class InjectionModel
             Array.Clear(sums, 0, blocks);
             Array.Clear(counts, 0, blocks);
             var sink = DistinctPerBlockSink<BlockSink>.Start(new BlockSink(weights, sums, counts, BitOperations.Log2((uint)Stride)), Stride, Bits);
-            InjectionFeaturizer.Featurize(lowered, Bits, ref sink, Features);
+            InjectionFeaturizer.Featurize(lowered, Bits, ref sink);
             sink.Finish();
             var span = Window / Stride;
             var best = double.NegativeInfinity;

@@ -5,17 +5,13 @@ namespace KeepTrusts.Engine.Policies.PromptInjection;
 /// <summary>
 /// The model file: "KTPI", format version, bits, window, stride, bias, calibration scale and offset, then 2^bits
 /// little-endian float32 weights. Version 3: each feature counts once per block of stride characters (version 2 counted repeats).
-/// Version 4 adds, after the offset, the <see cref="InjectionFeatures"/> the model was trained with; a version-3 file
-/// reads as <see cref="InjectionFeatures.None"/>.
 /// The built-in model is this file embedded in the engine (injection-model.bin), read
 /// once on first use; tools/KeepTrusts.Train writes it.
 /// </summary>
 public static class InjectionModelFile
 {
-    private const int Version = 4;
-    private const int PlainVersion = 3;
+    private const int Version = 3;
     private const int HeaderBytes = 4 + 4 * 4 + 3 * 4;
-    private const int FeatureBytes = 4;
     private const string ResourceName = "KeepTrusts.Engine.Policies.PromptInjection.injection-model.bin";
     private static readonly byte[] Magic = "KTPI"u8.ToArray();
     private static readonly Lazy<InjectionModel> BuiltinModel = new(LoadBuiltin, LazyThreadSafetyMode.ExecutionAndPublication);
@@ -36,7 +32,7 @@ public static class InjectionModelFile
         var bits = BinaryPrimitives.ReadInt32LittleEndian(header[8..]);
         var window = BinaryPrimitives.ReadInt32LittleEndian(header[12..]);
         var stride = BinaryPrimitives.ReadInt32LittleEndian(header[16..]);
-        if (version is not (Version or PlainVersion) || bits is < 8 or > 24 || window < 16 || stride < 1 || stride > window || (stride & (stride - 1)) != 0 || window % stride != 0)
+        if (version != Version || bits is < 8 or > 24 || window < 16 || stride < 1 || stride > window || (stride & (stride - 1)) != 0 || window % stride != 0)
         {
             throw new InvalidDataException($"{name}: unsupported model (version {version}, bits {bits}, window {window}, stride {stride}); rebuild it with tools/KeepTrusts.Train");
         }
@@ -44,17 +40,6 @@ public static class InjectionModelFile
         var bias = BinaryPrimitives.ReadSingleLittleEndian(header[20..]);
         var scale = BinaryPrimitives.ReadSingleLittleEndian(header[24..]);
         var offset = BinaryPrimitives.ReadSingleLittleEndian(header[28..]);
-        var features = InjectionFeatures.None;
-        if (version == Version)
-        {
-            Span<byte> field = stackalloc byte[FeatureBytes];
-            stream.ReadExactly(field);
-            features = (InjectionFeatures)BinaryPrimitives.ReadInt32LittleEndian(field);
-            if ((features & ~AllFeatures) != 0)
-            {
-                throw new InvalidDataException($"{name}: unknown features {(int)features:x} (this engine knows {(int)AllFeatures:x}); rebuild it with tools/KeepTrusts.Train");
-            }
-        }
         var weights = new float[1 << bits];
         var bytes = System.Runtime.InteropServices.MemoryMarshal.AsBytes(weights.AsSpan());
         try
@@ -74,7 +59,7 @@ public static class InjectionModelFile
             }
         }
 
-        return new InjectionModel(bits, window, stride, bias, scale, offset, weights, features);
+        return new InjectionModel(bits, window, stride, bias, scale, offset, weights);
     }
 
     public static void Write(Stream stream, InjectionModel model)
@@ -90,16 +75,12 @@ public static class InjectionModelFile
         BinaryPrimitives.WriteSingleLittleEndian(header[28..], model.Offset);
         stream.Write(header);
         Span<byte> value = stackalloc byte[4];
-        BinaryPrimitives.WriteInt32LittleEndian(value, (int)model.Features);
-        stream.Write(value);
         foreach (var weight in model.Weights)
         {
             BinaryPrimitives.WriteSingleLittleEndian(value, weight);
             stream.Write(value);
         }
     }
-
-    private static readonly InjectionFeatures AllFeatures = Enum.GetValues<InjectionFeatures>().Aggregate(InjectionFeatures.None, (a, f) => a | f);
 
     private static InjectionModel LoadBuiltin()
     {
