@@ -28,6 +28,9 @@ internal sealed class LogisticTrainer(ModelShape shape, Hyperparameters paramete
         var sourceSizes = examples.Where(e => !e.Attack).GroupBy(e => CrossValidation.Family(e.Source)).ToDictionary(g => g.Key, g => g.Count());
         var sourceWeight = sourceSizes.ToDictionary(p => p.Key, p => Math.Pow(p.Value, -parameters.SourceBalance));
         var meanWeight = sourceSizes.Sum(p => p.Value * sourceWeight[p.Key]) / Math.Max(1, benign);
+        var familySizes = examples.Where(e => e.Attack).GroupBy(e => CrossValidation.Family(e.Source)).ToDictionary(g => g.Key, g => g.Count());
+        var familyWeight = familySizes.ToDictionary(p => p.Key, p => Math.Pow(p.Value, -parameters.AttackBalance));
+        var meanFamilyWeight = familySizes.Sum(p => p.Value * familyWeight[p.Key]) / Math.Max(1, attacks);
         var order = Enumerable.Range(0, examples.Count).ToArray();
         var random = new Random(seed);
         var kept = new List<int>();
@@ -39,7 +42,7 @@ internal sealed class LogisticTrainer(ModelShape shape, Hyperparameters paramete
                 var example = examples[i];
                 if (example.Attack)
                 {
-                    Step(Highest(example, weights, bias), 1, attackWeight);
+                    Step(Highest(example, weights, bias), 1, attackWeight * familyWeight[CrossValidation.Family(example.Source)] / meanFamilyWeight);
                 }
                 else
                 {

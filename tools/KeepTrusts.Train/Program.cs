@@ -42,7 +42,7 @@ for (var i = 0; i < args.Length; i++)
         case "--window": window = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
         case "--stride": stride = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
         default:
-            Console.Error.WriteLine($"unknown option '{args[i]}'; usage: KeepTrusts.Train [--data <train.jsonl>] [--out <model.bin>] [--folds <k>] [--grid l2:epochs:rate[:benign-boost[:source-balance[:feature-dropout]]],...] [--cv-only] [--families] [--family-groups <folds>] [--bits <n>] [--augment <copies>] [--calibration pooled|squareroot|persource] [--threads <folds at once>] [--window <chars>] [--stride <chars>]");
+            Console.Error.WriteLine($"unknown option '{args[i]}'; usage: KeepTrusts.Train [--data <train.jsonl>] [--out <model.bin>] [--folds <k>] [--grid l2:epochs:rate[:benign-boost[:source-balance[:feature-dropout[:attack-balance]]]],...] [--cv-only] [--families] [--family-groups <folds>] [--bits <n>] [--augment <copies>] [--calibration pooled|squareroot|persource] [--threads <folds at once>] [--window <chars>] [--stride <chars>]");
             return 2;
     }
 }
@@ -61,7 +61,7 @@ if (gridOption is not null)
     grid = gridOption.Split(',').Select(g => g.Split(':')).Select(p => new Hyperparameters(
         double.Parse(p[0], CultureInfo.InvariantCulture), int.Parse(p[1], CultureInfo.InvariantCulture), double.Parse(p[2], CultureInfo.InvariantCulture),
         p.Length > 3 ? double.Parse(p[3], CultureInfo.InvariantCulture) : 1, p.Length > 4 ? double.Parse(p[4], CultureInfo.InvariantCulture) : 0,
-        p.Length > 5 ? double.Parse(p[5], CultureInfo.InvariantCulture) : 0)).ToArray();
+        p.Length > 5 ? double.Parse(p[5], CultureInfo.InvariantCulture) : 0, p.Length > 6 ? double.Parse(p[6], CultureInfo.InvariantCulture) : 0)).ToArray();
 }
 
 IReadOnlyList<LabelledSample> samples;
@@ -94,7 +94,7 @@ if (familyReport)
     {
         var familyMargins = CrossValidation.OutOfFoldMargins(examples, familyFold, shape, candidate, Seed, augmented, threads);
         var cut = CrossValidation.At(examples, familyMargins, 0.01);
-        Console.WriteLine($"leave-one-family-out (window {shape.Window}/{shape.Stride}) l2 {candidate.L2:0e0}, epochs {candidate.Epochs}, rate {candidate.LearningRate}, dropout {candidate.FeatureDropout}: TPR {cut.TruePositiveRate:0.000} at FPR 1%, {CrossValidation.At(examples, familyMargins, 0.05).TruePositiveRate:0.000} at 5%; per family at 1%:");
+        Console.WriteLine($"leave-one-family-out (window {shape.Window}/{shape.Stride}) l2 {candidate.L2:0e0}, epochs {candidate.Epochs}, rate {candidate.LearningRate}, dropout {candidate.FeatureDropout}, attack balance {candidate.AttackBalance}: TPR {cut.TruePositiveRate:0.000} at FPR 1%, {CrossValidation.At(examples, familyMargins, 0.05).TruePositiveRate:0.000} at 5%; per family at 1%:");
         Console.WriteLine("  " + string.Join(", ", families.Select(family =>
         {
             var members = Enumerable.Range(0, examples.Count).Where(i => examples[i].Attack && CrossValidation.Family(examples[i].Source) == family).ToList();
@@ -116,7 +116,7 @@ foreach (var candidate in grid)
     var at5 = CrossValidation.At(examples, margins, 0.05);
     var line = $"| {candidate.L2:0e0} | {candidate.Epochs} | {candidate.LearningRate} | {candidate.BenignBoost} | {candidate.SourceBalance} | {at1.TruePositiveRate:0.000} | {at5.TruePositiveRate:0.000} |";
     lines.Add(line);
-    Console.WriteLine($"cv {folds}-fold: l2 {candidate.L2:0e0}, epochs {candidate.Epochs}, rate {candidate.LearningRate}, benign boost {candidate.BenignBoost}, source balance {candidate.SourceBalance}, dropout {candidate.FeatureDropout}, window {shape.Window}/{shape.Stride}: TPR {at1.TruePositiveRate:0.000} at FPR 1%, {at5.TruePositiveRate:0.000} at 5% ({clock.Elapsed.TotalSeconds:0}s)");
+    Console.WriteLine($"cv {folds}-fold: l2 {candidate.L2:0e0}, epochs {candidate.Epochs}, rate {candidate.LearningRate}, benign boost {candidate.BenignBoost}, source balance {candidate.SourceBalance}, dropout {candidate.FeatureDropout}, attack balance {candidate.AttackBalance}, window {shape.Window}/{shape.Stride}: TPR {at1.TruePositiveRate:0.000} at FPR 1%, {at5.TruePositiveRate:0.000} at 5% ({clock.Elapsed.TotalSeconds:0}s)");
     if (at1.TruePositiveRate > bestTpr)
     {
         (best, bestMargins, bestTpr) = (candidate, margins, at1.TruePositiveRate);
