@@ -51,8 +51,8 @@ public sealed class AuditLogWriter : IAuditSink
     private Microsoft.Win32.SafeHandles.SafeFileHandle? _handle;
     private DateOnly _fileDate;
     private long _seq;
-    // The writing job's one serialization buffer and JSON writer (one thread writes at a time), reused for every record
-    // (a stream, a writer and two arrays per record were a third of the full chain's allocations).
+    // The writer thread's one serialization buffer and JSON writer, reused for every record (a stream, a writer and
+    // two arrays per record were a third of the full chain's allocations).
     private ArrayBufferWriter<byte> _line = new(4096);
     private Utf8JsonWriter? _json;
     // The last hash as the UTF-8 written into the next record's "prev"; its text only when a batch or the head needs it.
