@@ -39,8 +39,8 @@ public sealed class AuditLogWriter : IAuditSink
     private bool _closed;
     // Fsync mode: two audit threads share two jobs, writing (one batch into the kernel at a time, in chain order) and
     // syncing (one fsync of everything written so far: group commit). The thread that wrote a batch fsyncs it itself
-    // when nothing else queued and no fsync is running — no hand-off, no second thread woken on a lone request's way —
-    // and the other thread writes what queues meanwhile, so a record still never waits behind a running fsync.
+    // when no fsync is running — no hand-off, no second thread woken on a lone request's way — and the other thread
+    // writes what queues meanwhile, so a record still never waits behind a running fsync to reach the kernel.
     private List<Pending> _toSync = new(64);
     private Acknowledged? _toSyncLast;
     private bool _writing;
@@ -177,9 +177,9 @@ public sealed class AuditLogWriter : IAuditSink
 
     /// <summary>
     /// An audit thread: writes everything queued as one batch (serialized, chained, into the kernel), and in fsync mode
-    /// fsyncs everything written so far (group commit) when no other fsync runs — the batch it has just written, on the
-    /// same thread, when nothing else queued meanwhile. While one thread is inside an fsync the other writes, so records
-    /// reach the kernel without waiting for it; fsyncs never overlap, and batches are written one at a time in order.
+    /// fsyncs everything written so far (group commit) when no other fsync runs — the batch it has just written first,
+    /// on the same thread. While one thread is inside an fsync the other writes, so records reach the kernel without
+    /// waiting for it; fsyncs never overlap, and batches are written one at a time in the order they were taken.
     /// </summary>
     private void AuditLoop()
     {
@@ -194,20 +194,12 @@ public sealed class AuditLogWriter : IAuditSink
             {
                 lock (_gate)
                 {
-                    var last = job;
                     job = Job.None;
                     while (true)
                     {
-                        // After a write, records that queued meanwhile are written on at once (as one writer thread
-                        // did) and the other thread is woken to fsync; with nothing queued, the batch just written is
-                        // fsynced here, with no thread woken for it. The oldest waiting requests wait for that fsync.
-                        if (last == Job.Write && _incoming.Count > 0 && !_writing)
-                        {
-                            (writeList, _incoming) = (_incoming, writeList);
-                            _writing = true;
-                            job = Job.Write;
-                        }
-                        else if (_toSync.Count > 0 && !_syncing)
+                        // The batch just written (or written by the other thread meanwhile) is durable first: it is what
+                        // the oldest waiting requests wait for.
+                        if (_toSync.Count > 0 && !_syncing)
                         {
                             (syncList, _toSync) = (_toSync, syncList);
                             syncLast = _toSyncLast;
@@ -238,7 +230,6 @@ public sealed class AuditLogWriter : IAuditSink
                         }
 
                         Monitor.Wait(_gate);
-                        last = Job.None;
                     }
                 }
 
