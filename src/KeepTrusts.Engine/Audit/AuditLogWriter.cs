@@ -32,21 +32,19 @@ public sealed class AuditLogWriter : IAuditSink
     private readonly TimeSpan _headInterval;
     private Acknowledged? _acknowledged;
     private Acknowledged? _headWritten;
-    // Callers hand records to the audit threads through this list (swapped whole, so a batch is every record that
-    // queued while the previous one was being written). One gate for all of the threads' state below.
-    private readonly object _gate = new();
+    // Callers hand records to the writer thread through this list (swapped whole, so a batch is every record that
+    // queued while the previous one was being written).
+    private readonly object _incomingGate = new();
     private List<Pending> _incoming = new(64);
     private bool _closed;
-    // Fsync mode: two audit threads share two jobs, writing (one batch into the kernel at a time, in chain order) and
-    // syncing (one fsync of everything written so far: group commit). The thread that wrote a batch fsyncs it itself
-    // when no fsync is running — no hand-off, no second thread woken on a lone request's way — and the other thread
-    // writes what queues meanwhile, so a record still never waits behind a running fsync to reach the kernel.
+    private readonly TaskCompletionSource _writerDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    // Fsync mode: the writer hands written records to the sync thread, which fsyncs everything handed over so far in
+    // one call (group commit) while the writer already puts the next batch into the kernel.
+    private readonly object _syncGate = new();
     private List<Pending> _toSync = new(64);
     private Acknowledged? _toSyncLast;
-    private bool _writing;
-    private bool _syncing;
-    private int _threadsRunning;
-    private readonly TaskCompletionSource _threadsDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private bool _writerFinished;
+    private readonly TaskCompletionSource _syncDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private FileStream? _file;
     private Microsoft.Win32.SafeHandles.SafeFileHandle? _handle;
     private DateOnly _fileDate;
@@ -95,11 +93,14 @@ public sealed class AuditLogWriter : IAuditSink
 
         // Own threads, not the thread pool: both block in write/fsync for as long as the disk takes, and a pool thread
         // blocked there is one fewer to run requests on a 2-core host (bench/README.md, "p99 stalls: cause and fix").
-        // Without fsync there is nothing to sync: one thread writes.
-        _threadsRunning = _fsync ? 2 : 1;
-        for (var i = 0; i < _threadsRunning; i++)
+        new Thread(WriteLoop) { IsBackground = true, Name = "kt-audit-write" }.Start();
+        if (_fsync)
         {
-            new Thread(AuditLoop) { IsBackground = true, Name = i == 0 ? "kt-audit-write" : "kt-audit-write-2" }.Start();
+            new Thread(SyncLoop) { IsBackground = true, Name = "kt-audit-fsync" }.Start();
+        }
+        else
+        {
+            _syncDone.SetResult();
         }
 
         if (_headInterval == TimeSpan.Zero && _fsync)
@@ -157,7 +158,7 @@ public sealed class AuditLogWriter : IAuditSink
 
     private Pending Enqueue(Pending pending)
     {
-        lock (_gate)
+        lock (_incomingGate)
         {
             if (_closed)
             {
@@ -165,126 +166,65 @@ public sealed class AuditLogWriter : IAuditSink
             }
 
             _incoming.Add(pending);
-            if (_incoming.Count == 1 && !_writing)
+            if (_incoming.Count == 1)
             {
-                // A batch being written takes this one next without a wake; otherwise an idle audit thread writes it.
-                Monitor.Pulse(_gate);
+                Monitor.Pulse(_incomingGate);
             }
         }
 
         return pending;
     }
 
-    /// <summary>
-    /// An audit thread: writes everything queued as one batch (serialized, chained, into the kernel), and in fsync mode
-    /// fsyncs everything written so far (group commit) when no other fsync runs — the batch it has just written first,
-    /// on the same thread. While one thread is inside an fsync the other writes, so records reach the kernel without
-    /// waiting for it; fsyncs never overlap, and batches are written one at a time in the order they were taken.
-    /// </summary>
-    private void AuditLoop()
+    /// <summary>The writer thread: takes everything queued, serializes and chains it, and writes it to the kernel.</summary>
+    private void WriteLoop()
     {
-        var writeList = new List<Pending>(64);
-        var syncList = new List<Pending>(64);
+        var taken = new List<Pending>(64);
         var buffer = new MemoryStream(64 * 1024);
         try
         {
-            var job = Job.None;
-            Acknowledged? syncLast = null;
             while (true)
             {
-                lock (_gate)
+                lock (_incomingGate)
                 {
-                    job = Job.None;
-                    while (true)
+                    while (_incoming.Count == 0 && !_closed)
                     {
-                        // The batch just written (or written by the other thread meanwhile) is durable first: it is what
-                        // the oldest waiting requests wait for.
-                        if (_toSync.Count > 0 && !_syncing)
-                        {
-                            (syncList, _toSync) = (_toSync, syncList);
-                            syncLast = _toSyncLast;
-                            _syncing = true;
-                            job = Job.Sync;
-                        }
-                        else if (_incoming.Count > 0 && !_writing)
-                        {
-                            (writeList, _incoming) = (_incoming, writeList);
-                            _writing = true;
-                            job = Job.Write;
-                        }
-
-                        if (job != Job.None)
-                        {
-                            if ((_incoming.Count > 0 && !_writing) || (_toSync.Count > 0 && !_syncing))
-                            {
-                                Monitor.Pulse(_gate);   // the other job is waiting too: the other thread takes it
-                            }
-
-                            break;
-                        }
-
-                        if (_closed && _incoming.Count == 0 && _toSync.Count == 0)
-                        {
-                            // A batch still being written is synced by the thread writing it (nothing else is syncing).
-                            return;
-                        }
-
-                        Monitor.Wait(_gate);
+                        Monitor.Wait(_incomingGate);
                     }
+
+                    if (_incoming.Count == 0)
+                    {
+                        return;
+                    }
+
+                    (taken, _incoming) = (_incoming, taken);
                 }
 
-                if (job == Job.Write)
+                // At most 512 records per write, so the first of a long queue are released without waiting for the last.
+                // The usual batch fits in one write and goes as it is (WriteBatch copies what it hands on), not copied.
+                if (taken.Count <= MaxBatch)
                 {
-                    WriteTaken(writeList, buffer);
+                    WriteBatch(taken, buffer);
                 }
                 else
                 {
-                    Sync(syncList, syncLast!);
+                    for (var first = 0; first < taken.Count; first += MaxBatch)
+                    {
+                        WriteBatch(taken.GetRange(first, Math.Min(MaxBatch, taken.Count - first)), buffer);
+                    }
                 }
+
+                taken.Clear();
             }
         }
         finally
         {
-            if (Interlocked.Decrement(ref _threadsRunning) == 0)
+            lock (_syncGate)
             {
-                _threadsDone.TrySetResult();
+                _writerFinished = true;
+                Monitor.Pulse(_syncGate);
             }
-        }
-    }
 
-    private enum Job
-    {
-        None,
-        Write,
-        Sync,
-    }
-
-    private void WriteTaken(List<Pending> taken, MemoryStream buffer)
-    {
-        try
-        {
-            // At most 512 records per write, so the first of a long queue are released without waiting for the last.
-            // The usual batch fits in one write and goes as it is (WriteBatch copies what it hands on), not copied.
-            if (taken.Count <= MaxBatch)
-            {
-                WriteBatch(taken, buffer);
-            }
-            else
-            {
-                for (var first = 0; first < taken.Count; first += MaxBatch)
-                {
-                    WriteBatch(taken.GetRange(first, Math.Min(MaxBatch, taken.Count - first)), buffer);
-                }
-            }
-        }
-        finally
-        {
-            taken.Clear();
-            lock (_gate)
-            {
-                // No wake here: this thread's next turn of the loop takes what is left (the fsync of this batch first).
-                _writing = false;
-            }
+            _writerDone.TrySetResult();
         }
     }
 
@@ -318,11 +258,12 @@ public sealed class AuditLogWriter : IAuditSink
             Timings?.Written(batch.Count, Stopwatch.GetElapsedTime(batch[0].Enqueued, started), Stopwatch.GetElapsedTime(started));
             if (_fsync)
             {
-                // Durable once the next fsync returns: this thread's own, next, when none is running.
-                lock (_gate)
+                // Durable once the sync thread's next fsync returns; meanwhile this thread writes the next batch.
+                lock (_syncGate)
                 {
                     _toSync.AddRange(batch);
                     _toSyncLast = written;
+                    Monitor.Pulse(_syncGate);
                 }
 
                 return;
@@ -354,44 +295,67 @@ public sealed class AuditLogWriter : IAuditSink
     }
 
     /// <summary>
-    /// One fsync for everything written before it started (group commit); then the records it covered are durable and
-    /// their callers released.
+    /// The sync thread (fsync mode): one fsync for everything written since the last one (group commit), then the
+    /// records it covered are durable and their callers released. Never behind a write: the writer keeps writing while
+    /// this fsync runs, so a record reaches the kernel without waiting for an earlier batch's fsync.
     /// </summary>
-    private void Sync(List<Pending> taken, Acknowledged last)
+    private void SyncLoop()
     {
+        var taken = new List<Pending>(64);
         try
         {
-            var started = Stopwatch.GetTimestamp();
-            FlushCurrentFile();
-            Timings?.Synced(taken.Count, Stopwatch.GetElapsedTime(started));
-            Volatile.Write(ref _acknowledged, last);
-            if (_headInterval == TimeSpan.Zero || !_headOnDisk)
+            while (true)
             {
-                // The first batch of a new log gets its head at once: a live log is never without one, which
-                // verify would rightly call a removed head.
-                WriteHeadNow(last);
-            }
+                Acknowledged last;
+                lock (_syncGate)
+                {
+                    while (_toSync.Count == 0 && !_writerFinished)
+                    {
+                        Monitor.Wait(_syncGate);
+                    }
 
-            Shipper?.Notify();
-            foreach (var pending in taken)
-            {
-                pending.Done?.TrySetResult();
-            }
-        }
-        catch (Exception ex)
-        {
-            foreach (var pending in taken)
-            {
-                pending.Fail(ex);
+                    if (_toSync.Count == 0)
+                    {
+                        return;
+                    }
+
+                    (taken, _toSync) = (_toSync, taken);
+                    last = _toSyncLast!;
+                }
+
+                try
+                {
+                    var started = Stopwatch.GetTimestamp();
+                    FlushCurrentFile();
+                    Timings?.Synced(taken.Count, Stopwatch.GetElapsedTime(started));
+                    Volatile.Write(ref _acknowledged, last);
+                    if (_headInterval == TimeSpan.Zero || !_headOnDisk)
+                    {
+                        // The first batch of a new log gets its head at once: a live log is never without one, which
+                        // verify would rightly call a removed head.
+                        WriteHeadNow(last);
+                    }
+
+                    Shipper?.Notify();
+                    foreach (var pending in taken)
+                    {
+                        pending.Done?.TrySetResult();
+                    }
+                }
+                catch (Exception ex)
+                {
+                    foreach (var pending in taken)
+                    {
+                        pending.Fail(ex);
+                    }
+                }
+
+                taken.Clear();
             }
         }
         finally
         {
-            taken.Clear();
-            lock (_gate)
-            {
-                _syncing = false;
-            }
+            _syncDone.TrySetResult();
         }
     }
 
@@ -684,13 +648,14 @@ public sealed class AuditLogWriter : IAuditSink
 
     public async ValueTask DisposeAsync()
     {
-        lock (_gate)
+        lock (_incomingGate)
         {
             _closed = true;
-            Monitor.PulseAll(_gate);
+            Monitor.PulseAll(_incomingGate);
         }
 
-        await _threadsDone.Task.ConfigureAwait(false);
+        await _writerDone.Task.ConfigureAwait(false);
+        await _syncDone.Task.ConfigureAwait(false);
         _stopping.Cancel();
         await _diskFlushDone.Task.ConfigureAwait(false);
         // Disposal may come twice (the gateway and its composition both own the sink): only the first closes the file.
