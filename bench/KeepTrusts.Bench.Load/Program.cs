@@ -142,7 +142,10 @@ foreach (var round in Enumerable.Range(1, closedLoopOnly ? rounds : 1))
     }
 }
 
-var streamTargets = targets.Where(t => t.Name is "direct" or NginxFloor.RowName || t.Name.Contains("fsync per batch", StringComparison.Ordinal)).ToArray();
+// --stream-all-gateways: stream rows for every gateway (no policies, `fsync: false` too), so a stream's added first byte
+// splits into the hop, the policies and record write, and the wait for the record's fsync, all in one run.
+var streamAll = args.Contains("--stream-all-gateways");
+var streamTargets = targets.Where(t => t.Name is "direct" or NginxFloor.RowName || streamAll || t.Name.Contains("fsync per batch", StringComparison.Ordinal)).ToArray();
 foreach (var round in Enumerable.Range(1, closedLoopOnly ? 0 : rounds))
 {
     foreach (var (name, url, gateway) in streamTargets)

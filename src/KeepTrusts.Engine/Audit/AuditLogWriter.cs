@@ -124,7 +124,23 @@ public sealed class AuditLogWriter : IAuditSink
     /// <summary>Where each batch's, fsync's and head write's duration is reported (kt: /metrics); null: not measured.</summary>
     public IAuditWriterTimings? Timings { get; set; }
 
-    public ValueTask WriteAsync(AuditRecord record, CancellationToken cancellationToken = default) => new(Enqueue(record, written: null).Done.Task);
+    public ValueTask WriteAsync(AuditRecord record, CancellationToken cancellationToken = default) => new(Enqueue(record, written: null).Done!.Task);
+
+    /// <summary>
+    /// Queued and group-committed as <see cref="WriteAsync"/>, without a task: a task with a waiter was one thread-pool
+    /// work item per outcome record after each fsync, and nobody needs the answer's outcome to be durable.
+    /// </summary>
+    public void WriteDetached(AuditRecord record, Action<AuditRecord, Exception> failed)
+    {
+        try
+        {
+            Enqueue(new Pending(record, null, null, failed, Stopwatch.GetTimestamp()));
+        }
+        catch (ObjectDisposedException ex)
+        {
+            failed(record, ex);
+        }
+    }
 
     /// <summary>
     /// Same queue and group commit as <see cref="WriteAsync"/>, but released as soon as the batch's write reached the
@@ -134,12 +150,14 @@ public sealed class AuditLogWriter : IAuditSink
     {
         var pending = Enqueue(record, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
         await pending.Written!.Task.ConfigureAwait(false);
-        return new RequestRecordWrite(true, pending.Done.Task);
+        return new RequestRecordWrite(true, pending.Done!.Task);
     }
 
-    private Pending Enqueue(AuditRecord record, TaskCompletionSource? written)
+    private Pending Enqueue(AuditRecord record, TaskCompletionSource? written) =>
+        Enqueue(new Pending(record, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously), written, null, Stopwatch.GetTimestamp()));
+
+    private Pending Enqueue(Pending pending)
     {
-        var pending = new Pending(record, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously), written, Stopwatch.GetTimestamp());
         lock (_incomingGate)
         {
             if (_closed)
@@ -263,7 +281,7 @@ public sealed class AuditLogWriter : IAuditSink
             Shipper?.Notify();
             foreach (var pending in batch)
             {
-                pending.Done.TrySetResult();
+                pending.Done?.TrySetResult();
             }
         }
         catch (Exception ex)
@@ -271,7 +289,7 @@ public sealed class AuditLogWriter : IAuditSink
             foreach (var pending in batch)
             {
                 pending.Written?.TrySetException(ex);
-                pending.Done.TrySetException(ex);
+                pending.Fail(ex);
             }
         }
     }
@@ -321,14 +339,14 @@ public sealed class AuditLogWriter : IAuditSink
                     Shipper?.Notify();
                     foreach (var pending in taken)
                     {
-                        pending.Done.TrySetResult();
+                        pending.Done?.TrySetResult();
                     }
                 }
                 catch (Exception ex)
                 {
                     foreach (var pending in taken)
                     {
-                        pending.Done.TrySetException(ex);
+                        pending.Fail(ex);
                     }
                 }
 
@@ -667,7 +685,22 @@ public sealed class AuditLogWriter : IAuditSink
     private bool _headClosed;
     private bool _headOnDisk;
 
-    private sealed record Pending(AuditRecord Record, TaskCompletionSource Done, TaskCompletionSource? Written, long Enqueued);
+    /// <summary>A queued record: <paramref name="Done"/> for a waiting caller, or <paramref name="Failed"/> for a detached one.</summary>
+    private sealed record Pending(AuditRecord Record, TaskCompletionSource? Done, TaskCompletionSource? Written, Action<AuditRecord, Exception>? Failed, long Enqueued)
+    {
+        public void Fail(Exception ex)
+        {
+            Done?.TrySetException(ex);
+            try
+            {
+                Failed?.Invoke(Record, ex);
+            }
+            catch (Exception)
+            {
+                // A failing report must not stop the audit thread; the record's failure is what matters.
+            }
+        }
+    }
 
     /// <summary>The last record of a batch that reached the file: what the head may name.</summary>
     private sealed record Acknowledged(long Seq, string Hash, DateOnly Date);

@@ -94,19 +94,8 @@ internal sealed class OutcomeRecorder(PolicyConfig config, IAuditSink? audit, IG
         {
             // Group-committed after the answer, off the client's path: the request record is already on disk, so a
             // crash before this one lands leaves an interrupted request, never an answered request without a trace.
-            try
-            {
-                var pending = audit.WriteAsync(record, CancellationToken.None);
-                if (!pending.IsCompletedSuccessfully)
-                {
-                    _ = ObserveAsync(pending, outcome.Request.RequestId);
-                }
-            }
-            catch (ObjectDisposedException ex)
-            {
-                GatewayLog.AuditFailed(logger, outcome.Request.RequestId, ex.Message);
-            }
-
+            // Detached: no task and no continuation per record (each was a thread-pool work item after every fsync).
+            audit.WriteDetached(record, _outcomeFailed ??= OutcomeFailed);
             return;
         }
 
@@ -121,18 +110,10 @@ internal sealed class OutcomeRecorder(PolicyConfig config, IAuditSink? audit, IG
         }
     }
 
-    private async Task ObserveAsync(ValueTask pending, string requestId)
-    {
-        try
-        {
-            await pending.ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ObjectDisposedException)
-        {
-            // The answer is out; the request record stays and verify reports the request as interrupted.
-            GatewayLog.AuditFailed(logger, requestId, ex.Message);
-        }
-    }
+    private Action<AuditRecord, Exception>? _outcomeFailed;
+
+    // The answer is out; the request record stays and verify reports the request as interrupted.
+    private void OutcomeFailed(AuditRecord record, Exception ex) => GatewayLog.AuditFailed(logger, record.RequestId, ex.Message);
 
     internal static string? Content(AuditContentMode mode, string? text) => mode switch
     {
