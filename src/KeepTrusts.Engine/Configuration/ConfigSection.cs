@@ -1,9 +1,16 @@
+using System.Diagnostics.CodeAnalysis;
+
 namespace KeepTrusts.Engine.Configuration;
 
 /// <summary>
 /// Base of every bound section: remembers where the section and each of its keys stood,
 /// so that checks made after binding (duplicate ids, ranges, URLs) can still point at file:line:column.
 /// </summary>
+/// <remarks>
+/// The binder creates sections and finds their keys by reflection: this annotation keeps every derived section's public
+/// properties and parameterless constructor in a trimmed (Native AOT) kt, where unreferenced members are removed.
+/// </remarks>
+[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicProperties | DynamicallyAccessedMemberTypes.PublicParameterlessConstructor)]
 public abstract class ConfigSection
 {
     private readonly Dictionary<string, SourceLocation> _keyLocations = new(StringComparer.Ordinal);
