@@ -161,7 +161,7 @@ public sealed class EchoHandler : HttpMessageHandler
                     sum += bytes[b];
                 }
 
-                vector.Add(JsonValue.Create(Math.Round((sum % 1000) / 1000.0, 3)));
+                vector.Add((JsonNode)JsonValue.Create(Math.Round((sum % 1000) / 1000.0, 3)));
             }
 
             data.Add((JsonNode)new JsonObject { ["object"] = "embedding", ["index"] = i, ["embedding"] = vector });

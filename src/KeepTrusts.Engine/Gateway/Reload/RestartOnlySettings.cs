@@ -76,6 +76,8 @@ public static class RestartOnlySettings
         return text.ToString();
     }
 
+    [System.Diagnostics.CodeAnalysis.UnconditionalSuppressMessage("Trimming", "IL2075",
+        Justification = "Reads only ConfigSection properties, which ConfigSection's DynamicallyAccessedMembers keeps on every section type.")]
     private static void Append(StringBuilder text, object? value)
     {
         switch (value)
