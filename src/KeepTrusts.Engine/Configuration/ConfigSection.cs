@@ -7,8 +7,9 @@ namespace KeepTrusts.Engine.Configuration;
 /// so that checks made after binding (duplicate ids, ranges, URLs) can still point at file:line:column.
 /// </summary>
 /// <remarks>
-/// The binder creates sections and finds their keys by reflection: this annotation keeps every derived section's public
-/// properties and parameterless constructor in a trimmed (Native AOT) kt, where unreferenced members are removed.
+/// The binder creates sections and finds their keys by reflection, which trimming (the Native AOT kt) breaks. This
+/// annotation states what it needs; alone it did not keep the [ConfigKey] attributes, so the AOT publish also roots the
+/// whole configuration namespace (src/KeepTrusts.Gateway/NativeAot.Roots.xml), and the kt process tests run against it.
 /// </remarks>
 [DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicProperties | DynamicallyAccessedMemberTypes.PublicParameterlessConstructor)]
 public abstract class ConfigSection

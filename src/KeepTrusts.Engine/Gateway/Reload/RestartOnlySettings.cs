@@ -77,7 +77,7 @@ public static class RestartOnlySettings
     }
 
     [System.Diagnostics.CodeAnalysis.UnconditionalSuppressMessage("Trimming", "IL2075",
-        Justification = "Reads only ConfigSection properties, which ConfigSection's DynamicallyAccessedMembers keeps on every section type.")]
+        Justification = "Reads only ConfigSection properties, which the Native AOT publish keeps (NativeAot.Roots.xml roots the configuration namespace).")]
     private static void Append(StringBuilder text, object? value)
     {
         switch (value)
