@@ -18,12 +18,14 @@ internal sealed partial class GatewayUnderTest : IMeasuredTarget, IAsyncDisposab
 
     public sealed record CpuSample(double Seconds, long Ticks);
 
-    /// <param name="ktDirectory">Where kt.dll is; by default beside this program.</param>
+    /// <param name="ktDirectory">Where kt.dll is, or a native kt executable (Native AOT) without kt.dll; by default beside this program.</param>
     /// <param name="extraEnvironment">More runtime settings for this one kt, after KT_BENCH_GATEWAY_ENV ("DOTNET_X=1;…").</param>
     public static async Task<GatewayUnderTest> StartAsync(string name, string config, string? ktDirectory = null, string? extraEnvironment = null)
     {
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in new[] { ktDirectory is not null ? Path.Combine(ktDirectory, "kt.dll") : Environment.GetEnvironmentVariable("KT_BENCH_KT_DLL") ?? Path.Combine(AppContext.BaseDirectory, "kt.dll"), "gateway", "run", "--listen", "127.0.0.1:0", "--policy-config", config, "--quiet" })
+        var native = ktDirectory is not null && !File.Exists(Path.Combine(ktDirectory, "kt.dll")) && File.Exists(Path.Combine(ktDirectory, "kt"));
+        var info = new ProcessStartInfo(native ? Path.Combine(ktDirectory!, "kt") : "dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var ktArgs = new[] { "gateway", "run", "--listen", "127.0.0.1:0", "--policy-config", config, "--quiet" };
+        foreach (var arg in native ? ktArgs : [ktDirectory is not null ? Path.Combine(ktDirectory, "kt.dll") : Environment.GetEnvironmentVariable("KT_BENCH_KT_DLL") ?? Path.Combine(AppContext.BaseDirectory, "kt.dll"), .. ktArgs])
         {
             info.ArgumentList.Add(arg);
         }
@@ -37,6 +39,7 @@ internal sealed partial class GatewayUnderTest : IMeasuredTarget, IAsyncDisposab
             info.Environment[pair[..equals]] = pair[(equals + 1)..];
         }
 
+        var started = Stopwatch.StartNew();
         var process = Process.Start(info)!;
         var listening = new TaskCompletionSource<string>();
         process.OutputDataReceived += (_, e) =>
@@ -61,6 +64,13 @@ internal sealed partial class GatewayUnderTest : IMeasuredTarget, IAsyncDisposab
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         var url = await listening.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        var listeningMs = started.Elapsed.TotalMilliseconds;
+        // Start-up as a client sees it: from exec to the first answered chat request (one request, the bench's body).
+        using (var first = await Scraper.PostAsync(url + "/v1/chat/completions", new ByteArrayContent(LoadDriver.ChatRequest) { Headers = { ContentType = new("application/json") } }))
+        {
+            Console.WriteLine($"[{name}] {(native ? "native kt" : "kt.dll")}: listening after {listeningMs:F0} ms, first answer (HTTP {(int)first.StatusCode}) after {started.Elapsed.TotalMilliseconds:F0} ms, peak RSS so far {MeasuredProcesses.PeakMemoryMb(process.Id):F1} MB");
+        }
+
         return new GatewayUnderTest(process, url);
     }
 

@@ -12,7 +12,7 @@ namespace KeepTrusts.Bench.Load;
 internal sealed class LoadDriver : IDisposable
 {
     // A realistic ~1 KB chat request, benign (no PII, no injection), the same for every target.
-    private static readonly byte[] ChatRequest = Encoding.UTF8.GetBytes($$"""
+    internal static readonly byte[] ChatRequest = Encoding.UTF8.GetBytes($$"""
         {"model":"gpt-4o","temperature":0.7,"max_tokens":512,"messages":[{"role":"system","content":"You are a helpful assistant for an operations team. Answer briefly and cite the Azure documentation page you used."},{"role":"user","content":"{{string.Join(' ', Enumerable.Repeat("We run Azure OpenAI behind private endpoints in two regions and want to know how to size the deployments for steady traffic.", 6))}}"}]}
         """);
 

@@ -1,9 +1,17 @@
+using System.Diagnostics.CodeAnalysis;
+
 namespace KeepTrusts.Engine.Configuration;
 
 /// <summary>
 /// Base of every bound section: remembers where the section and each of its keys stood,
 /// so that checks made after binding (duplicate ids, ranges, URLs) can still point at file:line:column.
 /// </summary>
+/// <remarks>
+/// The binder creates sections and finds their keys by reflection, which trimming (the Native AOT kt) breaks. This
+/// annotation states what it needs; alone it did not keep the [ConfigKey] attributes, so the AOT publish also roots the
+/// whole configuration namespace (src/KeepTrusts.Gateway/NativeAot.Roots.xml), and the kt process tests run against it.
+/// </remarks>
+[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicProperties | DynamicallyAccessedMemberTypes.PublicParameterlessConstructor)]
 public abstract class ConfigSection
 {
     private readonly Dictionary<string, SourceLocation> _keyLocations = new(StringComparer.Ordinal);

@@ -8,13 +8,11 @@ namespace KeepTrusts.Engine.Hosting;
 /// </summary>
 public static class GatewayInstanceRecord
 {
-    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
-
     public static GatewayInstance? TryRead(string path)
     {
         try
         {
-            return JsonSerializer.Deserialize<GatewayInstance>(File.ReadAllText(path), Json);
+            return JsonSerializer.Deserialize(File.ReadAllText(path), EngineFileJson.Default.GatewayInstance);
         }
         catch (Exception ex) when (ex is JsonException or IOException or UnauthorizedAccessException)
         {
@@ -25,7 +23,7 @@ public static class GatewayInstanceRecord
     public static void Write(string path, GatewayInstance instance)
     {
         var temporary = path + "." + Environment.ProcessId + ".tmp";
-        File.WriteAllText(temporary, JsonSerializer.Serialize(instance, Json));
+        File.WriteAllText(temporary, JsonSerializer.Serialize(instance, EngineFileJson.Default.GatewayInstance));
         File.Move(temporary, path, overwrite: true);
     }
 

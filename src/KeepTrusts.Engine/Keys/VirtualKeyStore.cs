@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using KeepTrusts.Engine.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -204,7 +205,7 @@ public sealed partial class VirtualKeyStore : IDisposable
                 File.SetUnixFileMode(stream.SafeFileHandle, UnixFileMode.UserRead | UnixFileMode.UserWrite);
             }
 
-            JsonSerializer.Serialize(stream, document, Json);
+            JsonSerializer.Serialize(stream, document, EngineFileJson.Default.VirtualKeyStoreDocument);
             stream.Flush(flushToDisk: true);
         }
 
@@ -255,7 +256,7 @@ public sealed partial class VirtualKeyStore : IDisposable
         VirtualKeyStoreDocument document;
         try
         {
-            document = JsonSerializer.Deserialize<VirtualKeyStoreDocument>(bytes)
+            document = JsonSerializer.Deserialize(bytes, EngineFileJson.Default.VirtualKeyStoreDocument)
                 ?? throw new VirtualKeyStoreException($"{path}: the key store is empty (null); restore it or delete it to start over");
         }
         catch (JsonException ex)

@@ -161,10 +161,10 @@ public sealed class EchoHandler : HttpMessageHandler
                     sum += bytes[b];
                 }
 
-                vector.Add(Math.Round((sum % 1000) / 1000.0, 3));
+                vector.Add((JsonNode)JsonValue.Create(Math.Round((sum % 1000) / 1000.0, 3)));
             }
 
-            data.Add(new JsonObject { ["object"] = "embedding", ["index"] = i, ["embedding"] = vector });
+            data.Add((JsonNode)new JsonObject { ["object"] = "embedding", ["index"] = i, ["embedding"] = vector });
         }
 
         var tokens = inputs.Sum(EstimateTokens);

@@ -94,11 +94,11 @@ internal static class Quickstart
 
     private static async Task<bool> DemoAsync(HttpClient http, TextWriter stdout, string title, string prompt, CancellationToken cancellationToken)
     {
-        var response = await http.PostAsJsonAsync("/v1/chat/completions", new
+        var response = await http.PostAsJsonAsync("/v1/chat/completions", new JsonObject
         {
-            model = "gpt-4o",
-            messages = new object[] { new { role = "user", content = prompt } },
-        }, cancellationToken).ConfigureAwait(false);
+            ["model"] = "gpt-4o",
+            ["messages"] = new JsonArray(new JsonObject { ["role"] = "user", ["content"] = prompt }),
+        }, KtJson.Default.JsonObject, cancellationToken).ConfigureAwait(false);
         var body = JsonNode.Parse(await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false));
         var answer = (int)response.StatusCode == 200
             ? body?["choices"]?[0]?["message"]?["content"]?.ToString()
@@ -117,12 +117,12 @@ internal static class Quickstart
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions")
         {
-            Content = JsonContent.Create(new
+            Content = JsonContent.Create(new JsonObject
             {
-                model = "gpt-4o",
-                stream = true,
-                messages = new object[] { new { role = "user", content = "Stream this back word by word, please." } },
-            }),
+                ["model"] = "gpt-4o",
+                ["stream"] = true,
+                ["messages"] = new JsonArray(new JsonObject { ["role"] = "user", ["content"] = "Stream this back word by word, please." }),
+            }, KtJson.Default.JsonObject),
         };
         using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
         await stdout.WriteAsync("== Streaming (Server-Sent Events, policies per chunk)\n   chunks   : ").ConfigureAwait(false);

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using KeepTrusts.Engine.Audit;
 using KeepTrusts.Engine.Configuration;
 using KeepTrusts.Engine.Gateway;
@@ -128,25 +129,28 @@ public static class GatewayServer
     private static void MapRoutes(WebApplication app, PrometheusGatewayMetrics metrics)
     {
         GatewayRoutes.Map(app);
-        app.MapGet("/healthz", context => context.Response.WriteAsJsonAsync(new { status = "live" }));
+        app.MapGet("/healthz", context => context.Response.WriteAsJsonAsync(new JsonObject { ["status"] = "live" }, KtJson.Default.JsonObject));
         app.MapGet("/readyz", context =>
         {
             var pipeline = context.RequestServices.GetRequiredService<GatewayPipeline>();
-            var targets = pipeline.Router.Targets.Select(t => new
+            // JsonObject, not anonymous types: a Native AOT kt has no reflection-based serializer (KtJson).
+            var targets = new JsonArray(pipeline.Router.Targets.Select(t => (JsonNode)new JsonObject
             {
-                id = t.Id,
-                circuit = t.Breaker.State.ToString().ToLowerInvariant(),
-                available = t.Health.IsAvailable,
-                probe = t.Health.ProbeHealthy switch { true => "healthy", false => "unhealthy", _ => "unknown" },
-            }).ToArray();
+                ["id"] = t.Id,
+                ["circuit"] = t.Breaker.State.ToString().ToLowerInvariant(),
+                ["available"] = t.Health.IsAvailable,
+                ["probe"] = t.Health.ProbeHealthy switch { true => "healthy", false => "unhealthy", _ => "unknown" },
+            }).ToArray());
             // A failing audit copy degrades readiness but does not fail it: the local log still holds every record.
             var shipping = context.RequestServices.GetService<AuditBlobShipper>()?.Status;
-            var auditShipping = shipping is null ? null : new { status = shipping.Degraded ? "degraded" : "ok", lag_bytes = shipping.LagBytes, failures = shipping.Failures, last_error = shipping.LastError };
+            var auditShipping = shipping is null ? null : new JsonObject { ["status"] = shipping.Degraded ? "degraded" : "ok", ["lag_bytes"] = shipping.LagBytes, ["failures"] = shipping.Failures, ["last_error"] = shipping.LastError };
             context.Response.StatusCode = pipeline.IsReady ? 200 : 503;
             // Shared state that cannot reach Redis degrades readiness too: limits fall back to per-replica (or deny).
             var state = pipeline.State.Health;
             var status = !pipeline.IsReady ? "unavailable" : shipping is { Degraded: true } || state == GatewayStateHealth.Degraded ? "degraded" : "ready";
-            return context.Response.WriteAsJsonAsync(new { status, pack = pipeline.Config.Pack.Name, targets, audit_shipping = auditShipping, state = state.ToString().ToLowerInvariant() });
+            return context.Response.WriteAsJsonAsync(
+                new JsonObject { ["status"] = status, ["pack"] = pipeline.Config.Pack.Name, ["targets"] = targets, ["audit_shipping"] = auditShipping, ["state"] = state.ToString().ToLowerInvariant() },
+                KtJson.Default.JsonObject);
         });
         app.MapGet("/metrics", async context =>
         {

@@ -4,7 +4,10 @@ using System.Text.RegularExpressions;
 
 namespace KeepTrusts.Testing;
 
-/// <summary>Runs the real kt executable (kt.dll beside the tests) as a child process and captures its output.</summary>
+/// <summary>
+/// Runs the real kt executable (kt.dll beside the tests) as a child process and captures its output. KT_TEST_KT=&lt;path&gt;
+/// runs another kt instead, an executable such as the Native AOT one (bench/README.md, "Native AOT").
+/// </summary>
 public sealed partial class KtProcess : IAsyncDisposable
 {
     private readonly Process _process;
@@ -26,13 +29,17 @@ public sealed partial class KtProcess : IAsyncDisposable
 
     public static string KtDll => Path.Combine(AppContext.BaseDirectory, "kt.dll");
 
+    /// <summary>A kt executable to run in place of <c>dotnet kt.dll</c>, from KT_TEST_KT; null when unset.</summary>
+    public static string? KtExecutable => Environment.GetEnvironmentVariable("KT_TEST_KT") is { Length: > 0 } path ? path : null;
+
     /// <param name="defaultHangup">
     /// Start kt with SIGHUP's default disposition. A process inherits an ignored SIGHUP (a test run started under
     /// <c>nohup</c>), and .NET then never delivers it to kt's handler; <c>env --default-signal</c> resets it before exec.
     /// </param>
     public static KtProcess Start(IEnumerable<string> args, IDictionary<string, string>? environment = null, string? workingDirectory = null, bool defaultHangup = false)
     {
-        var info = new ProcessStartInfo(defaultHangup ? "env" : "dotnet")
+        var native = KtExecutable;
+        var info = new ProcessStartInfo(defaultHangup ? "env" : native ?? "dotnet")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -42,10 +49,14 @@ public sealed partial class KtProcess : IAsyncDisposable
         if (defaultHangup)
         {
             info.ArgumentList.Add("--default-signal=HUP");
-            info.ArgumentList.Add("dotnet");
+            info.ArgumentList.Add(native ?? "dotnet");
         }
 
-        info.ArgumentList.Add(KtDll);
+        if (native is null)
+        {
+            info.ArgumentList.Add(KtDll);
+        }
+
         foreach (var arg in args)
         {
             info.ArgumentList.Add(arg);

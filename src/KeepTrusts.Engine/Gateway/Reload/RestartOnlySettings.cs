@@ -76,6 +76,8 @@ public static class RestartOnlySettings
         return text.ToString();
     }
 
+    [System.Diagnostics.CodeAnalysis.UnconditionalSuppressMessage("Trimming", "IL2075",
+        Justification = "Reads only ConfigSection properties, which the Native AOT publish keeps (NativeAot.Roots.xml roots the configuration namespace).")]
     private static void Append(StringBuilder text, object? value)
     {
         switch (value)
