@@ -153,10 +153,12 @@ public sealed class AuditBlobShipper : IAsyncDisposable
     private async Task<long> AppendAsync(string name, long offset, byte[] chunk, CancellationToken cancellationToken)
     {
         var blob = _container.GetAppendBlobClient(_prefix + name);
-        if (_createdBlobs.Add(name))
+        if (!_createdBlobs.Contains(name))
         {
+            // Remembered only once both exist: storage that is not up yet (or a failed create) is tried again next time.
             await _container.CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
             await blob.CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+            _createdBlobs.Add(name);
         }
 
         try

@@ -133,6 +133,37 @@ public sealed class AuditShippingTests(AuditShippingTests.AzuriteFixture azurite
     }
 
     [RequiresAzuriteFact]
+    public async Task Storage_that_comes_up_after_the_gateway_gets_the_container_the_blob_and_every_record_once_in_order()
+    {
+        using var late = new LateStorageEndpoint(_azurite.Value.Port);
+        await using var writer = Writer(late.ConnectionString(_azurite.Value));
+        await WriteAsync(writer, 1, 5);
+        var down = await WaitUntilAsync(writer.Shipper!, s => s.Failures > 0);
+        Assert.True(down.Degraded);
+        Assert.DoesNotContain("AccountKey", down.LastError);
+
+        late.Open();   // storage is up now; the shipper's first create attempts all failed
+        await WriteAsync(writer, 6, 10);
+        var status = writer.Shipper!.Status;
+        for (var i = 0; i < 600 && (status.Degraded || status.LagBytes > 0); i++)   // a failing shipper retries every 5 intervals
+        {
+            await Task.Delay(50);
+            status = writer.Shipper.Status;
+        }
+
+        Assert.False(status.Degraded, status.LastError);
+        Assert.Equal(0, status.LagBytes);
+        var file = Assert.Single(AuditChain.Files(_directory));
+        var blob = Blob(file);
+        Assert.Equal(File.ReadAllBytes(file), blob);   // nothing lost, nothing twice
+        var ids = System.Text.Encoding.UTF8.GetString(blob).Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(line => JsonDocument.Parse(line).RootElement.GetProperty("request_id").GetString());
+        Assert.Equal(Enumerable.Range(1, 10).Select(i => $"req-{i}"), ids);
+        var verification = AuditLogVerifier.Verify(_directory);
+        Assert.True(verification.IsValid, verification.Reason);
+    }
+
+    [RequiresAzuriteFact]
     public async Task An_append_whose_position_was_not_saved_is_not_repeated()
     {
         await using (var writer = Writer(_azurite.Value.ConnectionString))
