@@ -164,6 +164,24 @@ public sealed class AuditShippingTests(AuditShippingTests.AzuriteFixture azurite
     }
 
     [RequiresAzuriteFact]
+    public async Task A_container_deleted_while_the_gateway_runs_is_reported_as_changed_and_not_recreated_from_zero()
+    {
+        await using var writer = Writer(_azurite.Value.ConnectionString);
+        await WriteAsync(writer, 1, 5);
+        Assert.Equal(0, (await WaitUntilAsync(writer.Shipper!, s => s.LagBytes == 0)).LagBytes);
+
+        var container = new BlobContainerClient(_azurite.Value.ConnectionString, Container);
+        await container.DeleteAsync();   // someone removes the copy while the shipper still runs
+        await WriteAsync(writer, 6, 8);
+        var status = await WaitUntilAsync(writer.Shipper!, s => s.Failures > 0);
+
+        Assert.True(status.Degraded);
+        Assert.True(status.LagBytes > 0);
+        Assert.Contains("changed by something else", status.LastError);   // the tamper signal, not a bare 404
+        Assert.False((await container.ExistsAsync()).Value);   // not silently recreated holding records 6-8 only
+    }
+
+    [RequiresAzuriteFact]
     public async Task An_append_whose_position_was_not_saved_is_not_repeated()
     {
         await using (var writer = Writer(_azurite.Value.ConnectionString))
