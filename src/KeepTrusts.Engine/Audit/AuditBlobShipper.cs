@@ -32,7 +32,6 @@ public sealed class AuditBlobShipper : IAsyncDisposable
     private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
     private readonly CancellationTokenSource _stop = new();
     private readonly SemaphoreSlim _shipping = new(1, 1);
-    private readonly HashSet<string> _createdBlobs = new(StringComparer.Ordinal);
     private readonly Task _loop;
     private (string File, long Offset)? _position;
     private long _failures;
@@ -149,18 +148,38 @@ public sealed class AuditBlobShipper : IAsyncDisposable
         }
     }
 
-    /// <summary>Appends at <paramref name="offset"/>; returns the blob's new length.</summary>
+    /// <summary>
+    /// Appends at <paramref name="offset"/>; returns the blob's new length. The append comes first and the container or
+    /// blob is created only when storage says it is missing, so an identity that may append but not create containers
+    /// works, and a container or blob deleted while the gateway runs is noticed on the next append, not remembered away.
+    /// </summary>
     private async Task<long> AppendAsync(string name, long offset, byte[] chunk, CancellationToken cancellationToken)
     {
         var blob = _container.GetAppendBlobClient(_prefix + name);
-        if (!_createdBlobs.Contains(name))
+        try
         {
-            // Remembered only once both exist: storage that is not up yet (or a failed create) is tried again next time.
-            await _container.CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
-            await blob.CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
-            _createdBlobs.Add(name);
+            return await AppendAtAsync(blob, name, offset, chunk, cancellationToken).ConfigureAwait(false);
         }
+        catch (RequestFailedException ex) when (ex.Status == 404 && (ex.ErrorCode == BlobErrorCode.ContainerNotFound || ex.ErrorCode == BlobErrorCode.BlobNotFound))
+        {
+            if (offset > 0)
+            {
+                // Records were already shipped to it: recreating it from zero would hide the deletion.
+                throw new InvalidDataException($"the blob {_prefix + name} is gone ({ex.ErrorCode}) where the shipper expected {offset} bytes: it was changed by something else");
+            }
 
+            if (ex.ErrorCode == BlobErrorCode.ContainerNotFound)
+            {
+                await _container.CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+            }
+
+            await blob.CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+            return await AppendAtAsync(blob, name, offset, chunk, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<long> AppendAtAsync(AppendBlobClient blob, string name, long offset, byte[] chunk, CancellationToken cancellationToken)
+    {
         try
         {
             using var content = new MemoryStream(chunk, writable: false);

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
 using Azure.Storage.Blobs;
+using Azure.Storage.Sas;
 using KeepTrusts.Engine.Audit;
 using KeepTrusts.Engine.Configuration;
 using KeepTrusts.Gateway.Server;
@@ -161,6 +162,43 @@ public sealed class AuditShippingTests(AuditShippingTests.AzuriteFixture azurite
         Assert.Equal(Enumerable.Range(1, 10).Select(i => $"req-{i}"), ids);
         var verification = AuditLogVerifier.Verify(_directory);
         Assert.True(verification.IsValid, verification.Reason);
+    }
+
+    [RequiresAzuriteFact]
+    public async Task A_container_deleted_while_the_gateway_runs_is_reported_as_changed_and_not_recreated_from_zero()
+    {
+        await using var writer = Writer(_azurite.Value.ConnectionString);
+        await WriteAsync(writer, 1, 5);
+        Assert.Equal(0, (await WaitUntilAsync(writer.Shipper!, s => s.LagBytes == 0)).LagBytes);
+
+        var container = new BlobContainerClient(_azurite.Value.ConnectionString, Container);
+        await container.DeleteAsync();   // someone removes the copy while the shipper still runs
+        await WriteAsync(writer, 6, 8);
+        var status = await WaitUntilAsync(writer.Shipper!, s => s.Failures > 0);
+
+        Assert.True(status.Degraded);
+        Assert.True(status.LagBytes > 0);
+        Assert.Contains("changed by something else", status.LastError);   // the tamper signal, not a bare 404
+        Assert.False((await container.ExistsAsync()).Value);   // not silently recreated holding records 6-8 only
+    }
+
+    [RequiresAzuriteFact]
+    public async Task An_identity_that_cannot_create_containers_appends_to_a_container_an_admin_created()
+    {
+        var admin = new BlobContainerClient(_azurite.Value.ConnectionString, Container);
+        await admin.CreateAsync();
+        // A container SAS may create and append blobs but never create a container.
+        var sas = admin.GenerateSasUri(BlobContainerSasPermissions.Create | BlobContainerSasPermissions.Write | BlobContainerSasPermissions.Add | BlobContainerSasPermissions.Read, DateTimeOffset.UtcNow.AddHours(1));
+        var blobsOnly = $"BlobEndpoint=http://127.0.0.1:{_azurite.Value.Port}/devstoreaccount1;SharedAccessSignature={sas.Query.TrimStart('?')}";
+        await using var writer = Writer(blobsOnly);
+        await WriteAsync(writer, 1, 5);
+
+        var status = await WaitUntilAsync(writer.Shipper!, s => s.LagBytes == 0 || s.Failures > 0);
+
+        Assert.False(status.Degraded, status.LastError);
+        Assert.Equal(0, status.LagBytes);
+        var file = Assert.Single(AuditChain.Files(_directory));
+        Assert.Equal(File.ReadAllBytes(file), Blob(file));
     }
 
     [RequiresAzuriteFact]
