@@ -62,8 +62,9 @@ public sealed class SharedStateRedisTests : IDisposable
         var replicas = await ReplicasAsync(2);
         var a = (RedisCircuitBreaker)replicas[0].CreateCircuitBreaker("east", options);
         var b = replicas[1].CreateCircuitBreaker("east", options);
-        var seenByB = new List<CircuitState>();
-        b.StateChanged += seenByB.Add;
+        // Raised on the subscription's thread just after B's state changes: a concurrent queue, and waited for below.
+        var seenByB = new System.Collections.Concurrent.ConcurrentQueue<CircuitState>();
+        b.StateChanged += seenByB.Enqueue;
 
         for (var i = 0; i < 3; i++)
         {
@@ -74,7 +75,7 @@ public sealed class SharedStateRedisTests : IDisposable
         await WaitUntilAsync(() => Task.FromResult(b.State == CircuitState.Open), "replica B sees the circuit A opened");
         Assert.False(b.IsAvailable);
         Assert.False(b.TryAcquire());
-        Assert.Contains(CircuitState.Open, seenByB);
+        await WaitUntilAsync(() => Task.FromResult(seenByB.Contains(CircuitState.Open)), "replica B reports the change to Open");
     }
 
     [RequiresRedisFact]
