@@ -90,7 +90,8 @@ try {
                     Compress-Archive -Path (Join-Path $publishDir '*') -DestinationPath (Join-Path $artifacts "kt-$version-$rid.zip") -Force
                 }
                 else {
-                    & tar -czf (Join-Path $artifacts "kt-$version-$rid.tar.gz") -C $publishDir kt
+                    # kt and the onnxruntime libraries beside it (the optional ONNX model layer), as the .zip holds them
+                    & tar -czf (Join-Path $artifacts "kt-$version-$rid.tar.gz") -C $publishDir @(Get-ChildItem -Name -Path $publishDir)
                     if ($LASTEXITCODE -ne 0) { throw "tar failed for $rid" }
                 }
             }
