@@ -24,13 +24,9 @@ internal sealed class LogisticTrainer(ModelShape shape, Hyperparameters paramete
         var attackWeight = examples.Count / (2.0 * Math.Max(1, attacks));
         var benignWeight = parameters.BenignBoost * examples.Count / (2.0 * Math.Max(1, benign));
 
-        // Benign texts weighted by source size^-SourceBalance, scaled so their mean weight stays 1.
-        var sourceSizes = examples.Where(e => !e.Attack).GroupBy(e => CrossValidation.Family(e.Source)).ToDictionary(g => g.Key, g => g.Count());
-        var sourceWeight = sourceSizes.ToDictionary(p => p.Key, p => Math.Pow(p.Value, -parameters.SourceBalance));
-        var meanWeight = sourceSizes.Sum(p => p.Value * sourceWeight[p.Key]) / Math.Max(1, benign);
-        var familySizes = examples.Where(e => e.Attack).GroupBy(e => CrossValidation.Family(e.Source)).ToDictionary(g => g.Key, g => g.Count());
-        var familyWeight = familySizes.ToDictionary(p => p.Key, p => Math.Pow(p.Value, -parameters.AttackBalance));
-        var meanFamilyWeight = familySizes.Sum(p => p.Value * familyWeight[p.Key]) / Math.Max(1, attacks);
+        // Benign texts weighted by source size^-SourceBalance, attacks by family size^-AttackBalance, each class's mean kept.
+        var (sourceWeight, meanWeight) = FamilyWeights(attack: false, parameters.SourceBalance, benign);
+        var (familyWeight, meanFamilyWeight) = FamilyWeights(attack: true, parameters.AttackBalance, attacks);
         var order = Enumerable.Range(0, examples.Count).ToArray();
         var random = new Random(seed);
         var kept = new List<int>();
@@ -55,6 +51,14 @@ internal sealed class LogisticTrainer(ModelShape shape, Hyperparameters paramete
         }
 
         return (weights.Select(w => (float)w).ToArray(), (float)bias);
+
+        // One class's texts: each family's weight size^-exponent, and the mean weight that dividing by keeps the class's total.
+        (Dictionary<string, double> Weight, double Mean) FamilyWeights(bool attack, double exponent, int count)
+        {
+            var sizes = examples.Where(e => e.Attack == attack).GroupBy(e => CrossValidation.Family(e.Source)).ToDictionary(g => g.Key, g => g.Count());
+            var weight = sizes.ToDictionary(p => p.Key, p => Math.Pow(p.Value, -exponent));
+            return (weight, sizes.Sum(p => p.Value * weight[p.Key]) / Math.Max(1, count));
+        }
 
         void Step(int[] window, int label, double classWeight)
         {
