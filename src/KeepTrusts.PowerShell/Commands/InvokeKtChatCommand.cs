@@ -231,22 +231,7 @@ public sealed class InvokeKtChatCommand : KtCmdlet
         return history;
     }
 
-    private string? ResolveApiKey()
-    {
-        if (ApiKey is not null)
-        {
-            return new NetworkCredential(string.Empty, ApiKey).Password;
-        }
-
-        foreach (var name in new[] { "KT_API_KEY", "OPENAI_API_KEY" })
-        {
-            if (Environment.GetEnvironmentVariable(name) is { Length: > 0 } key)
-            {
-                WriteVerbose($"Using the gateway key from ${name}");
-                return key;
-            }
-        }
-
-        return null;
-    }
+    private string? ResolveApiKey() => GatewayClientKey.Resolve(
+        ApiKey is null ? null : new NetworkCredential(string.Empty, ApiKey).Password,
+        name => WriteVerbose($"Using the gateway key from ${name}"));
 }

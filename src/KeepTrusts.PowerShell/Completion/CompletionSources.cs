@@ -111,13 +111,13 @@ internal static class CompletionSources
         return value as Uri ?? (value is string text && Uri.TryCreate(text, UriKind.Absolute, out var parsed) ? parsed : null);
     }
 
-    /// <summary>-ApiKey on the line (text or SecureString), else $env:KT_API_KEY, then $env:OPENAI_API_KEY, as Invoke-KtChat.</summary>
-    private static string? ApiKey(IDictionary bound) => Unwrap(bound["ApiKey"]) switch
+    /// <summary>-ApiKey on the line (text or SecureString), else the environment, as Invoke-KtChat (<see cref="GatewayClientKey"/>).</summary>
+    private static string? ApiKey(IDictionary bound) => GatewayClientKey.Resolve(Unwrap(bound["ApiKey"]) switch
     {
         string key when key.Length > 0 => key,
         System.Security.SecureString secure => new System.Net.NetworkCredential(string.Empty, secure).Password,
-        _ => Environment.GetEnvironmentVariable("KT_API_KEY") is { Length: > 0 } kt ? kt : Environment.GetEnvironmentVariable("OPENAI_API_KEY"),
-    };
+        _ => null,
+    });
 
     private static object? Unwrap(object? value) => value is PSObject ps ? ps.BaseObject : value;
 
