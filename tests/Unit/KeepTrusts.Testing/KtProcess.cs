@@ -32,6 +32,9 @@ public sealed partial class KtProcess : IAsyncDisposable
     /// <summary>A kt executable to run in place of <c>dotnet kt.dll</c>, from KT_TEST_KT; null when unset.</summary>
     public static string? KtExecutable => Environment.GetEnvironmentVariable("KT_TEST_KT") is { Length: > 0 } path ? path : null;
 
+    /// <summary>The kt a launcher should start: <see cref="KtExecutable"/> when set, else <see cref="KtDll"/>.</summary>
+    public static string KtPath => KtExecutable ?? KtDll;
+
     /// <param name="defaultHangup">
     /// Start kt with SIGHUP's default disposition. A process inherits an ignored SIGHUP (a test run started under
     /// <c>nohup</c>), and .NET then never delivers it to kt's handler; <c>env --default-signal</c> resets it before exec.

@@ -35,7 +35,7 @@ public sealed class GatewayProcessesTests
         var lines = new List<string>();
         var instance = await GatewayProcesses.StartAsync(new GatewayStartOptions
         {
-            KtPath = KtProcess.KtExecutable ?? KtProcess.KtDll,
+            KtPath = KtProcess.KtPath,
             PolicyConfig = QuickstartConfig.Isolated(),
             Listen = "127.0.0.1:0",
             StateDirectory = state,
@@ -68,7 +68,7 @@ public sealed class GatewayProcessesTests
 
         var error = await Assert.ThrowsAsync<GatewayStartException>(() => GatewayProcesses.StartAsync(new GatewayStartOptions
         {
-            KtPath = KtProcess.KtExecutable ?? KtProcess.KtDll,
+            KtPath = KtProcess.KtPath,
             PolicyConfig = config,
             Listen = "127.0.0.1:0",
             StateDirectory = Path.Combine(Path.GetTempPath(), "kt-state-" + Guid.NewGuid().ToString("N")),
@@ -82,7 +82,7 @@ public sealed class GatewayProcessesTests
 
     private static GatewayStartOptions Options(string state, string listen = "127.0.0.1:0") => new()
     {
-        KtPath = KtProcess.KtExecutable ?? KtProcess.KtDll,
+        KtPath = KtProcess.KtPath,
         PolicyConfig = QuickstartConfig.Isolated(),
         Listen = listen,
         StateDirectory = state,
