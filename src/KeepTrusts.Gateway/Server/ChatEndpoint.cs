@@ -17,25 +17,26 @@ internal static class ChatEndpoint
     {
         var requestId = RequestId(context);
         context.Response.Headers["x-request-id"] = requestId;
+        var pipeline = context.RequestServices.GetRequiredService<GatewayPipeline>();
         if (!Identify(context, out var identity))
         {
-            await WriteErrorAsync(context, dialect, Unauthorized).ConfigureAwait(false);
+            await RejectAsync(context, pipeline, operation, dialect, deployment, requestId, null, Unauthorized).ConfigureAwait(false);
             return;
         }
 
         var contentType = context.Request.ContentType;
         if (contentType is null || !contentType.StartsWith("application/json", StringComparison.OrdinalIgnoreCase))
         {
-            await WriteErrorAsync(context, dialect, new GatewayError(415, OpenAIError.InvalidRequest, "unsupported_media_type",
+            await RejectAsync(context, pipeline, operation, dialect, deployment, requestId, identity, new GatewayError(415, OpenAIError.InvalidRequest, "unsupported_media_type",
                 $"Content-Type must be application/json (got '{contentType ?? "none"}').")).ConfigureAwait(false);
             return;
         }
 
-        var pipeline = context.RequestServices.GetRequiredService<GatewayPipeline>();
         var limit = pipeline.Config.Gateway.MaxRequestBodyBytes;
         if (context.Request.ContentLength is { } length && length > limit)
         {
-            await WriteErrorAsync(context, dialect, TooLarge(limit) with { Message = $"The request body is {length} bytes; the limit is {limit} (gateway.max_request_body_bytes)." }).ConfigureAwait(false);
+            await RejectAsync(context, pipeline, operation, dialect, deployment, requestId, identity,
+                TooLarge(limit) with { Message = $"The request body is {length} bytes; the limit is {limit} (gateway.max_request_body_bytes)." }).ConfigureAwait(false);
             return;
         }
 
@@ -46,17 +47,20 @@ internal static class ChatEndpoint
         }
         catch (BadHttpRequestException ex) when (ex.StatusCode == 413)
         {
-            await WriteErrorAsync(context, dialect, TooLarge(limit)).ConfigureAwait(false);
+            await RejectAsync(context, pipeline, operation, dialect, deployment, requestId, identity, TooLarge(limit)).ConfigureAwait(false);
             return;
         }
         catch (BadHttpRequestException ex)
         {
-            await WriteErrorAsync(context, dialect, new GatewayError(ex.StatusCode, OpenAIError.InvalidRequest, "bad_request_body",
+            await RejectAsync(context, pipeline, operation, dialect, deployment, requestId, identity, new GatewayError(ex.StatusCode, OpenAIError.InvalidRequest, "bad_request_body",
                 "The request body could not be read: the client sent it too slowly or broke it off.")).ConfigureAwait(false);
             return;
         }
         catch (Exception ex) when (ex is OperationCanceledException or IOException)
         {
+            // The client left while sending the body: no one to answer, but the attempt is still recorded.
+            await RejectAsync(context, pipeline, operation, dialect, deployment, requestId, identity,
+                GatewayError.Upstream(0, "client_closed_request", "The client closed the request while sending its body.")).ConfigureAwait(false);
             return;
         }
 
@@ -76,6 +80,26 @@ internal static class ChatEndpoint
             }, context.RequestAborted).ConfigureAwait(false);
             await WriteAsync(context, response).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// An early refusal, recorded like every other request (the pipeline's outcome: metrics, and the audit record with
+    /// log_all_access), then written in the client's dialect.
+    /// </summary>
+    internal static async Task RejectAsync(HttpContext context, GatewayPipeline pipeline, UpstreamOperation operation, InboundDialect dialect, string? deployment,
+        string requestId, ClientIdentity? identity, GatewayError error)
+    {
+        var response = await pipeline.RejectAsync(new GatewayRequest
+        {
+            Operation = operation,
+            Dialect = dialect,
+            Deployment = deployment,
+            RequestId = requestId,
+            ClientKeyId = identity?.Id,
+            Method = context.Request.Method,
+            Path = context.Request.Path.Value ?? string.Empty,
+        }, error).ConfigureAwait(false);
+        await WriteAsync(context, response).ConfigureAwait(false);
     }
 
     // Made only when a body is refused (it was built, message and all, on every request).
@@ -213,7 +237,7 @@ internal static class ChatEndpoint
         return null;
     }
 
-    private static string RequestId(HttpContext context)
+    internal static string RequestId(HttpContext context)
     {
         var given = context.Request.Headers["x-request-id"].ToString();
         // Only a short token-like id is echoed back, so a client cannot inject text into headers or logs.
