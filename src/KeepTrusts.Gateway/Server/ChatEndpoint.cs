@@ -32,6 +32,16 @@ internal static class ChatEndpoint
             return;
         }
 
+        // The body is read as it arrives: a compressed one would be judged as broken JSON ("not valid UTF-8"), and one
+        // labelled compressed but sent plain would be taken as it is. Say what is wrong instead.
+        var encoding = context.Request.Headers.ContentEncoding.ToString();
+        if (encoding.Length > 0 && !encoding.Equals("identity", StringComparison.OrdinalIgnoreCase))
+        {
+            await RejectAsync(context, pipeline, operation, dialect, deployment, requestId, identity, new GatewayError(415, OpenAIError.InvalidRequest, "unsupported_content_encoding",
+                $"Content-Encoding '{(encoding.Length > 64 ? encoding[..64] + "..." : encoding)}' is not supported: send the JSON body uncompressed, without a Content-Encoding header.")).ConfigureAwait(false);
+            return;
+        }
+
         var limit = pipeline.Config.Gateway.MaxRequestBodyBytes;
         if (context.Request.ContentLength is { } length && length > limit)
         {
