@@ -125,7 +125,7 @@ internal sealed class AttemptLoop(IReadOnlyDictionary<string, UpstreamCaller> ca
         UpstreamFailureKind.Status when call.Response is { } r && (int)r.StatusCode >= 500 => TargetCallResult.Failure,
         UpstreamFailureKind.Status when call.Response is { } r && (int)r.StatusCode == 429 => TargetCallResult.Neutral,
         UpstreamFailureKind.Status => TargetCallResult.Success,
-        UpstreamFailureKind.Timeout or UpstreamFailureKind.ConnectionFailed or UpstreamFailureKind.ResponseTooLarge => TargetCallResult.Failure,
+        UpstreamFailureKind.Timeout or UpstreamFailureKind.ConnectionFailed or UpstreamFailureKind.ResponseTooLarge or UpstreamFailureKind.Incomplete => TargetCallResult.Failure,
         UpstreamFailureKind.ClientCancelled => TargetCallResult.Neutral,
         _ => TargetCallResult.Neutral,
     };
@@ -139,6 +139,8 @@ internal sealed class AttemptLoop(IReadOnlyDictionary<string, UpstreamCaller> ca
         { Kind: UpstreamFailureKind.Credential } => GatewayError.Upstream(502, "upstream_credential_missing", last.Reason),
         { Kind: UpstreamFailureKind.ResponseTooLarge } => GatewayError.Upstream(502, "upstream_response_too_large",
             $"The upstream for model '{model}' (target '{last.TargetId}') answered with more than the gateway accepts: {last.Reason}"),
+        { Kind: UpstreamFailureKind.Incomplete } => GatewayError.Upstream(502, "upstream_incomplete",
+            $"The upstream for model '{model}' (target '{last.TargetId}') broke off its answer: {last.Reason}."),
         { Kind: UpstreamFailureKind.ClientCancelled } => GatewayError.Upstream(0, "client_closed_request", "The client closed the request."),
         _ => GatewayError.Upstream(502, "upstream_unreachable",
             $"The upstream for model '{model}' could not be reached (target '{last?.TargetId}': {last?.Reason})."),

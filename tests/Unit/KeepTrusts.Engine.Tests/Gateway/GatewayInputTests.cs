@@ -169,6 +169,21 @@ public sealed class GatewayInputTests
     }
 
     [Fact]
+    public async Task Upstream_that_breaks_off_its_body_is_a_502_upstream_incomplete_in_plain_words()
+    {
+        await using var harness = await GatewayHarness.StartAsync(GatewayHarness.SingleTarget(extra: "      retry: { max_retries: 0 }\n"));
+        harness.Fake.Enqueue("gpt-4o", FakeBehavior.ResetMidBody());
+
+        using var response = await harness.ChatAsync();
+        var error = System.Text.Json.Nodes.JsonNode.Parse(await response.Content.ReadAsStringAsync())!["error"]!;
+
+        Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
+        Assert.Equal("upstream_incomplete", error["code"]!.ToString());
+        // It was reached: it answered and then cut its body. No .NET type or enum name in what the client reads.
+        Assert.Equal("The upstream for model 'gpt-4o' (target 'azure-a') broke off its answer: it closed the connection before the answer was complete.", error["message"]!.ToString());
+    }
+
+    [Fact]
     public async Task Upstream_that_never_answers_times_out_with_504()
     {
         await using var harness = await GatewayHarness.StartAsync(GatewayHarness.SingleTarget(extra: "      timeout_seconds: 1\n      retry: { max_retries: 0 }\n"));
