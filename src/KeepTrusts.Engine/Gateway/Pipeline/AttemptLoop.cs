@@ -75,7 +75,8 @@ internal sealed class AttemptLoop(IReadOnlyDictionary<string, UpstreamCaller> ca
                     {
                         Target = target,
                         Error = GatewayError.Upstream(502, "upstream_invalid_response", violation is null
-                            ? $"The upstream (target '{target.Id}') answered with a body that is not complete JSON."
+                            // Well-formed JSON (the check passed) that does not read as the operation's answer.
+                            ? $"The upstream (target '{target.Id}') answered with JSON that is not the answer it was asked for (a field has the wrong type or shape), so the gateway cannot check its text."
                             : $"The upstream (target '{target.Id}') answered with JSON the gateway does not accept: {violation.Message}."),
                     };
                 }

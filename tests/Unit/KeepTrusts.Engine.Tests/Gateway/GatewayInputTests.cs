@@ -184,6 +184,22 @@ public sealed class GatewayInputTests
     }
 
     [Fact]
+    public async Task Upstream_json_of_the_wrong_shape_is_a_502_that_does_not_call_it_incomplete()
+    {
+        await using var harness = await GatewayHarness.StartAsync(GatewayHarness.SingleTarget(extra: "      retry: { max_retries: 0 }\n"));
+        harness.Fake.Enqueue("gpt-4o", FakeBehavior.Raw(200, "application/json",
+            System.Text.Encoding.UTF8.GetBytes("""{"id":"x","object":"chat.completion","choices":[{"index":0,"message":{"role":"assistant","content":{"a":1}}}]}""")));
+
+        using var response = await harness.ChatAsync();
+        var error = System.Text.Json.Nodes.JsonNode.Parse(await response.Content.ReadAsStringAsync())!["error"]!;
+
+        Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
+        Assert.Equal("upstream_invalid_response", error["code"]!.ToString());
+        Assert.DoesNotContain("not complete JSON", error["message"]!.ToString());
+        Assert.Contains("wrong type or shape", error["message"]!.ToString());
+    }
+
+    [Fact]
     public async Task Upstream_that_never_answers_times_out_with_504()
     {
         await using var harness = await GatewayHarness.StartAsync(GatewayHarness.SingleTarget(extra: "      timeout_seconds: 1\n      retry: { max_retries: 0 }\n"));
