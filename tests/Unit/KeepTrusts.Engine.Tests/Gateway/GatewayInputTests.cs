@@ -200,6 +200,22 @@ public sealed class GatewayInputTests
     }
 
     [Fact]
+    public async Task A_stream_request_answered_with_plain_json_ends_with_an_error_event_naming_the_content_type()
+    {
+        await using var harness = await GatewayHarness.StartAsync(GatewayHarness.SingleTarget(extra: "      retry: { max_retries: 0 }\n"));
+        harness.Fake.Enqueue("gpt-4o", FakeBehavior.Raw(200, "application/json",
+            System.Text.Encoding.UTF8.GetBytes("""{"id":"x","object":"chat.completion","choices":[{"index":0,"message":{"role":"assistant","content":"hi"}}]}""")));
+
+        using var response = await harness.ChatAsync(stream: true);
+        var text = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("\"code\":\"upstream_invalid_response\"", text);
+        Assert.Contains("answered the stream request with application/json, not an event stream", text);
+        Assert.DoesNotContain("ended the stream early", text);
+    }
+
+    [Fact]
     public async Task Upstream_that_never_answers_times_out_with_504()
     {
         await using var harness = await GatewayHarness.StartAsync(GatewayHarness.SingleTarget(extra: "      timeout_seconds: 1\n      retry: { max_retries: 0 }\n"));
