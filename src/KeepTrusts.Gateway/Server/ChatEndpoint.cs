@@ -25,7 +25,7 @@ internal static class ChatEndpoint
         }
 
         var contentType = context.Request.ContentType;
-        if (contentType is null || !contentType.StartsWith("application/json", StringComparison.OrdinalIgnoreCase))
+        if (!IsJson(contentType))
         {
             await RejectAsync(context, pipeline, operation, dialect, deployment, requestId, identity, new GatewayError(415, OpenAIError.InvalidRequest, "unsupported_media_type",
                 $"Content-Type must be application/json (got '{contentType ?? "none"}').")).ConfigureAwait(false);
@@ -110,6 +110,18 @@ internal static class ChatEndpoint
             Path = context.Request.Path.Value ?? string.Empty,
         }, error).ConfigureAwait(false);
         await WriteAsync(context, response).ConfigureAwait(false);
+    }
+
+    /// <summary>application/json, with or without parameters (charset); not any type that merely starts with it ("application/jsonl").</summary>
+    private static bool IsJson(string? contentType)
+    {
+        if (contentType is null)
+        {
+            return false;
+        }
+
+        var semicolon = contentType.IndexOf(';');
+        return (semicolon < 0 ? contentType : contentType[..semicolon]).Trim().Equals("application/json", StringComparison.OrdinalIgnoreCase);
     }
 
     // Made only when a body is refused (it was built, message and all, on every request).

@@ -35,6 +35,7 @@ public sealed class EarlyRejectAuditTests
     [InlineData("no key", "/v1/chat/completions", "application/json", null, 401, "invalid_api_key")]
     [InlineData("wrong key", "/v1/chat/completions", "application/json", "nope", 401, "invalid_api_key")]
     [InlineData("text/plain", "/v1/chat/completions", "text/plain", Key, 415, "unsupported_media_type")]
+    [InlineData("jsonl", "/v1/chat/completions", "application/jsonl", Key, 415, "unsupported_media_type")]
     [InlineData("too large", "/v1/chat/completions", "application/json", Key, 413, "request_too_large")]
     [InlineData("no api-version", "/openai/deployments/gpt-4o/chat/completions", "application/json", Key, 404, "404")]
     public async Task Early_reject_has_its_error_body_and_an_audit_record_with_log_all_access(string what, string path, string contentType, string? key, int status, string code)
