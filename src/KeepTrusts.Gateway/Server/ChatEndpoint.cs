@@ -63,7 +63,9 @@ internal static class ChatEndpoint
         catch (BadHttpRequestException ex)
         {
             await RejectAsync(context, pipeline, operation, dialect, deployment, requestId, identity, new GatewayError(ex.StatusCode, OpenAIError.InvalidRequest, "bad_request_body",
-                "The request body could not be read: the client sent it too slowly or broke it off.")).ConfigureAwait(false);
+                ex.StatusCode == StatusCodes.Status408RequestTimeout
+                    ? "The request body could not be read: the client sent it too slowly (under 240 bytes/s after the first 5 s)."
+                    : "The request body could not be read: its framing is not valid HTTP (a malformed chunk, or less data than Content-Length said).")).ConfigureAwait(false);
             return;
         }
         catch (Exception ex) when (ex is OperationCanceledException or IOException)

@@ -76,6 +76,27 @@ public sealed class EarlyRejectAuditTests
         Assert.Matches("kt_requests_total\\{[^}]*status=\"401\"[^}]*\\} 1", await GetMetricsAsync(harness));
     }
 
+    [Fact]
+    public async Task A_malformed_chunked_body_is_a_400_that_says_so_and_is_audited()
+    {
+        var audit = new RecordingAuditSink();
+        await using var harness = await GatewayHarness.StartAsync(Config, audit: audit);
+        using var client = new System.Net.Sockets.TcpClient();
+        await client.ConnectAsync(new Uri(harness.Url).Host, new Uri(harness.Url).Port);
+        var stream = client.GetStream();
+        await stream.WriteAsync(Encoding.ASCII.GetBytes(
+            "POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + Key + "\r\nContent-Type: application/json\r\n" +
+            "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\nzz\r\nabc\r\n0\r\n\r\n"));
+        using var reader = new StreamReader(stream, Encoding.UTF8);
+
+        var text = await reader.ReadToEndAsync().WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.StartsWith("HTTP/1.1 400", text);
+        Assert.Contains("\"code\":\"bad_request_body\"", text);
+        Assert.Contains("framing is not valid HTTP", text);
+        Assert.Contains(audit.Records, r => r.Status == 400 && r.ErrorCode == "bad_request_body");
+    }
+
     private static async Task<string> GetMetricsAsync(GatewayHarness harness)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, "/metrics");
