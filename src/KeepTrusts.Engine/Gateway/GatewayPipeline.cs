@@ -110,6 +110,25 @@ public sealed class GatewayPipeline
         }
     }
 
+    /// <summary>
+    /// A request the host refused before its body reached the pipeline (no or unknown client key, a wrong media type,
+    /// a body too large or cut off): the error body in the client's dialect and the one recorded outcome every request
+    /// gets (metrics always; an audit record with <c>log_all_access</c>, as for the pipeline's own early rejects).
+    /// Status 0 means the client left: there is no one to answer, the record says so.
+    /// </summary>
+    public async Task<GatewayResponse> RejectAsync(GatewayRequest request, GatewayError error)
+    {
+        var outcome = new RequestOutcome(request, _time.GetTimestamp()) { Span = GatewayTelemetry.StartRequest(request) };
+        try
+        {
+            return await _answer.FailAsync(outcome, error).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            return await UnexpectedAsync(outcome, ex).ConfigureAwait(false);
+        }
+    }
+
     internal static GatewayError InternalError(string requestId) => new(500, OpenAIError.Server, "internal_error",
         $"The gateway failed on this request (request id {requestId}). It was recorded; report the request id if it happens again.");
 

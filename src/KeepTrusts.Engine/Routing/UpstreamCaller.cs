@@ -88,6 +88,10 @@ internal sealed class UpstreamCaller
             GatewayLog.CredentialMissing(_logger, _target.Id, ex.Message);
             return new UpstreamOutcome { TargetId = _target.Id, Kind = UpstreamFailureKind.Credential, Reason = ex.Message, Attempts = attempts, MayFallBack = true };
         }
+        catch (UpstreamIncompleteException ex)
+        {
+            return new UpstreamOutcome { TargetId = _target.Id, Kind = UpstreamFailureKind.Incomplete, Reason = ex.Message, Attempts = attempts, MayFallBack = true };
+        }
         catch (Exception ex) when (ex is HttpRequestException or IOException)
         {
             return new UpstreamOutcome { TargetId = _target.Id, Kind = UpstreamFailureKind.ConnectionFailed, Reason = Describe(ex), Attempts = attempts, MayFallBack = true };
@@ -152,6 +156,12 @@ internal sealed class UpstreamCaller
             response?.Dispose();
             _metrics.UpstreamAttempt(_target.Id, 0, _time.GetElapsedTime(started));
             KeepTrusts.Engine.Gateway.GatewayTelemetry.EndAttempt(span, 0, ex.GetType().Name);
+            if (response is not null && ex is not KeepTrusts.Engine.Gateway.Input.UpstreamResponseTooLargeException)
+            {
+                // The headers arrived, the body did not: the upstream was reached and broke off its answer.
+                throw new UpstreamIncompleteException(Describe(ex), ex);
+            }
+
             throw;
         }
         finally
@@ -204,12 +214,28 @@ internal sealed class UpstreamCaller
             .Build();
     }
 
+    // In words a client and an operator can act on, never a .NET type or enum name (these reach error messages).
     private static string Describe(Exception? ex) => ex switch
     {
         UpstreamTimeoutException => "timeout",
-        HttpRequestException { HttpRequestError: var error } when error != HttpRequestError.Unknown => error.ToString(),
-        HttpRequestException { InnerException: { } inner } => inner.GetType().Name,
+        UpstreamIncompleteException => ex.Message,
+        HttpRequestException { HttpRequestError: var error } when error != HttpRequestError.Unknown => Words(error),
+        HttpIOException { HttpRequestError: var error } when error != HttpRequestError.Unknown => Words(error),
         null => "unknown",
-        _ => ex.GetType().Name,
+        _ => "the connection failed",
+    };
+
+    private static string Words(HttpRequestError error) => error switch
+    {
+        HttpRequestError.NameResolutionError => "its host name did not resolve",
+        HttpRequestError.ConnectionError => "the connection was refused or failed",
+        HttpRequestError.SecureConnectionError => "the TLS handshake failed",
+        HttpRequestError.HttpProtocolError => "it broke the HTTP protocol",
+        HttpRequestError.ResponseEnded => "it closed the connection before the answer was complete",
+        HttpRequestError.InvalidResponse => "it sent an invalid HTTP response",
+        HttpRequestError.ConfigurationLimitExceeded => "its response headers were over the client's limits",
+        HttpRequestError.ProxyTunnelError => "the proxy tunnel failed",
+        HttpRequestError.UserAuthenticationError => "the proxy refused the credentials",
+        _ => "the connection failed",
     };
 }

@@ -14,4 +14,7 @@ public enum UpstreamFailureKind
 
     /// <summary>The answer passed gateway.limits.max_upstream_response_bytes; the call was cut.</summary>
     ResponseTooLarge,
+
+    /// <summary>The upstream answered, then broke off the body before it was complete.</summary>
+    Incomplete,
 }

@@ -17,25 +17,36 @@ internal static class ChatEndpoint
     {
         var requestId = RequestId(context);
         context.Response.Headers["x-request-id"] = requestId;
+        var pipeline = context.RequestServices.GetRequiredService<GatewayPipeline>();
         if (!Identify(context, out var identity))
         {
-            await WriteErrorAsync(context, dialect, Unauthorized).ConfigureAwait(false);
+            await RejectAsync(context, pipeline, operation, dialect, deployment, requestId, null, Unauthorized).ConfigureAwait(false);
             return;
         }
 
         var contentType = context.Request.ContentType;
-        if (contentType is null || !contentType.StartsWith("application/json", StringComparison.OrdinalIgnoreCase))
+        if (!IsJson(contentType))
         {
-            await WriteErrorAsync(context, dialect, new GatewayError(415, OpenAIError.InvalidRequest, "unsupported_media_type",
+            await RejectAsync(context, pipeline, operation, dialect, deployment, requestId, identity, new GatewayError(415, OpenAIError.InvalidRequest, "unsupported_media_type",
                 $"Content-Type must be application/json (got '{contentType ?? "none"}').")).ConfigureAwait(false);
             return;
         }
 
-        var pipeline = context.RequestServices.GetRequiredService<GatewayPipeline>();
+        // The body is read as it arrives: a compressed one would be judged as broken JSON ("not valid UTF-8"), and one
+        // labelled compressed but sent plain would be taken as it is. Say what is wrong instead.
+        var encoding = context.Request.Headers.ContentEncoding.ToString();
+        if (encoding.Length > 0 && !encoding.Equals("identity", StringComparison.OrdinalIgnoreCase))
+        {
+            await RejectAsync(context, pipeline, operation, dialect, deployment, requestId, identity, new GatewayError(415, OpenAIError.InvalidRequest, "unsupported_content_encoding",
+                $"Content-Encoding '{(encoding.Length > 64 ? encoding[..64] + "..." : encoding)}' is not supported: send the JSON body uncompressed, without a Content-Encoding header.")).ConfigureAwait(false);
+            return;
+        }
+
         var limit = pipeline.Config.Gateway.MaxRequestBodyBytes;
         if (context.Request.ContentLength is { } length && length > limit)
         {
-            await WriteErrorAsync(context, dialect, TooLarge(limit) with { Message = $"The request body is {length} bytes; the limit is {limit} (gateway.max_request_body_bytes)." }).ConfigureAwait(false);
+            await RejectAsync(context, pipeline, operation, dialect, deployment, requestId, identity,
+                TooLarge(limit) with { Message = $"The request body is {length} bytes; the limit is {limit} (gateway.max_request_body_bytes)." }).ConfigureAwait(false);
             return;
         }
 
@@ -46,17 +57,22 @@ internal static class ChatEndpoint
         }
         catch (BadHttpRequestException ex) when (ex.StatusCode == 413)
         {
-            await WriteErrorAsync(context, dialect, TooLarge(limit)).ConfigureAwait(false);
+            await RejectAsync(context, pipeline, operation, dialect, deployment, requestId, identity, TooLarge(limit)).ConfigureAwait(false);
             return;
         }
         catch (BadHttpRequestException ex)
         {
-            await WriteErrorAsync(context, dialect, new GatewayError(ex.StatusCode, OpenAIError.InvalidRequest, "bad_request_body",
-                "The request body could not be read: the client sent it too slowly or broke it off.")).ConfigureAwait(false);
+            await RejectAsync(context, pipeline, operation, dialect, deployment, requestId, identity, new GatewayError(ex.StatusCode, OpenAIError.InvalidRequest, "bad_request_body",
+                ex.StatusCode == StatusCodes.Status408RequestTimeout
+                    ? "The request body could not be read: the client sent it too slowly (under 240 bytes/s after the first 5 s)."
+                    : "The request body could not be read: its framing is not valid HTTP (a malformed chunk, or less data than Content-Length said).")).ConfigureAwait(false);
             return;
         }
         catch (Exception ex) when (ex is OperationCanceledException or IOException)
         {
+            // The client left while sending the body: no one to answer, but the attempt is still recorded.
+            await RejectAsync(context, pipeline, operation, dialect, deployment, requestId, identity,
+                GatewayError.Upstream(0, "client_closed_request", "The client closed the request while sending its body.")).ConfigureAwait(false);
             return;
         }
 
@@ -76,6 +92,38 @@ internal static class ChatEndpoint
             }, context.RequestAborted).ConfigureAwait(false);
             await WriteAsync(context, response).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// An early refusal, recorded like every other request (the pipeline's outcome: metrics, and the audit record with
+    /// log_all_access), then written in the client's dialect.
+    /// </summary>
+    internal static async Task RejectAsync(HttpContext context, GatewayPipeline pipeline, UpstreamOperation operation, InboundDialect dialect, string? deployment,
+        string requestId, ClientIdentity? identity, GatewayError error)
+    {
+        var response = await pipeline.RejectAsync(new GatewayRequest
+        {
+            Operation = operation,
+            Dialect = dialect,
+            Deployment = deployment,
+            RequestId = requestId,
+            ClientKeyId = identity?.Id,
+            Method = context.Request.Method,
+            Path = context.Request.Path.Value ?? string.Empty,
+        }, error).ConfigureAwait(false);
+        await WriteAsync(context, response).ConfigureAwait(false);
+    }
+
+    /// <summary>application/json, with or without parameters (charset); not any type that merely starts with it ("application/jsonl").</summary>
+    private static bool IsJson(string? contentType)
+    {
+        if (contentType is null)
+        {
+            return false;
+        }
+
+        var semicolon = contentType.IndexOf(';');
+        return (semicolon < 0 ? contentType : contentType[..semicolon]).Trim().Equals("application/json", StringComparison.OrdinalIgnoreCase);
     }
 
     // Made only when a body is refused (it was built, message and all, on every request).
@@ -213,7 +261,7 @@ internal static class ChatEndpoint
         return null;
     }
 
-    private static string RequestId(HttpContext context)
+    internal static string RequestId(HttpContext context)
     {
         var given = context.Request.Headers["x-request-id"].ToString();
         // Only a short token-like id is echoed back, so a client cannot inject text into headers or logs.

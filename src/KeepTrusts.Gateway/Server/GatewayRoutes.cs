@@ -55,7 +55,11 @@ internal static class GatewayRoutes
             var message = version.Length == 0
                 ? "Resource not found: the api-version query parameter is missing. Add ?api-version=2024-10-21 (or another Azure OpenAI data-plane version)."
                 : $"Resource not found: api-version '{version}' is not an Azure OpenAI data-plane version. Use for example 2024-10-21 or 2025-04-01-preview.";
-            return ChatEndpoint.WriteErrorAsync(context, InboundDialect.AzureOpenAI, new GatewayError(404, OpenAIError.InvalidRequest, "404", message, "api-version"));
+            var requestId = ChatEndpoint.RequestId(context);
+            context.Response.Headers["x-request-id"] = requestId;
+            ChatEndpoint.Identify(context, out var identity);
+            return ChatEndpoint.RejectAsync(context, context.RequestServices.GetRequiredService<GatewayPipeline>(), operation, InboundDialect.AzureOpenAI, deployment,
+                requestId, identity, new GatewayError(404, OpenAIError.InvalidRequest, "404", message, "api-version"));
         }
 
         return ChatEndpoint.HandleAsync(context, operation, InboundDialect.AzureOpenAI, deployment);

@@ -20,10 +20,17 @@ internal static class KestrelLimits
         kestrel.Limits.RequestHeadersTimeout = requestHeadersTimeout;
         kestrel.Limits.MaxRequestLineSize = limits.MaxRequestLineBytes * 2;
         kestrel.Limits.MaxRequestHeadersTotalSize = limits.MaxRequestHeadersBytes * 2;
+        kestrel.Limits.MaxRequestHeaderCount = MaxRequestHeaderCount * 2;
         kestrel.Limits.KeepAliveTimeout = TimeSpan.FromSeconds(limits.KeepAliveTimeoutSeconds);
         kestrel.Limits.MaxConcurrentConnections = limits.MaxConcurrentConnections;
         kestrel.Limits.MinRequestBodyDataRate = new MinDataRate(bytesPerSecond: 240, gracePeriod: TimeSpan.FromSeconds(5));
     }
+
+    /// <summary>
+    /// Header fields per request (Kestrel's own default): over it, a 431 with an OpenAI body; Kestrel's hard bound is
+    /// twice that (its empty 431). Fixed, not configurable: no OpenAI or Azure client sends more than a few dozen.
+    /// </summary>
+    public const int MaxRequestHeaderCount = 100;
 
     /// <summary>First in the pipeline: 414 and 431 as OpenAI errors for requests over the configured sizes.</summary>
     public static void UseLimitErrors(WebApplication app, GatewayLimitsOptions limits)
@@ -41,12 +48,21 @@ internal static class KestrelLimits
             }
 
             var headerBytes = 0L;
+            var headerCount = 0;
             foreach (var (name, values) in request.Headers)
             {
                 foreach (var value in values)
                 {
                     headerBytes += name.Length + 2 + (value?.Length ?? 0) + 2;   // "Name: value\r\n"
+                    headerCount++;
                 }
+            }
+
+            if (headerCount > MaxRequestHeaderCount)
+            {
+                return WriteAsync(context, StatusCodes.Status431RequestHeaderFieldsTooLarge,
+                    $"The request has {headerCount} header fields; the limit is {MaxRequestHeaderCount}. Send fewer headers.",
+                    "request_headers_too_large");
             }
 
             if (headerBytes > limits.MaxRequestHeadersBytes)

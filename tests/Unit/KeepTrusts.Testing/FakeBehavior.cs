@@ -87,6 +87,21 @@ public sealed class FakeBehavior
         context.Abort();
     });
 
+    /// <summary>
+    /// Sends the headers and half of a JSON body, waits until the client has surely read them, then cuts the
+    /// connection: an answer that started and broke off (<see cref="ResetMidBody"/> may cut before the headers arrive).
+    /// </summary>
+    public static FakeBehavior CutAfterHeaders() => new(async (context, _, _, _) =>
+    {
+        context.Response.StatusCode = 200;
+        context.Response.ContentType = "application/json";
+        context.Response.ContentLength = 400;
+        await context.Response.WriteAsync("""{"id":"chatcmpl-x","object":"chat.completion","choices":[{"index":0,"message":{"role":"assistant","content":"Hel""").ConfigureAwait(false);
+        await context.Response.Body.FlushAsync().ConfigureAwait(false);
+        await Task.Delay(300).ConfigureAwait(false);
+        context.Abort();
+    });
+
     /// <summary>A complete HTTP answer whose JSON body is cut short.</summary>
     public static FakeBehavior TruncatedJson() => new((context, _, _, _) =>
         FakeAzureOpenAI.WriteJsonAsync(context, 200, """{"id":"chatcmpl-x","object":"chat.completion","choices":[{"index":0,"message":{"role":"assistant","content":"Hel"""));

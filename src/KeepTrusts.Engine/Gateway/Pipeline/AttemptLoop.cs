@@ -75,7 +75,8 @@ internal sealed class AttemptLoop(IReadOnlyDictionary<string, UpstreamCaller> ca
                     {
                         Target = target,
                         Error = GatewayError.Upstream(502, "upstream_invalid_response", violation is null
-                            ? $"The upstream (target '{target.Id}') answered with a body that is not complete JSON."
+                            // Well-formed JSON (the check passed) that does not read as the operation's answer.
+                            ? $"The upstream (target '{target.Id}') answered with JSON that is not the answer it was asked for (a field has the wrong type or shape), so the gateway cannot check its text."
                             : $"The upstream (target '{target.Id}') answered with JSON the gateway does not accept: {violation.Message}."),
                     };
                 }
@@ -125,7 +126,7 @@ internal sealed class AttemptLoop(IReadOnlyDictionary<string, UpstreamCaller> ca
         UpstreamFailureKind.Status when call.Response is { } r && (int)r.StatusCode >= 500 => TargetCallResult.Failure,
         UpstreamFailureKind.Status when call.Response is { } r && (int)r.StatusCode == 429 => TargetCallResult.Neutral,
         UpstreamFailureKind.Status => TargetCallResult.Success,
-        UpstreamFailureKind.Timeout or UpstreamFailureKind.ConnectionFailed or UpstreamFailureKind.ResponseTooLarge => TargetCallResult.Failure,
+        UpstreamFailureKind.Timeout or UpstreamFailureKind.ConnectionFailed or UpstreamFailureKind.ResponseTooLarge or UpstreamFailureKind.Incomplete => TargetCallResult.Failure,
         UpstreamFailureKind.ClientCancelled => TargetCallResult.Neutral,
         _ => TargetCallResult.Neutral,
     };
@@ -139,6 +140,8 @@ internal sealed class AttemptLoop(IReadOnlyDictionary<string, UpstreamCaller> ca
         { Kind: UpstreamFailureKind.Credential } => GatewayError.Upstream(502, "upstream_credential_missing", last.Reason),
         { Kind: UpstreamFailureKind.ResponseTooLarge } => GatewayError.Upstream(502, "upstream_response_too_large",
             $"The upstream for model '{model}' (target '{last.TargetId}') answered with more than the gateway accepts: {last.Reason}"),
+        { Kind: UpstreamFailureKind.Incomplete } => GatewayError.Upstream(502, "upstream_incomplete",
+            $"The upstream for model '{model}' (target '{last.TargetId}') broke off its answer: {last.Reason}."),
         { Kind: UpstreamFailureKind.ClientCancelled } => GatewayError.Upstream(0, "client_closed_request", "The client closed the request."),
         _ => GatewayError.Upstream(502, "upstream_unreachable",
             $"The upstream for model '{model}' could not be reached (target '{last?.TargetId}': {last?.Reason})."),

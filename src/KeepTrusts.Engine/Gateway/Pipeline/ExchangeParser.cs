@@ -55,13 +55,19 @@ internal static class ExchangeParser
         {
             var field = (ex.Path ?? "$").TrimStart('$').TrimStart('.');
             var reason = ex.InnerException?.Message ?? ex.Message;
+            if (ex is WireItemException item)
+            {
+                var where = field + item.Where;
+                return (null, GatewayError.Invalid("invalid_request", $"'{where}' {item.Detail}.", where));
+            }
+
             return field switch
             {
                 "model" => (null, InvalidModel(router)),
                 "stream" => (null, GatewayError.Invalid("invalid_request", "'stream' must be true or false.", "stream")),
                 _ when field.EndsWith(".content", StringComparison.Ordinal) => (null, GatewayError.Invalid("invalid_request", $"'{field}' must be a string or an array of content parts.", field)),
                 "" => (null, GatewayError.Invalid("invalid_json", "The request body must be a JSON object.")),
-                _ => (null, GatewayError.Invalid("invalid_request", $"'{field}' has the wrong type: {Trim(reason)}.", field)),
+                _ => (null, GatewayError.Invalid("invalid_request", $"'{field}' {WireErrors.Describe(reason)}.", field)),
             };
         }
     }

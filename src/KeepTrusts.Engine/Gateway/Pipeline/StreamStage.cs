@@ -144,7 +144,18 @@ internal sealed class StreamStage(RequestPolicyStage policies, OutcomeRecorder r
                     yield return tail;
                 }
 
-                error = GatewayError.Upstream(502, "upstream_incomplete", $"The upstream (target '{target.Id}') ended the stream early.");
+                // A stream request answered with a plain JSON or HTML body has no events at all: say that, not "early".
+                var mediaType = upstream.Content.Headers.ContentType?.MediaType;
+                if (mediaType is not null && !mediaType.Equals("text/event-stream", StringComparison.OrdinalIgnoreCase))
+                {
+                    metrics.InvalidInput("upstream", "unexpected_shape");
+                    error = GatewayError.Upstream(502, "upstream_invalid_response",
+                        $"The upstream (target '{target.Id}') answered the stream request with {mediaType}, not an event stream (text/event-stream).");
+                }
+                else
+                {
+                    error = GatewayError.Upstream(502, "upstream_incomplete", $"The upstream (target '{target.Id}') ended the stream early.");
+                }
             }
 
             if (filter.Blocked is not null && exchange.Operation != UpstreamOperation.Responses)

@@ -16,7 +16,8 @@ internal static class UpstreamErrorAnswer
     {
         using var upstream = attempt.Response!;
         // Error bodies were buffered inside the attempt (under its timeout), so this read cannot stall.
-        var original = await Input.BufferedUpstreamContent.BytesOf(upstream.Content).ConfigureAwait(false);
+        var original = Input.SentCredentials.Scrub(await Input.BufferedUpstreamContent.BytesOf(upstream.Content).ConfigureAwait(false),
+            upstream.RequestMessage, attempt.Target!.Options.EffectiveApiKeyHeader);
         outcome.Status = (int)upstream.StatusCode;
         // In the shape clients parse (HTML or Azure's type-less JSON normalized); the original goes to the audit record.
         var (bytes, kept) = Input.UpstreamErrorBody.Normalize(original, outcome.Status, upstream.Content.Headers.ContentType?.ToString(), attempt.Target!.Id, rules);

@@ -32,9 +32,26 @@ internal abstract class TextOrListConverter<TValue, TItem> : JsonConverter<TValu
                 return FromText(reader.GetString());
             case JsonTokenType.StartArray:
                 var items = new List<TItem>();
-                while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+                for (var index = 0; reader.Read() && reader.TokenType != JsonTokenType.EndArray; index++)
                 {
-                    items.Add(JsonSerializer.Deserialize(ref reader, ItemInfo) ?? throw new JsonException($"a {ItemName} must be an object"));
+                    if (reader.TokenType != JsonTokenType.StartObject)
+                    {
+                        throw new WireItemException($"[{index}]", $"must be an object ({ItemName}), not {WireErrors.KindOf(reader.TokenType)}");
+                    }
+
+                    try
+                    {
+                        items.Add(JsonSerializer.Deserialize(ref reader, ItemInfo)!);
+                    }
+                    catch (WireItemException inner)
+                    {
+                        throw new WireItemException($"[{index}]{WireErrors.Relative(inner.Path)}{inner.Where}", inner.Detail);
+                    }
+                    catch (JsonException inner)
+                    {
+                        // The nested read's path is relative to the item ("$.text"); say where in the field it is.
+                        throw new WireItemException($"[{index}]{WireErrors.Relative(inner.Path)}", WireErrors.Describe(inner.InnerException?.Message ?? inner.Message));
+                    }
                 }
 
                 return FromList(items);

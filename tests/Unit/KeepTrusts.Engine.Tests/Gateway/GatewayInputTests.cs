@@ -169,6 +169,56 @@ public sealed class GatewayInputTests
     }
 
     [Fact]
+    public async Task Upstream_that_breaks_off_its_body_is_a_502_upstream_incomplete_in_plain_words()
+    {
+        await using var harness = await GatewayHarness.StartAsync(GatewayHarness.SingleTarget(extra: "      retry: { max_retries: 0 }\n"));
+        harness.Fake.Enqueue("gpt-4o", FakeBehavior.CutAfterHeaders());
+
+        using var response = await harness.ChatAsync();
+        var error = System.Text.Json.Nodes.JsonNode.Parse(await response.Content.ReadAsStringAsync())!["error"]!;
+
+        Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
+        Assert.Equal("upstream_incomplete", error["code"]!.ToString());
+        // It was reached: it answered and then cut its body. No .NET type or enum name in what the client reads.
+        var message = error["message"]!.ToString();
+        Assert.StartsWith("The upstream for model 'gpt-4o' (target 'azure-a') broke off its answer: ", message);
+        Assert.DoesNotContain("Exception", message);
+        Assert.DoesNotContain("ResponseEnded", message);
+    }
+
+    [Fact]
+    public async Task Upstream_json_of_the_wrong_shape_is_a_502_that_does_not_call_it_incomplete()
+    {
+        await using var harness = await GatewayHarness.StartAsync(GatewayHarness.SingleTarget(extra: "      retry: { max_retries: 0 }\n"));
+        harness.Fake.Enqueue("gpt-4o", FakeBehavior.Raw(200, "application/json",
+            System.Text.Encoding.UTF8.GetBytes("""{"id":"x","object":"chat.completion","choices":[{"index":0,"message":{"role":"assistant","content":{"a":1}}}]}""")));
+
+        using var response = await harness.ChatAsync();
+        var error = System.Text.Json.Nodes.JsonNode.Parse(await response.Content.ReadAsStringAsync())!["error"]!;
+
+        Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
+        Assert.Equal("upstream_invalid_response", error["code"]!.ToString());
+        Assert.DoesNotContain("not complete JSON", error["message"]!.ToString());
+        Assert.Contains("wrong type or shape", error["message"]!.ToString());
+    }
+
+    [Fact]
+    public async Task A_stream_request_answered_with_plain_json_ends_with_an_error_event_naming_the_content_type()
+    {
+        await using var harness = await GatewayHarness.StartAsync(GatewayHarness.SingleTarget(extra: "      retry: { max_retries: 0 }\n"));
+        harness.Fake.Enqueue("gpt-4o", FakeBehavior.Raw(200, "application/json",
+            System.Text.Encoding.UTF8.GetBytes("""{"id":"x","object":"chat.completion","choices":[{"index":0,"message":{"role":"assistant","content":"hi"}}]}""")));
+
+        using var response = await harness.ChatAsync(stream: true);
+        var text = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("\"code\":\"upstream_invalid_response\"", text);
+        Assert.Contains("answered the stream request with application/json, not an event stream", text);
+        Assert.DoesNotContain("ended the stream early", text);
+    }
+
+    [Fact]
     public async Task Upstream_that_never_answers_times_out_with_504()
     {
         await using var harness = await GatewayHarness.StartAsync(GatewayHarness.SingleTarget(extra: "      timeout_seconds: 1\n      retry: { max_retries: 0 }\n"));

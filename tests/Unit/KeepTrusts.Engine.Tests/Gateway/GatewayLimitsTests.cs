@@ -78,6 +78,23 @@ public sealed class GatewayLimitsTests
     }
 
     [Fact]
+    public async Task More_than_100_header_fields_get_an_OpenAI_shaped_431_not_an_empty_one()
+    {
+        await using var harness = await GatewayHarness.StartAsync(GatewayHarness.SingleTarget());
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/v1/models");
+        for (var i = 0; i < 150; i++)
+        {
+            request.Headers.Add($"x-h{i}", "v");   // 150 short fields: far under the byte limit
+        }
+
+        using var response = await harness.Http.SendAsync(request);
+
+        await AssertOpenAIErrorAsync(response, HttpStatusCode.RequestHeaderFieldsTooLarge, "request_headers_too_large");
+        using var normal = await harness.ChatAsync();
+        Assert.Equal(HttpStatusCode.OK, normal.StatusCode);
+    }
+
+    [Fact]
     public async Task An_idle_keep_alive_connection_is_closed_after_the_configured_timeout()
     {
         await using var harness = await GatewayHarness.StartAsync(WithLimits("keep_alive_timeout_seconds: 1"));
