@@ -217,6 +217,7 @@ var (scale, offset, margin) = Calibration.Fit(examples, calibrationMargins, heur
 var (transferMean, _, transferWorst) = Calibration.SourceTransfer(examples, calibrationMargins, heuristic, weighting);
 var (recallAtDefault, pooledFpr) = Calibration.RatesAt(examples, calibrationMargins, heuristic, margin);
 var meanSourceFpr = Calibration.MeanSourceFpr(examples, calibrationMargins, heuristic, margin);
+var (clusterRecall, clusterFpr) = Calibration.RatesAt(examples, bestMargins!, heuristic, margin);
 var heuristicFpr = (double)Enumerable.Range(0, examples.Count).Count(i => !examples[i].Attack && heuristic[i] >= Calibration.DefaultThreshold) / examples.Count(e => !e.Attack);
 List<TrainingExample> everything = [.. examples, .. augmented.Select(a => a.Item1)];
 var (regression, bias) = new LogisticTrainer(shape, best!, Seed).Train(everything);
@@ -242,7 +243,7 @@ File.WriteAllText(card, $"""
     | features | hashed word uni/bigrams, sentence-initial words, token shapes and shape pairs, character 3-5-grams; 2^{shape.Bits} slots, windows of {shape.Window} chars every {shape.Stride}; each feature counted once per block of {shape.Stride} chars |
     | augmentation | {augmented.Count} texts made from the training set's own: {augmentCopies} per attack of at most 400 characters placed in a benign carrier (question, e-mail, code comment, tool-result JSON, HTML comment, between paragraphs), each with a benign twin in the same carrier |
     | chosen by {folds}-fold CV on the training data (folds of whole near-duplicate clusters) | L2 {best!.L2:0e0}, {best.Epochs} epochs, AdaGrad rate {best.LearningRate}, benign boost {best.BenignBoost}, source balance {best.SourceBalance}{(best.FeatureDropout > 0 ? $", feature dropout {best.FeatureDropout}" : "")}{(nbMix != 0 ? $", naive Bayes ratios mixed in ×{nbMix}" : "")}, seed {Seed} |
-    | calibration | scale {scale:0.0000}, offset {offset:0.0000}: score 0.8 at out-of-fold margin {margin:0.0000} ({(calibrationFolds == "source" ? $"leave-source-out: {sourceGroups} folds of whole sources, each text scored by a model that never saw its source" : $"{folds} folds of near-duplicate clusters")}), where heuristics + model flag {Calibration.TargetFpr:P1} of the benign texts weighted {weighting} (heuristics alone: {heuristicFpr:P2} of all benign texts); out of fold at 0.8: recall {recallAtDefault:0.000}, FPR {pooledFpr:P2} of all benign texts, {meanSourceFpr:P2} for the mean benign source; a benign source left out of the fit too: mean FPR {transferMean:P2} at its 0.8, worst {transferWorst} |
+    | calibration | scale {scale:0.0000}, offset {offset:0.0000}: score 0.8 at out-of-fold margin {margin:0.0000} ({(calibrationFolds == "source" ? $"leave-source-out: {sourceGroups} folds of whole sources, each text scored by a model that never saw its source" : $"{folds} folds of near-duplicate clusters")}), where heuristics + model flag {Calibration.TargetFpr:P1} of the benign texts weighted {weighting} (heuristics alone: {heuristicFpr:P2} of all benign texts); out of fold at 0.8: recall {recallAtDefault:0.000}, FPR {pooledFpr:P2} of all benign texts, {meanSourceFpr:P2} for the mean benign source; a benign source left out of the fit too: mean FPR {transferMean:P2} at its 0.8, worst {transferWorst}; on the cluster-fold margins (sources seen in training) at 0.8: recall {clusterRecall:0.000}, FPR {clusterFpr:P2} |
 
     Cross-validation (out-of-fold, training data only):
 
@@ -251,6 +252,7 @@ File.WriteAllText(card, $"""
     {string.Join("\n", lines)}
 
     """.Replace("\r\n", "\n"));
+Console.WriteLine($"cluster-fold margins at the same 0.8 (sources seen in training): recall {clusterRecall:0.000}, FPR {clusterFpr:P2}");
 Console.WriteLine($"chosen: l2 {best.L2:0e0}, epochs {best.Epochs}, rate {best.LearningRate}, benign boost {best.BenignBoost}, source balance {best.SourceBalance}; calibration {weighting}: recall {recallAtDefault:0.000}, FPR {pooledFpr:P2} at 0.8 out of fold, left-out source FPR mean {transferMean:P2}, worst {transferWorst}; scale {scale:0.0000} offset {offset:0.0000}");
 Console.WriteLine($"wrote {output} ({new FileInfo(output).Length} bytes, sha256 {modelHash}) and {card} in {clock.Elapsed.TotalSeconds:0}s");
 return 0;
