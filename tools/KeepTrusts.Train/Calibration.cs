@@ -2,22 +2,25 @@ namespace KeepTrusts.Train;
 
 /// <summary>
 /// Maps margins to the 0..1 score the policy compares with its threshold: p = σ(scale · margin + offset). The scale is
-/// Platt's slope fitted on out-of-fold margins. The offset puts the default threshold 0.8 where the combined detector
-/// (max of heuristic score and model probability, as the policy runs it) flags <see cref="TargetFpr"/> of the training
-/// set's benign texts, out of fold, weighted by <see cref="BenignWeighting"/> (the default: a source weighs as the square
-/// root of its size), so the rate a source the fit never saw gets at 0.8 stays nearer the target
-/// (<see cref="SourceTransfer"/> checks it), where the pooled rate let large easy sources (one-line sentences) hide the
-/// false positives of small hard ones. Monotone, so it changes no ranking (TPR at a given FPR of the model alone is
-/// unchanged); it decides what "0.8" means.
+/// Platt's slope fitted on cluster-fold out-of-fold margins. The offset puts the default threshold 0.8 where the combined
+/// detector (max of heuristic score and model probability, as the policy runs it) flags <see cref="TargetFpr"/> of the
+/// training set's benign texts, weighted by <see cref="BenignWeighting"/>, on out-of-fold margins: since round 8 those of
+/// leave-source-out folds (each text scored by a model that never saw its source, the proxy for authors nobody here has
+/// read) with every text alike; rounds 3-7 used cluster-fold margins with a source weighing as the square root of its
+/// size. <see cref="SourceTransfer"/> checks how the rate holds on a benign source the fit never saw. Monotone, so it
+/// changes no ranking; it decides what "0.8" means.
 /// </summary>
 internal static class Calibration
 {
     public const double TargetFpr = 0.01;
     public const double DefaultThreshold = 0.8;
 
-    public static (float Scale, float Offset, double Margin) Fit(IReadOnlyList<TrainingExample> examples, double[] margins, double[] heuristic, BenignWeighting weighting)
+    /// <param name="slopeMargins">Margins the slope is fitted on: the cluster-fold ones. Fitted on leave-source-out
+    /// margins, where a family the fold never saw is missed with confidence, the slope collapses to its floor (0.05 in
+    /// round 8: every text would score 0.6-0.8), so those set only where 0.8 sits (<paramref name="margins"/>).</param>
+    public static (float Scale, float Offset, double Margin) Fit(IReadOnlyList<TrainingExample> examples, double[] margins, double[] heuristic, BenignWeighting weighting, double[]? slopeMargins = null)
     {
-        var scale = PlattSlope(examples, margins);
+        var scale = PlattSlope(examples, slopeMargins ?? margins);
         var benign = Enumerable.Range(0, examples.Count).Where(i => !examples[i].Attack).ToList();
         var margin = MarginAtFpr(examples, benign, margins, heuristic, weighting, TargetFpr);
         var offset = Math.Log(DefaultThreshold / (1 - DefaultThreshold)) - scale * margin;
@@ -100,6 +103,11 @@ internal static class Calibration
 
         return (caught / (double)attacks, flagged / (double)benign);
     }
+
+    /// <summary>The false-positive rate of heuristics + model at <paramref name="margin"/> averaged over benign sources (kt-authored as one, at least <see cref="MinSourceGroup"/> texts).</summary>
+    public static double MeanSourceFpr(IReadOnlyList<TrainingExample> examples, double[] margins, double[] heuristic, double margin) =>
+        Enumerable.Range(0, examples.Count).Where(i => !examples[i].Attack).GroupBy(i => Group(examples, i)).Where(g => g.Count() >= MinSourceGroup)
+            .Select(g => g.Count(i => margins[i] >= margin || heuristic[i] >= DefaultThreshold) / (double)g.Count()).DefaultIfEmpty(double.NaN).Average();
 
     /// <summary>A benign source with fewer texts weighs as if it had this many (one text cannot swing the fit) and is not left out on its own.</summary>
     public const int MinSourceGroup = 20;

@@ -14,10 +14,15 @@ internal static class CrossValidation
     /// model trains on one only when none of its origins is in that fold.</param>
     /// <param name="threads">Folds trained at once; each fold's model is independent of the others, so the margins
     /// are the same for any count.</param>
-    public static double[] OutOfFoldMargins(IReadOnlyList<TrainingExample> examples, int[] fold, ModelShape shape, Hyperparameters parameters, int seed, IReadOnlyList<(TrainingExample Example, int[] Origins)>? augmented = null, int threads = 1)
+    public static double[] OutOfFoldMargins(IReadOnlyList<TrainingExample> examples, int[] fold, ModelShape shape, Hyperparameters parameters, int seed, IReadOnlyList<(TrainingExample Example, int[] Origins)>? augmented = null, int threads = 1) =>
+        OutOfFoldMargins(examples, fold, shape, parameters, seed, augmented, threads, [0])[0];
+
+    /// <summary>Out-of-fold margins of each fold's regression with <see cref="NaiveBayesRatios"/> of the same fold's
+    /// training texts added, times each of <paramref name="mixes"/> (0: the regression alone).</summary>
+    public static double[][] OutOfFoldMargins(IReadOnlyList<TrainingExample> examples, int[] fold, ModelShape shape, Hyperparameters parameters, int seed, IReadOnlyList<(TrainingExample Example, int[] Origins)>? augmented, int threads, double[] mixes)
     {
         var folds = fold.Max() + 1;
-        var margins = new double[examples.Count];
+        var margins = mixes.Select(_ => new double[examples.Count]).ToArray();
         Parallel.For(0, folds, new ParallelOptions { MaxDegreeOfParallelism = threads }, f =>
         {
             var training = examples.Where((_, i) => fold[i] != f).ToList();
@@ -27,11 +32,16 @@ internal static class CrossValidation
             }
 
             var (weights, bias) = new LogisticTrainer(shape, parameters, seed).Train(training);
-            for (var i = 0; i < examples.Count; i++)
+            var ratios = mixes.Any(m => m != 0) ? NaiveBayesRatios.Fit(training, shape.Bits) : null;
+            for (var m = 0; m < mixes.Length; m++)
             {
-                if (fold[i] == f)
+                var mixed = mixes[m] == 0 ? weights : NaiveBayesRatios.Mix(weights, ratios!, mixes[m]);
+                for (var i = 0; i < examples.Count; i++)
                 {
-                    margins[i] = LogisticTrainer.Margin(examples[i], weights, bias);
+                    if (fold[i] == f)
+                    {
+                        margins[m][i] = LogisticTrainer.Margin(examples[i], mixed, bias);
+                    }
                 }
             }
         });
@@ -109,6 +119,49 @@ internal static class CrossValidation
         }
 
         return (fold, families);
+    }
+
+    /// <summary>
+    /// Leave-source-out: every source (its texts of both labels; the kt-authored languages as one) goes whole into one
+    /// of <paramref name="groups"/> folds, largest first, each to the fold holding the fewest texts so far; sources that share a near-duplicate
+    /// cluster go together. A text is then scored by a model that never saw its source's attacks or benign texts: the
+    /// closest proxy the training data offers for authors nobody here has read (round 8).
+    /// </summary>
+    public static int[] SourceFolds(IReadOnlyList<TrainingExample> examples, int[] cluster, int groups)
+    {
+        // Union-find over sources joined by a shared near-duplicate cluster.
+        var sources = examples.Select(e => Family(e.Source)).Distinct().Order(StringComparer.Ordinal).ToList();
+        var parent = sources.ToDictionary(s => s, s => s, StringComparer.Ordinal);
+        string Root(string s) => parent[s] == s ? s : parent[s] = Root(parent[s]);
+        foreach (var members in Enumerable.Range(0, examples.Count).GroupBy(i => cluster[i]))
+        {
+            var first = Root(Family(examples[members.First()].Source));
+            foreach (var i in members)
+            {
+                var other = Root(Family(examples[i].Source));
+                if (other != first)
+                {
+                    parent[other] = first;
+                }
+            }
+        }
+
+        var units = sources.GroupBy(Root).Select(g => (Sources: g.ToHashSet(StringComparer.Ordinal), Size: examples.Count(e => g.Contains(Family(e.Source)))))
+            .OrderByDescending(u => u.Size).ThenBy(u => u.Sources.Min(StringComparer.Ordinal), StringComparer.Ordinal).ToList();
+        var folds = Math.Min(groups, units.Count);
+        var unitFold = new Dictionary<string, int>(StringComparer.Ordinal);
+        var size = new int[folds];
+        foreach (var unit in units)
+        {
+            var target = Array.IndexOf(size, size.Min());
+            size[target] += unit.Size;
+            foreach (var source in unit.Sources)
+            {
+                unitFold[source] = target;
+            }
+        }
+
+        return examples.Select(e => unitFold[Family(e.Source)]).ToArray();
     }
 
     public static string Family(string source) => source.StartsWith("kt-authored", StringComparison.Ordinal) ? "kt-authored" : source;

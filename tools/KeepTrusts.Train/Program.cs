@@ -7,7 +7,8 @@ using KeepTrusts.Train;
 
 // dotnet run -c Release --project tools/KeepTrusts.Train [-- --data <train.jsonl>] [--out <model.bin>] [--folds 5]
 // Rebuilds the engine's prompt-injection model: cross-validation on the training set picks L2 and epochs, the
-// calibration is fitted on out-of-fold scores, the final model is trained on the whole set. Same data, same bytes.
+// calibration is fitted on leave-source-out scores (--source-groups 5: each text scored by a model that never saw its
+// source), the final model is trained on the whole set. Same data, same bytes.
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 var root = FindRepoRoot();
@@ -19,11 +20,14 @@ var cvOnly = false;
 var familyReport = false;
 var bits = 18;
 var augmentCopies = 2;
-var weighting = BenignWeighting.SquareRoot;
+var weighting = BenignWeighting.Pooled; // round 8: pooled over leave-source-out margins (rounds 3-7: square root over cluster-fold margins)
 var threads = 1;
 var window = 1024;
 var stride = 512;
 var familyGroups = 0;
+var sourceGroups = 5;
+var calibrationFolds = "source";
+double[] nbMixes = [0];
 for (var i = 0; i < args.Length; i++)
 {
     switch (args[i])
@@ -41,8 +45,11 @@ for (var i = 0; i < args.Length; i++)
         case "--threads": threads = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
         case "--window": window = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
         case "--stride": stride = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+        case "--source-groups": sourceGroups = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+        case "--calibration-folds": calibrationFolds = args[++i] is "cluster" or "source" ? args[i] : throw new ArgumentException($"--calibration-folds takes cluster or source, not '{args[i]}'"); break;
+        case "--nb-mix": nbMixes = args[++i].Split(',').Select(m => double.Parse(m, CultureInfo.InvariantCulture)).ToArray(); break;
         default:
-            Console.Error.WriteLine($"unknown option '{args[i]}'; usage: KeepTrusts.Train [--data <train.jsonl>] [--out <model.bin>] [--folds <k>] [--grid l2:epochs:rate[:benign-boost[:source-balance[:feature-dropout[:attack-balance]]]],...] [--cv-only] [--families] [--family-groups <folds>] [--bits <n>] [--augment <copies>] [--calibration pooled|squareroot|persource] [--threads <folds at once>] [--window <chars>] [--stride <chars>]");
+            Console.Error.WriteLine($"unknown option '{args[i]}'; usage: KeepTrusts.Train [--data <train.jsonl>] [--out <model.bin>] [--folds <k>] [--grid l2:epochs:rate[:benign-boost[:source-balance[:feature-dropout[:attack-balance]]]],...] [--cv-only] [--families] [--family-groups <folds>] [--bits <n>] [--augment <copies>] [--calibration pooled|squareroot|persource] [--threads <folds at once>] [--window <chars>] [--stride <chars>] [--source-groups <folds>] [--calibration-folds source|cluster] [--nb-mix <factor>[,<factor>...]]");
             return 2;
     }
 }
@@ -123,12 +130,50 @@ foreach (var candidate in grid)
     }
 }
 
+var heuristic = samples.Select(s => PromptInjectionScorer.Score(s.Text).Score).ToArray();
+var sourceFold = CrossValidation.SourceFolds(examples, cluster, sourceGroups);
+Console.WriteLine($"source folds ({sourceGroups}): " + string.Join("; ", Enumerable.Range(0, sourceFold.Max() + 1).Select(f => $"{f}: {sourceFold.Count(x => x == f)} texts, {Enumerable.Range(0, examples.Count).Count(i => sourceFold[i] == f && examples[i].Attack)} attacks ({string.Join(", ", Enumerable.Range(0, examples.Count).Where(i => sourceFold[i] == f).Select(i => CrossValidation.Family(examples[i].Source)).Distinct().Order(StringComparer.Ordinal))})")));
 if (cvOnly)
 {
+    // Leave-source-out (round 8): every text scored by a model that never saw its source; the regression alone and
+    // with naive Bayes ratios mixed in; where each calibration weighting puts 0.8 on these margins, and where the
+    // round-7 calibration (fitted on cluster-fold margins, square-root weighting) puts it.
+    var benignAll = Enumerable.Range(0, examples.Count).Where(i => !examples[i].Attack).ToList();
+    var roundSevenMargin = Calibration.MarginAtFpr(examples, benignAll, bestMargins!, heuristic, BenignWeighting.SquareRoot, Calibration.TargetFpr);
+    var clusterMixed = nbMixes.Any(m => m != 0) ? CrossValidation.OutOfFoldMargins(examples, fold, shape, best!, Seed, augmented, threads, nbMixes) : [bestMargins!];
+    var sourceMixed = CrossValidation.OutOfFoldMargins(examples, sourceFold, shape, best!, Seed, augmented, threads, nbMixes);
+    for (var m = 0; m < nbMixes.Length; m++)
+    {
+        var cluster1 = CrossValidation.At(examples, clusterMixed[m], 0.01).TruePositiveRate;
+        var cluster5 = CrossValidation.At(examples, clusterMixed[m], 0.05).TruePositiveRate;
+        Console.WriteLine($"nb mix {nbMixes[m]}: cluster folds TPR {cluster1:0.000} / {cluster5:0.000} at FPR 1% / 5%; leave-source-out TPR {CrossValidation.At(examples, sourceMixed[m], 0.01).TruePositiveRate:0.000} / {CrossValidation.At(examples, sourceMixed[m], 0.05).TruePositiveRate:0.000} ({clock.Elapsed.TotalSeconds:0}s)");
+        if (m == 0)
+        {
+            var (oldRecall, oldFpr) = Calibration.RatesAt(examples, sourceMixed[0], heuristic, roundSevenMargin);
+            Console.WriteLine($"  round-7 0.8 (margin {roundSevenMargin:0.000}, cluster folds, square root) on leave-source-out margins: recall {oldRecall:0.000}, pooled FPR {oldFpr:P2}, mean benign-source FPR {Calibration.MeanSourceFpr(examples, sourceMixed[0], heuristic, roundSevenMargin):P2}");
+        }
+
+        foreach (var option in Enum.GetValues<BenignWeighting>())
+        {
+            var at = Calibration.MarginAtFpr(examples, benignAll, sourceMixed[m], heuristic, option, Calibration.TargetFpr);
+            var (recall, fpr) = Calibration.RatesAt(examples, sourceMixed[m], heuristic, at);
+            var (mean, _, worst) = Calibration.SourceTransfer(examples, sourceMixed[m], heuristic, option);
+            Console.WriteLine($"  leave-source-out calibration {option}: 0.8 at margin {at:0.000}: recall {recall:0.000}, pooled FPR {fpr:P2}, mean benign-source FPR {Calibration.MeanSourceFpr(examples, sourceMixed[m], heuristic, at):P2}; source left out of the fit too: mean {mean:P2}, worst {worst}");
+        }
+    }
+
+    foreach (var source in examples.Select(e => CrossValidation.Family(e.Source)).Distinct().Order(StringComparer.Ordinal))
+    {
+        var at = Calibration.MarginAtFpr(examples, benignAll, sourceMixed[0], heuristic, weighting, Calibration.TargetFpr);
+        var members = Enumerable.Range(0, examples.Count).Where(i => CrossValidation.Family(examples[i].Source) == source).ToList();
+        bool Hit(int i) => sourceMixed[0][i] >= at || heuristic[i] >= Calibration.DefaultThreshold;
+        Console.WriteLine($"  left out: {source,-24} attacks {members.Count(i => examples[i].Attack),4}: recall {members.Where(i => examples[i].Attack).Select(i => Hit(i) ? 1.0 : 0).DefaultIfEmpty(double.NaN).Average():0.000}; benign {members.Count(i => !examples[i].Attack),4}: flagged {members.Count(i => !examples[i].Attack && Hit(i))}");
+    }
+
     // Where the out-of-fold errors are (training data only): recall per source at FPR 1 % and the benign texts above that cut.
     var cut = CrossValidation.At(examples, bestMargins!, 0.01).Threshold;
-    var heuristicScores = samples.Select(s => PromptInjectionScorer.Score(s.Text).Score).ToArray();
-    var benignIndices = Enumerable.Range(0, examples.Count).Where(i => !examples[i].Attack).ToList();
+    var heuristicScores = heuristic;
+    var benignIndices = benignAll;
     foreach (var option in Enum.GetValues<BenignWeighting>())
     {
         // Where each weighting puts the default threshold, and how its 1 % holds on a benign source it did not see.
@@ -162,12 +207,21 @@ if (cvOnly)
     return 0;
 }
 
-var heuristic = samples.Select(s => PromptInjectionScorer.Score(s.Text).Score).ToArray();
-var (scale, offset, margin) = Calibration.Fit(examples, bestMargins!, heuristic, weighting);
-var (transferMean, _, transferWorst) = Calibration.SourceTransfer(examples, bestMargins!, heuristic, weighting);
-var (recallAtDefault, pooledFpr) = Calibration.RatesAt(examples, bestMargins!, heuristic, margin);
+// The calibration is fitted on margins of models that never saw the text's source (round 8; --calibration-folds
+// cluster: on the grid's cluster-fold margins, as rounds 3-7 did).
+var nbMix = nbMixes[0];
+var calibrationMargins = calibrationFolds == "source"
+    ? CrossValidation.OutOfFoldMargins(examples, sourceFold, shape, best!, Seed, augmented, threads, [nbMix])[0]
+    : nbMix == 0 ? bestMargins! : CrossValidation.OutOfFoldMargins(examples, fold, shape, best!, Seed, augmented, threads, [nbMix])[0];
+var (scale, offset, margin) = Calibration.Fit(examples, calibrationMargins, heuristic, weighting, slopeMargins: nbMix == 0 ? bestMargins! : null);
+var (transferMean, _, transferWorst) = Calibration.SourceTransfer(examples, calibrationMargins, heuristic, weighting);
+var (recallAtDefault, pooledFpr) = Calibration.RatesAt(examples, calibrationMargins, heuristic, margin);
+var meanSourceFpr = Calibration.MeanSourceFpr(examples, calibrationMargins, heuristic, margin);
+var (clusterRecall, clusterFpr) = Calibration.RatesAt(examples, bestMargins!, heuristic, margin);
 var heuristicFpr = (double)Enumerable.Range(0, examples.Count).Count(i => !examples[i].Attack && heuristic[i] >= Calibration.DefaultThreshold) / examples.Count(e => !e.Attack);
-var (weights, bias) = new LogisticTrainer(shape, best!, Seed).Train([.. examples, .. augmented.Select(a => a.Item1)]);
+List<TrainingExample> everything = [.. examples, .. augmented.Select(a => a.Item1)];
+var (regression, bias) = new LogisticTrainer(shape, best!, Seed).Train(everything);
+var weights = nbMix == 0 ? regression : NaiveBayesRatios.Mix(regression, NaiveBayesRatios.Fit(everything, shape.Bits), nbMix);
 var model = new InjectionModel(shape.Bits, shape.Window, shape.Stride, bias, scale, offset, weights);
 using (var stream = new BufferedStream(File.Create(output), 1 << 16))
 {
@@ -188,8 +242,8 @@ File.WriteAllText(card, $"""
     | training data | `{Path.GetRelativePath(root, data).Replace('\\', '/')}`, {examples.Count} samples ({examples.Count(e => e.Attack)} attacks), SHA-256 `{dataHash}` |
     | features | hashed word uni/bigrams, sentence-initial words, token shapes and shape pairs, character 3-5-grams; 2^{shape.Bits} slots, windows of {shape.Window} chars every {shape.Stride}; each feature counted once per block of {shape.Stride} chars |
     | augmentation | {augmented.Count} texts made from the training set's own: {augmentCopies} per attack of at most 400 characters placed in a benign carrier (question, e-mail, code comment, tool-result JSON, HTML comment, between paragraphs), each with a benign twin in the same carrier |
-    | chosen by {folds}-fold CV on the training data (folds of whole near-duplicate clusters) | L2 {best!.L2:0e0}, {best.Epochs} epochs, AdaGrad rate {best.LearningRate}, benign boost {best.BenignBoost}, source balance {best.SourceBalance}{(best.FeatureDropout > 0 ? $", feature dropout {best.FeatureDropout}" : "")}, seed {Seed} |
-    | calibration | scale {scale:0.0000}, offset {offset:0.0000}: score 0.8 at out-of-fold margin {margin:0.0000}, where heuristics + model flag {Calibration.TargetFpr:P1} of the benign texts weighted {weighting} (heuristics alone: {heuristicFpr:P2} of all benign texts); out of fold at 0.8: recall {recallAtDefault:0.000}, FPR {pooledFpr:P2} of all benign texts; a benign source left out of the fit: mean FPR {transferMean:P2} at its 0.8, worst {transferWorst} |
+    | chosen by {folds}-fold CV on the training data (folds of whole near-duplicate clusters) | L2 {best!.L2:0e0}, {best.Epochs} epochs, AdaGrad rate {best.LearningRate}, benign boost {best.BenignBoost}, source balance {best.SourceBalance}{(best.FeatureDropout > 0 ? $", feature dropout {best.FeatureDropout}" : "")}{(nbMix != 0 ? $", naive Bayes ratios mixed in ×{nbMix}" : "")}, seed {Seed} |
+    | calibration | scale {scale:0.0000}, offset {offset:0.0000}: score 0.8 at out-of-fold margin {margin:0.0000} ({(calibrationFolds == "source" ? $"leave-source-out: {sourceGroups} folds of whole sources, each text scored by a model that never saw its source" : $"{folds} folds of near-duplicate clusters")}), where heuristics + model flag {Calibration.TargetFpr:P1} of the benign texts weighted {weighting} (heuristics alone: {heuristicFpr:P2} of all benign texts); out of fold at 0.8: recall {recallAtDefault:0.000}, FPR {pooledFpr:P2} of all benign texts, {meanSourceFpr:P2} for the mean benign source; a benign source left out of the fit too: mean FPR {transferMean:P2} at its 0.8, worst {transferWorst}; on the cluster-fold margins (sources seen in training) at 0.8: recall {clusterRecall:0.000}, FPR {clusterFpr:P2} |
 
     Cross-validation (out-of-fold, training data only):
 
@@ -198,6 +252,7 @@ File.WriteAllText(card, $"""
     {string.Join("\n", lines)}
 
     """.Replace("\r\n", "\n"));
+Console.WriteLine($"cluster-fold margins at the same 0.8 (sources seen in training): recall {clusterRecall:0.000}, FPR {clusterFpr:P2}");
 Console.WriteLine($"chosen: l2 {best.L2:0e0}, epochs {best.Epochs}, rate {best.LearningRate}, benign boost {best.BenignBoost}, source balance {best.SourceBalance}; calibration {weighting}: recall {recallAtDefault:0.000}, FPR {pooledFpr:P2} at 0.8 out of fold, left-out source FPR mean {transferMean:P2}, worst {transferWorst}; scale {scale:0.0000} offset {offset:0.0000}");
 Console.WriteLine($"wrote {output} ({new FileInfo(output).Length} bytes, sha256 {modelHash}) and {card} in {clock.Elapsed.TotalSeconds:0}s");
 return 0;
