@@ -20,13 +20,13 @@ var cvOnly = false;
 var familyReport = false;
 var bits = 18;
 var augmentCopies = 2;
-var weighting = BenignWeighting.Pooled; // round 8: pooled over leave-source-out margins (rounds 3-7: square root over cluster-fold margins)
+var weighting = BenignWeighting.SquareRoot; // rounds 3-8 ship square root over cluster-fold margins; round 8 tried pooled over leave-source-out (docs/policies.md "Round 8 model")
 var threads = 1;
 var window = 1024;
 var stride = 512;
 var familyGroups = 0;
 var sourceGroups = 5;
-var calibrationFolds = "source";
+var calibrationFolds = "cluster";
 double[] nbMixes = [0];
 for (var i = 0; i < args.Length; i++)
 {

@@ -17,16 +17,15 @@ public sealed class LearnedDetectorEvaluationTests(ITestOutputHelper output)
 
     [Theory]
     [InlineData("holdout.jsonl", 0.60, 0.01, 0.77)]
-    // round 8 moved 0.8 to 1 % FPR on leave-source-out training margins (a lower margin): recall rose on every set and
-    // FPR on second, fifth and seventh passed the old ceilings (0.017 / 0.045 / 0.011), and the max with the heuristics
-    // ranks seventh's attacks lower at FPR 1 % (0.103 -> 0.063); see docs/policies.md "Round 8 model"
-    [InlineData("second.jsonl", 0.28, 0.02, 0.32)]
+    [InlineData("second.jsonl", 0.28, 0.015, 0.32)]
     [InlineData("fourth.jsonl", 0.13, 0.015, 0.25)]
     // round 7 lowered the FPR ceiling and the TPR floor: its model flags more of the Prompt Engineering Guide's prose that
-    // quotes attacks (round 6: 0.351 / 0.019 / 0.340; round 7: 0.364 / 0.029 / 0.179), see docs/policies.md "Round 7 as shipped"
-    [InlineData("fifth.jsonl", 0.29, 0.05, 0.16)]
+    // quotes attacks (round 6: 0.351 / 0.019 / 0.340; round 7: 0.364 / 0.029 / 0.179), see docs/policies.md "Round 7 as shipped";
+    // round 8 (more benign training text moved the square-root calibration point) lowered them again: 0.385 / 0.039 / 0.162,
+    // see "Round 8 as shipped"
+    [InlineData("fifth.jsonl", 0.29, 0.042, 0.15)]
     [InlineData("sixth.jsonl", 0.28, 0.01, 0.42)]
-    [InlineData("seventh.jsonl", 0.06, 0.015, 0.05)]
+    [InlineData("seventh.jsonl", 0.06, 0.01, 0.08)]
     [InlineData("eighth.jsonl", 0.30, 0.01, 0.72)]   // added after its first contact (0.349 / 0.000 / 0.791 in kt eval)
     [InlineData("ninth.jsonl", 0.44, 0.01, 0.58)]    // added after its first contact with the round-7 model (0.484 / 0.0015 / 0.629 in kt eval)
     public void Shipped_detector_on_the_public_sets(string file, double recallFloor, double fprCeiling, double tprAtFpr1Floor)

@@ -127,10 +127,8 @@ public sealed class InjectionModelTests
         var long_ = model.Probability(string.Join(' ', Enumerable.Repeat(Sentence, 40)).ToLowerInvariant());
 
         // Each n-gram counts once per 512-character block, so a window (two blocks) holds a repeat at most twice.
-        // Round 8 moved the calibrated 0.8 to a lower margin (leave-source-out calibration, 1.18 instead of 2.04) with the
-        // weights unchanged, so the same margin reads 0.20 where it read 0.08: the ceiling moved from 0.2 to 0.3.
-        Assert.True(six < 0.3, $"once {once:0.000}, six times {six:0.000}");
-        Assert.True(long_ < 0.3, $"once {once:0.000}, forty times {long_:0.000}");
+        Assert.True(six < 0.2, $"once {once:0.000}, six times {six:0.000}");
+        Assert.True(long_ < 0.2, $"once {once:0.000}, forty times {long_:0.000}");
     }
 
     [Fact]
