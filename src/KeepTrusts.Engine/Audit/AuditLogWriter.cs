@@ -8,8 +8,7 @@ namespace KeepTrusts.Engine.Audit;
 
 /// <summary>
 /// The audit-logger: one JSON Lines record per request, hash-chained across daily files. A write completes only after
-/// its line is on disk (fsync; fdatasync on Linux, see <see cref="AuditFileSync"/>); concurrent writers share one (group
-/// commit), so the cost per request stays small.
+/// its line is on disk (fsync); concurrent writers share one fsync (group commit), so the cost per request stays small.
 /// Files are opened for append only and never rewritten; any edit, deletion or reorder breaks the chain, which
 /// <see cref="AuditLogVerifier"/> detects. <c>audit-head.json</c> (see <see cref="AuditHead"/>) names the last
 /// acknowledged record so that records cut from the end are detected too; it is replaced at most once per head interval
@@ -248,7 +247,6 @@ public sealed class AuditLogWriter : IAuditSink
                 AppendLine(buffer, pending.Record);
             }
 
-            ReserveAhead(buffer.Length);
             _file!.Write(buffer.GetBuffer(), 0, (int)buffer.Length);
             _file.Flush(flushToDisk: false);
             var written = new Acknowledged(_seq, PreviousHash, _fileDate);
@@ -374,7 +372,7 @@ public sealed class AuditLogWriter : IAuditSink
             {
                 if (Volatile.Read(ref _handle) is { } handle)
                 {
-                    AuditFileSync.DataSync(handle);
+                    RandomAccess.FlushToDisk(handle);
                 }
 
                 return;
@@ -473,7 +471,7 @@ public sealed class AuditLogWriter : IAuditSink
                 // fsync on the handle while the writer appends through it is safe: the kernel orders both.
                 if (!_fsync && Volatile.Read(ref _handle) is { IsClosed: false } handle)
                 {
-                    AuditFileSync.DataSync(handle);
+                    RandomAccess.FlushToDisk(handle);
                 }
             }
             catch (Exception ex) when (ex is ObjectDisposedException or IOException)
@@ -501,35 +499,6 @@ public sealed class AuditLogWriter : IAuditSink
             }
         }
     }
-
-    /// <summary>
-    /// Keeps disk reserved past the file's end (fallocate, size unchanged) before a batch is appended, so the appends
-    /// do not allocate blocks and the fdatasync after them writes no block bitmap or group descriptor: about one
-    /// metadata write fewer in every seven durable appends on ext4 (bench/README.md, "Round 8"). At most
-    /// <see cref="ReserveBytes"/> past the end; given back when the file is closed or rolls.
-    /// </summary>
-    private void ReserveAhead(long bytes)
-    {
-        var position = _file!.Position;
-        if (_reserveRefused || position + bytes <= _reservedEnd)
-        {
-            return;
-        }
-
-        var length = Math.Max(ReserveBytes, bytes);
-        if (AuditFileSync.TryReserve(_file.SafeFileHandle, position, length))
-        {
-            _reservedEnd = position + length;
-        }
-        else
-        {
-            _reserveRefused = true;   // unsupported here, or the disk is full: append as before until the next file
-        }
-    }
-
-    private const long ReserveBytes = 4 * 1024 * 1024;
-    private long _reservedEnd;
-    private bool _reserveRefused;
 
     private void AppendLine(MemoryStream buffer, AuditRecord record)
     {
@@ -640,14 +609,7 @@ public sealed class AuditLogWriter : IAuditSink
     private void Roll(DateOnly date)
     {
         _file?.Flush(flushToDisk: true);
-        if (_file is not null)
-        {
-            AuditFileSync.ReleaseReserved(_file.SafeFileHandle);
-        }
-
         _file?.Dispose();
-        _reservedEnd = 0;
-        _reserveRefused = false;
         _fileDate = date;
         var path = Path.Combine(_directory, AuditChain.FileName(date));
         // Append only: the writer can add to a file but never seeks back into it.
@@ -699,11 +661,6 @@ public sealed class AuditLogWriter : IAuditSink
         // Disposal may come twice (the gateway and its composition both own the sink): only the first closes the file.
         var file = Interlocked.Exchange(ref _file, null);
         file?.Flush(flushToDisk: true);
-        if (file is not null)
-        {
-            AuditFileSync.ReleaseReserved(file.SafeFileHandle);
-        }
-
         file?.Dispose();
         lock (_headGate)
         {
