@@ -35,11 +35,6 @@ public sealed class AuditLogWriter : IAuditSink
     // Callers hand records to the writer thread through this list (swapped whole, so a batch is every record that
     // queued while the previous one was being written).
     private readonly object _incomingGate = new();
-    // The writer sleeps on this event, not in Monitor.Wait: a thread woken by Monitor.Pulse must first re-take the lock
-    // its waker still holds, so each hand-off cost two wake-ups and context switches (bench/README.md, "Round 8").
-    // Set outside the lock, and only when the writer said it sleeps.
-    private readonly AutoResetEvent _writerWake = new(false);
-    private bool _writerSleeping;
     private List<Pending> _incoming = new(64);
     private bool _closed;
     private readonly TaskCompletionSource _writerDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -163,7 +158,6 @@ public sealed class AuditLogWriter : IAuditSink
 
     private Pending Enqueue(Pending pending)
     {
-        bool wake;
         lock (_incomingGate)
         {
             if (_closed)
@@ -172,13 +166,10 @@ public sealed class AuditLogWriter : IAuditSink
             }
 
             _incoming.Add(pending);
-            wake = _writerSleeping;
-            _writerSleeping = false;
-        }
-
-        if (wake)
-        {
-            _writerWake.Set();
+            if (_incoming.Count == 1)
+            {
+                Monitor.Pulse(_incomingGate);
+            }
         }
 
         return pending;
@@ -193,29 +184,19 @@ public sealed class AuditLogWriter : IAuditSink
         {
             while (true)
             {
-                var sleep = false;
                 lock (_incomingGate)
                 {
-                    if (_incoming.Count > 0)
+                    while (_incoming.Count == 0 && !_closed)
                     {
-                        (taken, _incoming) = (_incoming, taken);
+                        Monitor.Wait(_incomingGate);
                     }
-                    else if (_closed)
+
+                    if (_incoming.Count == 0)
                     {
                         return;
                     }
-                    else
-                    {
-                        _writerSleeping = true;
-                        sleep = true;
-                    }
-                }
 
-                if (sleep)
-                {
-                    // A Set that came before this wait (or a stale one) only makes the loop look once more.
-                    _writerWake.WaitOne();
-                    continue;
+                    (taken, _incoming) = (_incoming, taken);
                 }
 
                 // At most 512 records per write, so the first of a long queue are released without waiting for the last.
@@ -667,22 +648,13 @@ public sealed class AuditLogWriter : IAuditSink
 
     public async ValueTask DisposeAsync()
     {
-        bool wake;
         lock (_incomingGate)
         {
             _closed = true;
-            wake = _writerSleeping;
-            _writerSleeping = false;
-        }
-
-        if (wake)
-        {
-            _writerWake.Set();
+            Monitor.PulseAll(_incomingGate);
         }
 
         await _writerDone.Task.ConfigureAwait(false);
-        // Safe once the writer has stopped: the last Set an enqueue owed it was what let it see the close.
-        _writerWake.Dispose();
         await _syncDone.Task.ConfigureAwait(false);
         _stopping.Cancel();
         await _diskFlushDone.Task.ConfigureAwait(false);
