@@ -35,9 +35,12 @@ var slow = args.Contains("--slow-upstream");
 await using var upstream = await FastUpstream.StartAsync(options.StreamChunks, slow ? TimeSpan.FromMilliseconds(50) : TimeSpan.Zero, slow ? TimeSpan.FromMilliseconds(300) : null);
 Console.WriteLine(slow ? "upstream: answers after 50–300 ms (uniform)" : "upstream: answers at once");
 var work = Directory.CreateTempSubdirectory("kt-bench-");
-var noChain = await GatewayUnderTest.StartAsync("no-policies", Configs.Write(work.FullName, upstream.Url, fullChain: false));
-var fullChain = await GatewayUnderTest.StartAsync("full-chain", Configs.Write(work.FullName, upstream.Url, fullChain: true));
-var fullChainOs = await GatewayUnderTest.StartAsync("full-chain-no-fsync", Configs.Write(work.FullName, upstream.Url, fullChain: true, fsync: false));
+// KT_BENCH_A_KT=<dir with kt.dll or a native kt>: the A rows' kt (default: the kt.dll beside this program), so two
+// Native AOT builds can be A and [B] of one run.
+var aKt = Environment.GetEnvironmentVariable("KT_BENCH_A_KT") is { Length: > 0 } aDir ? aDir : null;
+var noChain = await GatewayUnderTest.StartAsync("no-policies", Configs.Write(work.FullName, upstream.Url, fullChain: false), aKt);
+var fullChain = await GatewayUnderTest.StartAsync("full-chain", Configs.Write(work.FullName, upstream.Url, fullChain: true), aKt);
+var fullChainOs = await GatewayUnderTest.StartAsync("full-chain-no-fsync", Configs.Write(work.FullName, upstream.Url, fullChain: true, fsync: false), aKt);
 // KT_BENCH_BASELINE_KT=<dir with kt.dll>: the same full-chain fsync row from another build (e.g. main before a change), same run.
 var baselineKt = Environment.GetEnvironmentVariable("KT_BENCH_BASELINE_KT");
 var baseline = baselineKt is { Length: > 0 } ? await GatewayUnderTest.StartAsync("baseline", Configs.Write(work.FullName, upstream.Url, fullChain: true, auditPath: "audit-baseline"), baselineKt) : null;
