@@ -64,6 +64,8 @@ Describe 'The module nupkg' -Tag 'Package' {
         # README's "Install" block in a child pwsh with its own HOME: the repository it registers and the module it
         # installs (CurrentUser scope) are this test's alone, and nothing in this process's module table is reused.
         $childHome = New-Item -ItemType Directory -Path (Join-Path $TestDrive 'home') -Force
+        # As in a user's home: without ~/.config, Publish-PSResource writes NuGet/NuGet.Config into the current directory.
+        New-Item -ItemType Directory -Path (Join-Path $childHome '.config') -Force | Out-Null
         $userFeed = New-Item -ItemType Directory -Path (Join-Path $TestDrive 'keeptrusts-repo') -Force
         # A copy of the example: its audit path is relative to the file, so the test's audit log stays in TestDrive.
         $config = Join-Path $TestDrive 'examples/quickstart-echo.yaml'
@@ -97,9 +99,11 @@ Uninstall-PSResource -Name KeepTrusts -Version *
         try {
             [Environment]::SetEnvironmentVariable('HOME', $childHome.FullName)
             foreach ($name in 'XDG_DATA_HOME', 'XDG_CONFIG_HOME', 'PSModulePath') { [Environment]::SetEnvironmentVariable($name, $null) }
+            Push-Location -LiteralPath $TestDrive
             $output = & $pwsh @pwshArgs -NoProfile -NonInteractive -File $script $nupkg $userFeed.FullName $config 2>&1
         }
         finally {
+            Pop-Location
             foreach ($name in $saved.Keys) { [Environment]::SetEnvironmentVariable($name, $saved[$name]) }
         }
         $LASTEXITCODE | Should -Be 0 -Because ($output -join "`n")
