@@ -58,8 +58,7 @@ public abstract class KtCmdlet : PSCmdlet, IDisposable
         Task<T> task;
         try
         {
-            // The culture is set inside the work's own async flow, so it never leaks to the pipeline thread.
-            task = Task.Run(() => EngineCulture.Run(() => work(linked.Token)), linked.Token);
+            task = Task.Run(() => work(linked.Token), linked.Token);
             task.ContinueWith(_ => actions.CompleteAdding(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
             try
             {

@@ -60,21 +60,62 @@ Describe 'The module nupkg' -Tag 'Package' {
         $entries | Where-Object { $_ -like '*.lib' } | Should -BeNullOrEmpty
     }
 
-    It 'is accepted by Publish-PSResource -NupkgPath and installs from the repository it was published to' {
-        $feed = New-Item -ItemType Directory -Path (Join-Path $TestDrive 'feed') -Force
-        $name = 'KtPackageTest' + [guid]::NewGuid().ToString('N').Substring(0, 8)
-        Register-PSResourceRepository -Name $name -Uri $feed.FullName -Trusted
+    It 'is accepted by Publish-PSResource -NupkgPath, installs for the current user, imports, answers through the echo gateway and uninstalls, as README says' -Skip:$IsWindows {
+        # README's "Install" block in a child pwsh with its own HOME: the repository it registers and the module it
+        # installs (CurrentUser scope) are this test's alone, and nothing in this process's module table is reused.
+        $childHome = New-Item -ItemType Directory -Path (Join-Path $TestDrive 'home') -Force
+        # As in a user's home: without ~/.config, Publish-PSResource writes NuGet/NuGet.Config into the current directory.
+        New-Item -ItemType Directory -Path (Join-Path $childHome '.config') -Force | Out-Null
+        $userFeed = New-Item -ItemType Directory -Path (Join-Path $TestDrive 'keeptrusts-repo') -Force
+        # A copy of the example: its audit path is relative to the file, so the test's audit log stays in TestDrive.
+        $config = Join-Path $TestDrive 'examples/quickstart-echo.yaml'
+        New-Item -ItemType Directory -Path (Split-Path $config) -Force | Out-Null
+        Copy-Item (Join-Path $repo 'examples/quickstart-echo.yaml') $config
+        $script = Join-Path $TestDrive 'install.ps1'
+        Set-Content -Path $script -Value @'
+param($Nupkg, $Feed, $Config)
+$ErrorActionPreference = 'Stop'
+Register-PSResourceRepository -Name KeepTrustsLocal -Uri $Feed -Trusted
+Publish-PSResource -NupkgPath $Nupkg -Repository KeepTrustsLocal
+$found = Find-PSResource -Name KeepTrusts -Repository KeepTrustsLocal
+Install-PSResource -Name KeepTrusts -Repository KeepTrustsLocal -Scope CurrentUser
+Import-Module KeepTrusts
+$module = Get-Module KeepTrusts
+$commands = @(Get-Command -Module KeepTrusts | ForEach-Object Name)
+$gw = Start-KtGateway $Config -Listen 127.0.0.1:0 -PassThru
+try { $chat = Invoke-KtChat -GatewayUrl $gw.Url -Model gpt-4o -Message 'hello' }
+finally { $gw | Stop-KtGateway }
+Remove-Module KeepTrusts
+Uninstall-PSResource -Name KeepTrusts -Version *
+[pscustomobject]@{
+    ModuleBase = $module.ModuleBase; Found = "$($found.Version)"; Version = "$($module.Version)"; Commands = $commands; Answer = $chat.Content
+    Target = $chat.Target; Left = @(Get-InstalledPSResource -Name KeepTrusts -ErrorAction SilentlyContinue).Count
+} | ConvertTo-Json -Compress
+'@
+        # This pwsh again: a .NET tool install (as CI's) runs as `dotnet pwsh.dll`.
+        $pwsh = [Environment]::ProcessPath
+        $pwshArgs = @(if ((Split-Path -Leaf $pwsh) -like 'dotnet*') { [Environment]::GetCommandLineArgs()[0] })
+        $saved = @{ HOME = $env:HOME; XDG_DATA_HOME = $env:XDG_DATA_HOME; XDG_CONFIG_HOME = $env:XDG_CONFIG_HOME; PSModulePath = $env:PSModulePath }
         try {
-            Publish-PSResource -NupkgPath $nupkg -Repository $name
-            (Find-PSResource -Name KeepTrusts -Repository $name).Version.ToString() | Should -Be $version
-
-            $saved = New-Item -ItemType Directory -Path (Join-Path $TestDrive 'saved') -Force
-            Save-PSResource -Name KeepTrusts -Repository $name -Path $saved.FullName -TrustRepository
-            $installed = Join-Path $saved.FullName "KeepTrusts/$version/KeepTrusts.psd1"
-            (Test-ModuleManifest -Path $installed).ExportedCmdlets.Keys | Should -Contain 'Start-KtGateway'
+            [Environment]::SetEnvironmentVariable('HOME', $childHome.FullName)
+            foreach ($name in 'XDG_DATA_HOME', 'XDG_CONFIG_HOME', 'PSModulePath') { [Environment]::SetEnvironmentVariable($name, $null) }
+            Push-Location -LiteralPath $TestDrive
+            $output = & $pwsh @pwshArgs -NoProfile -NonInteractive -File $script $nupkg $userFeed.FullName $config 2>&1
         }
         finally {
-            Unregister-PSResourceRepository -Name $name
+            Pop-Location
+            foreach ($name in $saved.Keys) { [Environment]::SetEnvironmentVariable($name, $saved[$name]) }
         }
+        $LASTEXITCODE | Should -Be 0 -Because ($output -join "`n")
+        $json = $output | Where-Object { "$_" -like '{"ModuleBase"*' } | Select-Object -Last 1
+        $json | Should -Not -BeNullOrEmpty -Because ($output -join "`n")
+        $result = $json | ConvertFrom-Json
+        $result.ModuleBase | Should -BeLike "$($childHome.FullName)/*KeepTrusts/$version"
+        $result.Found | Should -Be $version
+        $result.Version | Should -Be $version
+        @($result.Commands | Sort-Object) | Should -Be @($manifest.CmdletsToExport | Sort-Object)
+        $result.Answer | Should -Be 'hello'
+        $result.Target | Should -Be 'echo-demo'
+        $result.Left | Should -Be 0
     }
 }

@@ -165,7 +165,7 @@ public sealed class AuditBlobShipper : IAsyncDisposable
             if (offset > 0)
             {
                 // Records were already shipped to it: recreating it from zero would hide the deletion.
-                throw new InvalidDataException($"the blob {_prefix + name} is gone ({ex.ErrorCode}) where the shipper expected {offset} bytes: it was changed by something else");
+                throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture, $"the blob {_prefix + name} is gone ({ex.ErrorCode}) where the shipper expected {offset} bytes: it was changed by something else"));
             }
 
             if (ex.ErrorCode == BlobErrorCode.ContainerNotFound)
@@ -197,7 +197,7 @@ public sealed class AuditBlobShipper : IAsyncDisposable
                 return length;
             }
 
-            throw new InvalidDataException($"the blob {_prefix + name} holds {length} bytes where the shipper expected {offset}: it was changed by something else");
+            throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture, $"the blob {_prefix + name} holds {length} bytes where the shipper expected {offset}: it was changed by something else"));
         }
     }
 
@@ -280,7 +280,7 @@ public sealed class AuditBlobShipper : IAsyncDisposable
     /// <summary>Status and error code, never a URL with a token or a key.</summary>
     private static string Describe(Exception ex) => ex switch
     {
-        RequestFailedException failed => $"Azure Storage answered {failed.Status} {failed.ErrorCode}".TrimEnd(),
+        RequestFailedException failed => string.Create(CultureInfo.InvariantCulture, $"Azure Storage answered {failed.Status} {failed.ErrorCode}").TrimEnd(),
         AuthenticationFailedException => "Entra ID sign-in for Azure Storage failed (managed identity or developer credential)",
         _ => $"{ex.GetType().Name}: {ex.Message.Split('\n', 2)[0].Trim()}",
     };

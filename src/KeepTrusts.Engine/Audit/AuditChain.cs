@@ -22,7 +22,7 @@ public static class AuditChain
     private const string Prefix = "audit-";
     private const string Suffix = ".jsonl";
 
-    public static string FileName(DateOnly date) => $"{Prefix}{date:yyyy-MM-dd}{Suffix}";
+    public static string FileName(DateOnly date) => string.Create(CultureInfo.InvariantCulture, $"{Prefix}{date:yyyy-MM-dd}{Suffix}");
 
     public static DateOnly? DateOf(string path)
     {

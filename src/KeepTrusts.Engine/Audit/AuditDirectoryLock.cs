@@ -33,7 +33,7 @@ public sealed class AuditDirectoryLock : IDisposable
                 "break the hash chain: stop the other gateway, or give this one its own policy.audit-logger.path.");
         }
 
-        var owner = $"pid={Environment.ProcessId} host={Environment.MachineName} process={ProcessName()} since={DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture)}\n";
+        var owner = string.Create(CultureInfo.InvariantCulture, $"pid={Environment.ProcessId} host={Environment.MachineName} process={ProcessName()} since={DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture)}\n");
         File.WriteAllText(Path.Combine(directory, OwnerFile), owner);
         return new AuditDirectoryLock(handle);
     }

@@ -53,7 +53,7 @@ public static class AuditLogVerifier
                     }
 
                     // Possibly a write torn by a crash: acceptable only if the writer's recovery record follows.
-                    tornAt = $"{Path.GetFileName(file)}:{lineNumber}";
+                    tornAt = string.Create(CultureInfo.InvariantCulture, $"{Path.GetFileName(file)}:{lineNumber}");
                     continue;
                 }
 
@@ -71,7 +71,7 @@ public static class AuditLogVerifier
 
                 if (entry.Seq != seq + 1)
                 {
-                    return Broken(files, count, file, lineNumber, entry.Seq, $"sequence jumps from {seq} to {entry.Seq}", warnings);
+                    return Broken(files, count, file, lineNumber, entry.Seq, string.Create(CultureInfo.InvariantCulture, $"sequence jumps from {seq} to {entry.Seq}"), warnings);
                 }
 
                 if (tornAt is not null)
@@ -81,11 +81,11 @@ public static class AuditLogVerifier
                         return Broken(files, count, file, lineNumber - 1, seq + 1, "unreadable record", warnings);
                     }
 
-                    warnings.Add($"{tornAt}: a write torn by a crash (never acknowledged to a client), recovered by seq {entry.Seq}");
+                    warnings.Add(string.Create(CultureInfo.InvariantCulture, $"{tornAt}: a write torn by a crash (never acknowledged to a client), recovered by seq {entry.Seq}"));
                     tornAt = null;
                 }
 
-                Pair(entry, $"{Path.GetFileName(file)}:{lineNumber}", pending, warnings);
+                Pair(entry, string.Create(CultureInfo.InvariantCulture, $"{Path.GetFileName(file)}:{lineNumber}"), pending, warnings);
                 prev = entry.Hash;
                 seq = entry.Seq;
                 count++;
@@ -104,7 +104,7 @@ public static class AuditLogVerifier
         var interrupted = pending.Values.SelectMany(q => q).Order(StringComparer.Ordinal).ToList();
         if (interrupted.Count > 0)
         {
-            warnings.Add($"{interrupted.Count} request(s) interrupted: forwarded to a model (request record on disk) but no outcome was recorded, because the gateway stopped before the answer was recorded; the client may or may not have received it. First: {string.Join("; ", interrupted.Take(5))}");
+            warnings.Add(string.Create(CultureInfo.InvariantCulture, $"{interrupted.Count} request(s) interrupted: forwarded to a model (request record on disk) but no outcome was recorded, because the gateway stopped before the answer was recorded; the client may or may not have received it. First: {string.Join("; ", interrupted.Take(5))}"));
         }
 
         if (CheckHead(directory, head, headKey, files, seq, anchor is not null && seq == anchor.Value.Seq ? anchor.Value.Hash : hashAtHead, warnings) is { } reason)
@@ -127,14 +127,14 @@ public static class AuditLogVerifier
         var id = entry.Record["request_id"]?.ToString() ?? string.Empty;
         if (kind == AuditChain.KindRequest)
         {
-            (pending.TryGetValue(id, out var queue) ? queue : pending[id] = new Queue<string>()).Enqueue($"request {id} at seq {entry.Seq} ({at})");
+            (pending.TryGetValue(id, out var queue) ? queue : pending[id] = new Queue<string>()).Enqueue(string.Create(CultureInfo.InvariantCulture, $"request {id} at seq {entry.Seq} ({at})"));
         }
         else if (kind == AuditChain.KindOutcome)
         {
             if (!pending.TryGetValue(id, out var queue) || !queue.TryDequeue(out _))
             {
                 // Possible only when retention removed the file that held its request record.
-                warnings.Add($"{at}: outcome of request {id} at seq {entry.Seq} has no earlier request record in the files kept");
+                warnings.Add(string.Create(CultureInfo.InvariantCulture, $"{at}: outcome of request {id} at seq {entry.Seq} has no earlier request record in the files kept"));
                 return;
             }
 
@@ -177,12 +177,12 @@ public static class AuditLogVerifier
 
         if (lastSeq < head.Seq)
         {
-            return $"the log ends at seq {lastSeq}, but {AuditHead.FileName} records seq {head.Seq} in {head.File}: {head.Seq - lastSeq} record(s) were removed from the end";
+            return string.Create(CultureInfo.InvariantCulture, $"the log ends at seq {lastSeq}, but {AuditHead.FileName} records seq {head.Seq} in {head.File}: {head.Seq - lastSeq} record(s) were removed from the end");
         }
 
         if (hashAtHead != head.Hash)
         {
-            return $"the record at seq {head.Seq} is not the one {AuditHead.FileName} recorded: the end of the log was rewritten";
+            return string.Create(CultureInfo.InvariantCulture, $"the record at seq {head.Seq} is not the one {AuditHead.FileName} recorded: the end of the log was rewritten");
         }
 
         return null;

@@ -424,7 +424,7 @@ public sealed class AuditLogWriter : IAuditSink
 
         if (value.Length < 32)
         {
-            throw new AuditStartRefusedException($"the audit head key in {name} is {value.Length} characters; use at least 32 random characters (for example the output of 'openssl rand -hex 32')");
+            throw new AuditStartRefusedException(string.Create(CultureInfo.InvariantCulture, $"the audit head key in {name} is {value.Length} characters; use at least 32 random characters (for example the output of 'openssl rand -hex 32')"));
         }
 
         return Encoding.UTF8.GetBytes(value);
@@ -572,7 +572,7 @@ public sealed class AuditLogWriter : IAuditSink
             var tornBytes = bytes.Length - (Array.LastIndexOf(bytes, (byte)'\n') + 1);
             var buffer = new MemoryStream();
             buffer.WriteByte((byte)'\n');
-            AppendLine(buffer, new AuditRecord { Time = _time.GetUtcNow(), RequestId = "audit-recovery", Path = "audit", ErrorCode = $"{AuditChain.RecoveredTornTail}:{tornBytes}" });
+            AppendLine(buffer, new AuditRecord { Time = _time.GetUtcNow(), RequestId = "audit-recovery", Path = "audit", ErrorCode = string.Create(CultureInfo.InvariantCulture, $"{AuditChain.RecoveredTornTail}:{tornBytes}") });
             file.Write(buffer.ToArray());
             file.Flush(flushToDisk: true);
             _fileDate = AuditChain.DateOf(newest) ?? DateOnly.MinValue;
@@ -601,7 +601,7 @@ public sealed class AuditLogWriter : IAuditSink
         if (head is not null && (head.Seq > _seq || (head.Seq == _seq && head.Hash != PreviousHash)))
         {
             throw new AuditStartRefusedException(
-                $"the audit log in {_directory} ends at seq {_seq}, but {AuditHead.FileName} records seq {head.Seq} in {head.File}: records were removed from its end. " +
+                string.Create(CultureInfo.InvariantCulture, $"the audit log in {_directory} ends at seq {_seq}, but {AuditHead.FileName} records seq {head.Seq} in {head.File}: records were removed from its end. ") +
                 $"Run 'kt audit verify {_directory}'; keep the directory as evidence and point policy.audit-logger.path at a new one to start a new chain.");
         }
     }

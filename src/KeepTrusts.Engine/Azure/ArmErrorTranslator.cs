@@ -117,7 +117,7 @@ public static partial class ArmErrorTranslator
             default:
                 return new ArmRequestException(
                     ArmErrorKind.Other, failed.Status, resourceId, operation, null, code,
-                    $"ARM returned {failed.Status} ({code}) for {operation} of {resourceId}: {armMessage}", failed);
+                    string.Create(CultureInfo.InvariantCulture, $"ARM returned {failed.Status} ({code}) for {operation} of {resourceId}: {armMessage}"), failed);
         }
     }
 

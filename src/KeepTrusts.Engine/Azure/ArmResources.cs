@@ -265,7 +265,7 @@ public sealed class ArmResources : IArmReader
             {
                 polls++;
                 var delay = RetryAfter(operation.GetRawResponse()) ?? _options.PollInterval;
-                _reporter.Verbose($"Waiting for {progressLabel} (poll {polls}, next in {delay.TotalSeconds:0.#} s).");
+                _reporter.Verbose(string.Create(CultureInfo.InvariantCulture, $"Waiting for {progressLabel} (poll {polls}, next in {delay.TotalSeconds:0.#} s)."));
                 await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
                 await operation.UpdateStatusAsync(cancellationToken).ConfigureAwait(false);
             }
@@ -280,7 +280,7 @@ public sealed class ArmResources : IArmReader
 
     /// <summary>ARM's own hint for the next poll (Retry-After, seconds), capped so a bad value cannot stall the run.</summary>
     private static TimeSpan? RetryAfter(Response response) =>
-        response.Headers.TryGetValue("Retry-After", out var value) && int.TryParse(value, out var seconds) && seconds >= 0
+        response.Headers.TryGetValue("Retry-After", out var value) && int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var seconds) && seconds >= 0
             ? TimeSpan.FromSeconds(Math.Min(seconds, 60))
             : null;
 

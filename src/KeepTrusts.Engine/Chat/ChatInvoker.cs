@@ -131,7 +131,7 @@ public static class ChatInvoker
         }
         catch (JsonException)
         {
-            throw new ChatInvocationException(status, OpenAIError.Upstream, "invalid_response", $"The answer (HTTP {status}) is not JSON.");
+            throw new ChatInvocationException(status, OpenAIError.Upstream, "invalid_response", string.Create(CultureInfo.InvariantCulture, $"The answer (HTTP {status}) is not JSON."));
         }
 
         if (status >= 400 || json?["error"] is JsonObject)
@@ -166,6 +166,6 @@ public static class ChatInvoker
         status,
         error?["type"]?.ToString() ?? "error",
         error?["code"]?.ToString() ?? status.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        error?["message"]?.ToString() ?? $"HTTP {status}",
+        error?["message"]?.ToString() ?? string.Create(CultureInfo.InvariantCulture, $"HTTP {status}"),
         error?["type"]?.ToString() == OpenAIError.PolicyViolation ? error?["code"]?.ToString() : null);
 }

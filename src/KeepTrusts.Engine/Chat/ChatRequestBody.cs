@@ -88,11 +88,11 @@ public static class ChatRequestBody
         var tools = new JsonArray();
         for (var i = 0; i < items.Count; i++)
         {
-            var item = items[i] as JsonObject ?? throw new ChatRequestInvalidException($"-Tools item {i + 1} is not an object; give each tool as @{{ name = '...'; description = '...'; parameters = @{{ ... }} }}.");
+            var item = items[i] as JsonObject ?? throw new ChatRequestInvalidException(string.Create(CultureInfo.InvariantCulture, $"-Tools item {i + 1} is not an object; give each tool as @{{ name = '...'; description = '...'; parameters = @{{ ... }} }}."));
             var function = item["function"] as JsonObject ?? item;
             if (function["name"]?.GetValueKind() != JsonValueKind.String)
             {
-                throw new ChatRequestInvalidException($"-Tools item {i + 1} has no 'name'; every function definition needs one.");
+                throw new ChatRequestInvalidException(string.Create(CultureInfo.InvariantCulture, $"-Tools item {i + 1} has no 'name'; every function definition needs one."));
             }
 
             tools.Add(new JsonObject { ["type"] = "function", ["function"] = function.DeepClone() });

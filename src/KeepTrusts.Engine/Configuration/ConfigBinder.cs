@@ -67,7 +67,7 @@ internal sealed class ConfigBinder(string file, List<ConfigDiagnostic> diagnosti
             {
                 for (var i = 0; i < items.Children.Count; i++)
                 {
-                    section.RecordKey($"{key}[{i}]", At(items.Children[i]));
+                    section.RecordKey(string.Create(CultureInfo.InvariantCulture, $"{key}[{i}]"), At(items.Children[i]));
                 }
             }
             var current = match.Property.GetValue(section);
@@ -163,7 +163,7 @@ internal sealed class ConfigBinder(string file, List<ConfigDiagnostic> diagnosti
         var index = 0;
         foreach (var item in sequence.Children)
         {
-            var itemPath = $"{path}[{index++}]";
+            var itemPath = string.Create(CultureInfo.InvariantCulture, $"{path}[{index++}]");
             if (IsNull(item))
             {
                 Report(DiagnosticSeverity.Error, DiagnosticCodes.WrongType, $"'{itemPath}' is empty", item, itemPath, "remove the empty '- ' line or give it a value");

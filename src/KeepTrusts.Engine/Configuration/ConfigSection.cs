@@ -33,7 +33,7 @@ public abstract class ConfigSection
     public string PathOf(string key) => string.IsNullOrEmpty(FieldPath) ? key : $"{FieldPath}.{key}";
 
     /// <summary>The location of item <paramref name="index"/> of a list-valued key.</summary>
-    public SourceLocation ItemLocationOf(string key, int index) => LocationOf($"{key}[{index}]");
+    public SourceLocation ItemLocationOf(string key, int index) => LocationOf(string.Create(CultureInfo.InvariantCulture, $"{key}[{index}]"));
 
     internal void RecordKey(string key, SourceLocation location) => _keyLocations[key] = location;
 }

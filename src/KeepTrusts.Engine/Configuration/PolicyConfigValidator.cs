@@ -35,7 +35,7 @@ internal sealed class PolicyConfigValidator(List<ConfigDiagnostic> diagnostics, 
         for (var i = 0; i < chain.Count; i++)
         {
             var name = chain[i];
-            var path = $"policies.chain[{i}]";
+            var path = string.Create(CultureInfo.InvariantCulture, $"policies.chain[{i}]");
             if (!PolicyNames.All.Contains(name))
             {
                 var suggestion = DidYouMean.Suggest(name, PolicyNames.All);
@@ -66,7 +66,7 @@ internal sealed class PolicyConfigValidator(List<ConfigDiagnostic> diagnostics, 
         var injection = policy.PromptInjection;
         if (injection.Threshold is < 0 or > 1)
         {
-            Error(DiagnosticCodes.OutOfRange, $"threshold {injection.Threshold} is outside 0..1", injection, "threshold",
+            Error(DiagnosticCodes.OutOfRange, string.Create(CultureInfo.InvariantCulture, $"threshold {injection.Threshold} is outside 0..1"), injection, "threshold",
                 "use a score between 0 and 1, for example 0.8 (higher blocks less)");
         }
 
@@ -84,7 +84,7 @@ internal sealed class PolicyConfigValidator(List<ConfigDiagnostic> diagnostics, 
             {
                 var suggestion = DidYouMean.Suggest(entity, PiiEntityNames.All);
                 diagnostics.Add(new ConfigDiagnostic(DiagnosticSeverity.Error, DiagnosticCodes.InvalidValue,
-                    $"unknown PII entity '{entity}'", ItemLocation(pii, "entities", i), $"{pii.PathOf("entities")}[{i}]",
+                    $"unknown PII entity '{entity}'", ItemLocation(pii, "entities", i), string.Create(CultureInfo.InvariantCulture, $"{pii.PathOf("entities")}[{i}]"),
                     (suggestion is null ? string.Empty : $"did you mean '{suggestion}'? ") + $"known entities: {string.Join(", ", PiiEntityNames.All)}"));
             }
         }
@@ -98,7 +98,7 @@ internal sealed class PolicyConfigValidator(List<ConfigDiagnostic> diagnostics, 
         var audit = policy.AuditLogger;
         if (audit.RetentionDays < 1)
         {
-            Error(DiagnosticCodes.OutOfRange, $"retention_days {audit.RetentionDays} must be at least 1", audit, "retention_days",
+            Error(DiagnosticCodes.OutOfRange, string.Create(CultureInfo.InvariantCulture, $"retention_days {audit.RetentionDays} must be at least 1"), audit, "retention_days",
                 "give the number of days to keep audit files, for example 365");
         }
 
@@ -134,7 +134,7 @@ internal sealed class PolicyConfigValidator(List<ConfigDiagnostic> diagnostics, 
             if (!string.IsNullOrEmpty(target.Id) && !ids.TryAdd(target.Id, target))
             {
                 var first = ids[target.Id];
-                Error(DiagnosticCodes.DuplicateTargetId, $"target id '{target.Id}' is already used at line {first.LocationOf("id").Line}", target, "id",
+                Error(DiagnosticCodes.DuplicateTargetId, string.Create(CultureInfo.InvariantCulture, $"target id '{target.Id}' is already used at line {first.LocationOf("id").Line}"), target, "id",
                     "give every target a unique id");
             }
 
@@ -281,7 +281,7 @@ internal sealed class PolicyConfigValidator(List<ConfigDiagnostic> diagnostics, 
 
         if (target.Weight < 0 || !double.IsFinite(target.Weight))
         {
-            Error(DiagnosticCodes.OutOfRange, $"weight {target.Weight} must be 0 or more", target, "weight", "use a relative weight such as 1.0");
+            Error(DiagnosticCodes.OutOfRange, string.Create(CultureInfo.InvariantCulture, $"weight {target.Weight} must be 0 or more"), target, "weight", "use a relative weight such as 1.0");
         }
         else if (target.HasKey("weight") && strategy != RoutingStrategy.WeightedRoundRobin)
         {
@@ -295,7 +295,7 @@ internal sealed class PolicyConfigValidator(List<ConfigDiagnostic> diagnostics, 
             {
                 if (value < 0)
                 {
-                    Error(DiagnosticCodes.OutOfRange, $"{key} {value} cannot be negative", pricing, key, "give the USD price per one million tokens");
+                    Error(DiagnosticCodes.OutOfRange, string.Create(CultureInfo.InvariantCulture, $"{key} {value} cannot be negative"), pricing, key, "give the USD price per one million tokens");
                 }
             }
         }
@@ -332,14 +332,14 @@ internal sealed class PolicyConfigValidator(List<ConfigDiagnostic> diagnostics, 
     {
         if (retry.MaxRetries is < 0 or > 10)
         {
-            Error(DiagnosticCodes.OutOfRange, $"max_retries {retry.MaxRetries} is outside 0..10", retry, "max_retries", "use 0 to disable retries, or a small number such as 2");
+            Error(DiagnosticCodes.OutOfRange, string.Create(CultureInfo.InvariantCulture, $"max_retries {retry.MaxRetries} is outside 0..10"), retry, "max_retries", "use 0 to disable retries, or a small number such as 2");
         }
 
         Positive(retry, "base_delay_ms", retry.BaseDelayMs, "the first backoff in milliseconds, for example 200");
         Positive(retry, "max_delay_ms", retry.MaxDelayMs, "the longest single wait in milliseconds, for example 10000");
         if (retry.BaseDelayMs > retry.MaxDelayMs)
         {
-            Error(DiagnosticCodes.OutOfRange, $"base_delay_ms {retry.BaseDelayMs} is larger than max_delay_ms {retry.MaxDelayMs}", retry, "base_delay_ms",
+            Error(DiagnosticCodes.OutOfRange, string.Create(CultureInfo.InvariantCulture, $"base_delay_ms {retry.BaseDelayMs} is larger than max_delay_ms {retry.MaxDelayMs}"), retry, "base_delay_ms",
                 "make base_delay_ms smaller than max_delay_ms");
         }
 
@@ -347,8 +347,8 @@ internal sealed class PolicyConfigValidator(List<ConfigDiagnostic> diagnostics, 
         {
             if (retry.RetryOn[i] is < 400 or > 599)
             {
-                diagnostics.Add(new ConfigDiagnostic(DiagnosticSeverity.Error, DiagnosticCodes.OutOfRange, $"retry_on status {retry.RetryOn[i]} is not an HTTP error status",
-                    ItemLocation(retry, "retry_on", i), $"{retry.PathOf("retry_on")}[{i}]", "use 4xx/5xx statuses such as 429, 500, 502, 503, 504"));
+                diagnostics.Add(new ConfigDiagnostic(DiagnosticSeverity.Error, DiagnosticCodes.OutOfRange, string.Create(CultureInfo.InvariantCulture, $"retry_on status {retry.RetryOn[i]} is not an HTTP error status"),
+                    ItemLocation(retry, "retry_on", i), string.Create(CultureInfo.InvariantCulture, $"{retry.PathOf("retry_on")}[{i}]"), "use 4xx/5xx statuses such as 429, 500, 502, 503, 504"));
             }
         }
     }
@@ -361,7 +361,7 @@ internal sealed class PolicyConfigValidator(List<ConfigDiagnostic> diagnostics, 
         Positive(breaker, "break_seconds", breaker.BreakSeconds, "seconds the circuit stays open, for example 30");
         if (breaker.FailureRatio is <= 0 or > 1)
         {
-            Error(DiagnosticCodes.OutOfRange, $"failure_ratio {breaker.FailureRatio} is outside (0, 1]", breaker, "failure_ratio", "use a ratio such as 0.5");
+            Error(DiagnosticCodes.OutOfRange, string.Create(CultureInfo.InvariantCulture, $"failure_ratio {breaker.FailureRatio} is outside (0, 1]"), breaker, "failure_ratio", "use a ratio such as 0.5");
         }
     }
 
@@ -383,7 +383,7 @@ internal sealed class PolicyConfigValidator(List<ConfigDiagnostic> diagnostics, 
         ValidateLimits(gateway.Limits);
         if (gateway.MaxRequestBodyBytes < 1024)
         {
-            Error(DiagnosticCodes.OutOfRange, $"max_request_body_bytes {gateway.MaxRequestBodyBytes} is too small", gateway, "max_request_body_bytes",
+            Error(DiagnosticCodes.OutOfRange, string.Create(CultureInfo.InvariantCulture, $"max_request_body_bytes {gateway.MaxRequestBodyBytes} is too small"), gateway, "max_request_body_bytes",
                 "allow at least 1024 bytes; the default is 4194304 (4 MiB)");
         }
 
@@ -448,7 +448,7 @@ internal sealed class PolicyConfigValidator(List<ConfigDiagnostic> diagnostics, 
 
         if (ship.IntervalSeconds is < 1 or > 3600 || !double.IsFinite(ship.IntervalSeconds))
         {
-            Error(DiagnosticCodes.OutOfRange, $"interval_seconds {ship.IntervalSeconds} is outside 1..3600", ship, "interval_seconds",
+            Error(DiagnosticCodes.OutOfRange, string.Create(CultureInfo.InvariantCulture, $"interval_seconds {ship.IntervalSeconds} is outside 1..3600"), ship, "interval_seconds",
                 "at least 1 s keeps a day's appends under the append blob's 50,000 blocks; the default is 2");
         }
     }
@@ -459,7 +459,7 @@ internal sealed class PolicyConfigValidator(List<ConfigDiagnostic> diagnostics, 
         {
             if (value < min || value > max)
             {
-                Error(DiagnosticCodes.OutOfRange, $"{key} {value} is outside {min}..{max}", limits, key, fix);
+                Error(DiagnosticCodes.OutOfRange, string.Create(CultureInfo.InvariantCulture, $"{key} {value} is outside {min}..{max}"), limits, key, fix);
             }
         }
 
@@ -491,7 +491,7 @@ internal sealed class PolicyConfigValidator(List<ConfigDiagnostic> diagnostics, 
     {
         if (value <= 0)
         {
-            Error(DiagnosticCodes.OutOfRange, $"{key} {value} must be greater than 0", section, key, $"give {meaning}");
+            Error(DiagnosticCodes.OutOfRange, string.Create(CultureInfo.InvariantCulture, $"{key} {value} must be greater than 0"), section, key, $"give {meaning}");
         }
     }
 

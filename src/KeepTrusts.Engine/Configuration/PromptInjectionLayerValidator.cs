@@ -40,8 +40,8 @@ internal sealed class PromptInjectionLayerValidator(List<ConfigDiagnostic> diagn
         {
             if (model.InjectionLabels[i] < 0)
             {
-                diagnostics.Add(new ConfigDiagnostic(DiagnosticSeverity.Error, DiagnosticCodes.OutOfRange, $"injection label {model.InjectionLabels[i]} is negative",
-                    model.ItemLocationOf("injection_labels", i), $"{model.PathOf("injection_labels")}[{i}]", "use output indexes from 0"));
+                diagnostics.Add(new ConfigDiagnostic(DiagnosticSeverity.Error, DiagnosticCodes.OutOfRange, string.Create(CultureInfo.InvariantCulture, $"injection label {model.InjectionLabels[i]} is negative"),
+                    model.ItemLocationOf("injection_labels", i), string.Create(CultureInfo.InvariantCulture, $"{model.PathOf("injection_labels")}[{i}]"), "use output indexes from 0"));
             }
         }
 
@@ -123,7 +123,7 @@ internal sealed class PromptInjectionLayerValidator(List<ConfigDiagnostic> diagn
         Probability(section, "undecided_from", undecidedFrom);
         if (when == InjectionLayerWhen.Undecided && undecidedFrom >= threshold && undecidedFrom is >= 0 and <= 1)
         {
-            Warn(DiagnosticCodes.IgnoredField, $"undecided_from {undecidedFrom} is not below the policy's threshold {threshold}, so the undecided band is empty and the layer only sees tool results",
+            Warn(DiagnosticCodes.IgnoredField, string.Create(CultureInfo.InvariantCulture, $"undecided_from {undecidedFrom} is not below the policy's threshold {threshold}, so the undecided band is empty and the layer only sees tool results"),
                 section, "undecided_from", "use a value below the threshold, for example 0.2, or 'when: always'");
         }
     }
@@ -132,7 +132,7 @@ internal sealed class PromptInjectionLayerValidator(List<ConfigDiagnostic> diagn
     {
         if (value is < 0 or > 1)
         {
-            Error(DiagnosticCodes.OutOfRange, $"{key} {value} is outside 0..1", section, key, "use a probability between 0 and 1");
+            Error(DiagnosticCodes.OutOfRange, string.Create(CultureInfo.InvariantCulture, $"{key} {value} is outside 0..1"), section, key, "use a probability between 0 and 1");
         }
     }
 
@@ -140,7 +140,7 @@ internal sealed class PromptInjectionLayerValidator(List<ConfigDiagnostic> diagn
     {
         if (value < min || value > max)
         {
-            Error(DiagnosticCodes.OutOfRange, $"{key} {value} is outside {min}..{max}", section, key, $"give {meaning}");
+            Error(DiagnosticCodes.OutOfRange, string.Create(CultureInfo.InvariantCulture, $"{key} {value} is outside {min}..{max}"), section, key, $"give {meaning}");
         }
     }
 

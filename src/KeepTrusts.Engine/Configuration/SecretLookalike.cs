@@ -69,5 +69,5 @@ public static class SecretLookalike
 
     /// <summary>"a value that looks like a key (51 characters, sha256 1a2b3c4d…)".</summary>
     public static string Describe(string value) =>
-        $"a value that looks like a key ({value.Length} characters, sha256 {Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(value)))[..8].ToLowerInvariant()}…, not shown)";
+        string.Create(CultureInfo.InvariantCulture, $"a value that looks like a key ({value.Length} characters, sha256 {Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(value)))[..8].ToLowerInvariant()}…, not shown)");
 }

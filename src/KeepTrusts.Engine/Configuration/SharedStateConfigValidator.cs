@@ -115,7 +115,7 @@ internal sealed class SharedStateConfigValidator(List<ConfigDiagnostic> diagnost
     {
         if (value < min || value > max)
         {
-            Error(DiagnosticCodes.OutOfRange, $"{key} {value} is outside {min}..{max}", section, key, $"use for example {example}");
+            Error(DiagnosticCodes.OutOfRange, string.Create(CultureInfo.InvariantCulture, $"{key} {value} is outside {min}..{max}"), section, key, $"use for example {example}");
         }
     }
 

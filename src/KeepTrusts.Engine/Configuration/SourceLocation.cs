@@ -7,5 +7,5 @@ public readonly record struct SourceLocation(string File, int Line, int Column)
 
     public bool IsKnown => Line > 0;
 
-    public override string ToString() => IsKnown ? $"{File}:{Line}:{Column}" : File;
+    public override string ToString() => IsKnown ? string.Create(CultureInfo.InvariantCulture, $"{File}:{Line}:{Column}") : File;
 }

@@ -270,7 +270,7 @@ internal static class PrivateEndpointChecks
 
         return new CheckResult(Ids.DnsZoneLinks, DnsGotcha, CheckStatus.Pass,
             required.Count == 0
-                ? $"The zone has {linked.Count} link(s); no VNet was known to require one (pass -VirtualNetworkId or -AppServiceResourceId)."
+                ? string.Create(CultureInfo.InvariantCulture, $"The zone has {linked.Count} link(s); no VNet was known to require one (pass -VirtualNetworkId or -AppServiceResourceId).")
                 : $"The zone is linked to every VNet that needs it: {string.Join(", ", required.Select(r => r.Name))}.",
             evidence, null);
     }
@@ -604,7 +604,7 @@ internal static class PrivateEndpointChecks
         {
             evidence.Add(new("notes", string.Join(" | ", notes)));
             return new CheckResult(Ids.NsgAllow443, NsgGotcha, CheckStatus.Warn,
-                $"TCP 443 to {n.PeAddress}: {string.Join("; ", decisions)}; but {notes.Count} rule(s) could not be evaluated (see Evidence).",
+                string.Create(CultureInfo.InvariantCulture, $"TCP 443 to {n.PeAddress}: {string.Join("; ", decisions)}; but {notes.Count} rule(s) could not be evaluated (see Evidence)."),
                 evidence, $"az network nsg rule list --ids {string.Join(" ", new[] { c.Inventory.PeSubnet.Str("properties", "networkSecurityGroup", "id"), c.Inventory.AppSubnet.Str("properties", "networkSecurityGroup", "id") }.Where(i => i is not null))} --output table");
         }
 
@@ -658,7 +658,7 @@ internal static class PrivateEndpointChecks
             return Skip(Ids.TlsHandshake, null, $"Not attempted: {reason}.");
         }
 
-        var evidence = Ev(("address", $"{address}:{c.Request.Port}"), ("sni", c.Fqdn), ("connectMs", tls.ConnectTime.TotalMilliseconds.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture)),
+        var evidence = Ev(("address", string.Create(CultureInfo.InvariantCulture, $"{address}:{c.Request.Port}")), ("sni", c.Fqdn), ("connectMs", tls.ConnectTime.TotalMilliseconds.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture)),
             ("handshakeMs", tls.HandshakeTime.TotalMilliseconds.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture)), ("protocol", tls.TlsProtocol),
             ("subject", tls.CertificateSubject), ("san", string.Join(", ", tls.SubjectAlternativeNames)), ("policyErrors", tls.PolicyErrors));
         if (!tls.Connected)
@@ -685,7 +685,7 @@ internal static class PrivateEndpointChecks
         // -SkipCertificateCheck is about the ARM connection only; the endpoint's chain is always reported.
         var untrusted = tls.PolicyErrors is not null;
         return new CheckResult(Ids.TlsHandshake, null, untrusted ? CheckStatus.Warn : CheckStatus.Pass,
-            $"TLS {tls.TlsProtocol} handshake with {address}:{c.Request.Port} in {tls.HandshakeTime.TotalMilliseconds:0} ms; the certificate names {c.Fqdn}"
+            string.Create(CultureInfo.InvariantCulture, $"TLS {tls.TlsProtocol} handshake with {address}:{c.Request.Port} in {tls.HandshakeTime.TotalMilliseconds:0} ms; the certificate names {c.Fqdn}")
             + (untrusted ? $", but the chain is not trusted here ({tls.PolicyErrors})." : "."),
             evidence, null);
     }
@@ -694,8 +694,8 @@ internal static class PrivateEndpointChecks
     private static string CurlCommand(PrivateEndpointCheckContext c, IPAddress? address)
     {
         var port = c.Request.Port;
-        var url = port == 443 ? $"https://{c.Fqdn}/" : $"https://{c.Fqdn}:{port}/";
-        return $"curl -v {url} --resolve {c.Fqdn}:{port}:{address}";
+        var url = port == 443 ? $"https://{c.Fqdn}/" : string.Create(CultureInfo.InvariantCulture, $"https://{c.Fqdn}:{port}/");
+        return string.Create(CultureInfo.InvariantCulture, $"curl -v {url} --resolve {c.Fqdn}:{port}:{address}");
     }
 
     private static CheckResult Sdk(PrivateEndpointCheckContext c, RemediationNames n)

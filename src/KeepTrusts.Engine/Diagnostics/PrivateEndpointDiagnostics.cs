@@ -86,7 +86,7 @@ public sealed class PrivateEndpointDiagnostics
 
         if (request.Port is < 1 or > 65535)
         {
-            throw new ArgumentException($"-Port {request.Port} is outside 1-65535.");
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"-Port {request.Port} is outside 1-65535."));
         }
     }
 
@@ -122,7 +122,7 @@ public sealed class PrivateEndpointDiagnostics
             return null;
         }
 
-        _reporter.Verbose($"TLS handshake with {address}:{context.Request.Port} (SNI {context.Fqdn})");
+        _reporter.Verbose(string.Create(CultureInfo.InvariantCulture, $"TLS handshake with {address}:{context.Request.Port} (SNI {context.Fqdn})"));
         return await TlsProbe.HandshakeAsync(address, context.Request.Port, context.Fqdn, context.Request.TlsTimeout, cancellationToken).ConfigureAwait(false);
     }
 
@@ -354,7 +354,7 @@ public sealed class PrivateEndpointDiagnostics
         {
             if (NicAddress(nics[i], fqdn) is { } ip && resolved.Contains(ip))
             {
-                _reporter.Verbose($"{connections.Count} private endpoints; checking {peIds[i]}: DNS answers its address {ip}");
+                _reporter.Verbose(string.Create(CultureInfo.InvariantCulture, $"{connections.Count} private endpoints; checking {peIds[i]}: DNS answers its address {ip}"));
                 return connections[i];
             }
         }

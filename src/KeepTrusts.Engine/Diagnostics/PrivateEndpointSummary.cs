@@ -29,7 +29,7 @@ public sealed record PrivateEndpointSummary(
         if (first is null)
         {
             return new PrivateEndpointSummary(endpoint, true, null, null,
-                $"All {passed} checks that could run passed ({skipped} skipped).", null, 0, 0, passed, skipped);
+                string.Create(CultureInfo.InvariantCulture, $"All {passed} checks that could run passed ({skipped} skipped)."), null, 0, 0, passed, skipped);
         }
 
         return new PrivateEndpointSummary(endpoint, failed == 0, first.Check, first.Gotcha,

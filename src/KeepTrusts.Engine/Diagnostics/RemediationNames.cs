@@ -217,7 +217,7 @@ internal sealed class RemediationNames
         var nsg = nsgId is null ? deciding.NsgName : ArmIds.Name(nsgId);
         var name = direction == NsgDirection.Inbound ? "Allow-App-To-PE-443" : "Allow-PE-443-Outbound";
         var priority = Math.Clamp(deciding.Priority - 1, 100, 4096);
-        var create = $"az network nsg rule create --subscription {sub} --resource-group {rg} --nsg-name {nsg} --name {name} --priority {priority} "
+        var create = string.Create(CultureInfo.InvariantCulture, $"az network nsg rule create --subscription {sub} --resource-group {rg} --nsg-name {nsg} --name {name} --priority {priority} ")
             + $"--direction {direction} --access Allow --protocol Tcp --source-address-prefixes {SourcePrefix ?? "<app-subnet-prefix>"} "
             + $"--destination-address-prefixes {PeAddress} --destination-port-ranges 443";
         if (deciding.Priority <= 100 && !deciding.IsDefault)

@@ -25,8 +25,8 @@ public static class TlsProbe
         }
         catch (Exception ex) when (ex is SocketException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
         {
-            var reason = ex is OperationCanceledException ? $"no answer within {timeout.TotalSeconds:0} s (timeout: typically an NSG or route dropping the packets)" : ex.Message;
-            return new TlsProbeResult(false, false, stopwatch.Elapsed, TimeSpan.Zero, null, [], false, null, null, $"TCP connect to {address}:{port} failed: {reason}");
+            var reason = ex is OperationCanceledException ? string.Create(CultureInfo.InvariantCulture, $"no answer within {timeout.TotalSeconds:0} s (timeout: typically an NSG or route dropping the packets)") : ex.Message;
+            return new TlsProbeResult(false, false, stopwatch.Elapsed, TimeSpan.Zero, null, [], false, null, null, string.Create(CultureInfo.InvariantCulture, $"TCP connect to {address}:{port} failed: {reason}"));
         }
 
         var connectTime = stopwatch.Elapsed;
@@ -51,7 +51,7 @@ public static class TlsProbe
         }
         catch (Exception ex) when (ex is IOException or AuthenticationException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
         {
-            return new TlsProbeResult(true, false, connectTime, handshake.Elapsed, null, [], false, null, null, $"TLS handshake with {address}:{port} failed: {ex.Message}");
+            return new TlsProbeResult(true, false, connectTime, handshake.Elapsed, null, [], false, null, null, string.Create(CultureInfo.InvariantCulture, $"TLS handshake with {address}:{port} failed: {ex.Message}"));
         }
 
         handshake.Stop();

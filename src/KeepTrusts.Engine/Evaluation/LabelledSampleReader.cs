@@ -50,7 +50,7 @@ public static class LabelledSampleReader
         }
         catch (JsonException ex)
         {
-            throw new LabelledDataException($"{path}:{line}: not valid JSON ({ex.Message}); each line must be one object such as {{\"text\": \"...\", \"label\": 1}}");
+            throw new LabelledDataException(string.Create(CultureInfo.InvariantCulture, $"{path}:{line}: not valid JSON ({ex.Message}); each line must be one object such as {{\"text\": \"...\", \"label\": 1}}"));
         }
 
         using (document)
@@ -58,17 +58,17 @@ public static class LabelledSampleReader
             var root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object)
             {
-                throw new LabelledDataException($"{path}:{line}: expected a JSON object, found {root.ValueKind.ToString().ToLowerInvariant()}");
+                throw new LabelledDataException(string.Create(CultureInfo.InvariantCulture, $"{path}:{line}: expected a JSON object, found {root.ValueKind.ToString().ToLowerInvariant()}"));
             }
 
             if (!root.TryGetProperty("text", out var text) || text.ValueKind != JsonValueKind.String)
             {
-                throw new LabelledDataException($"{path}:{line}: \"text\" is missing or not a string");
+                throw new LabelledDataException(string.Create(CultureInfo.InvariantCulture, $"{path}:{line}: \"text\" is missing or not a string"));
             }
 
             if (!root.TryGetProperty("label", out var label))
             {
-                throw new LabelledDataException($"{path}:{line}: \"label\" is missing; use 1 (attack) or 0 (benign)");
+                throw new LabelledDataException(string.Create(CultureInfo.InvariantCulture, $"{path}:{line}: \"label\" is missing; use 1 (attack) or 0 (benign)"));
             }
 
             var labelText = label.ValueKind switch
@@ -81,7 +81,7 @@ public static class LabelledSampleReader
             var attack = AttackLabels.Contains(labelText) ? true : BenignLabels.Contains(labelText) ? false : (bool?)null;
             if (attack is null)
             {
-                throw new LabelledDataException($"{path}:{line}: label {label.GetRawText()} is not understood; use 1, true or \"injection\" for an attack and 0, false or \"benign\" for benign text");
+                throw new LabelledDataException(string.Create(CultureInfo.InvariantCulture, $"{path}:{line}: label {label.GetRawText()} is not understood; use 1, true or \"injection\" for an attack and 0, false or \"benign\" for benign text"));
             }
 
             var source = root.TryGetProperty("source", out var s) && s.ValueKind == JsonValueKind.String ? s.GetString()! : "(none)";

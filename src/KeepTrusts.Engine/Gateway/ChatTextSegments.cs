@@ -22,7 +22,7 @@ internal sealed class ChatTextSegments
         var messages = request.Messages ?? [];
         for (var i = 0; i < messages.Count; i++)
         {
-            result.AddMessage(messages[i], i < CachedPaths ? MessagePaths[i] : $"messages[{i}]", i < CachedPaths ? MessageContentPaths[i] : null, messages[i].Role ?? "user");
+            result.AddMessage(messages[i], i < CachedPaths ? MessagePaths[i] : string.Create(CultureInfo.InvariantCulture, $"messages[{i}]"), i < CachedPaths ? MessageContentPaths[i] : null, messages[i].Role ?? "user");
         }
 
         return result;
@@ -49,7 +49,7 @@ internal sealed class ChatTextSegments
                 var index = i;
                 if (items[i].ValueKind == JsonValueKind.String)
                 {
-                    result.Add($"input[{i}]", "user", items[i].GetString()!, TextSegmentKind.Content, v =>
+                    result.Add(string.Create(CultureInfo.InvariantCulture, $"input[{i}]"), "user", items[i].GetString()!, TextSegmentKind.Content, v =>
                     {
                         items[index] = JsonSerializer.SerializeToElement(v, GatewayJson.Default.String);
                         request.Input = JsonSerializer.SerializeToElement(items, GatewayJson.Default.JsonElementArray);
@@ -86,7 +86,7 @@ internal sealed class ChatTextSegments
         {
             if (choices[i].Message is { } message)
             {
-                result.AddMessage(message, i < CachedPaths ? ChoicePaths[i] : $"choices[{i}].message", i < CachedPaths ? ChoiceContentPaths[i] : null, "assistant");
+                result.AddMessage(message, i < CachedPaths ? ChoicePaths[i] : string.Create(CultureInfo.InvariantCulture, $"choices[{i}].message"), i < CachedPaths ? ChoiceContentPaths[i] : null, "assistant");
             }
         }
 
@@ -126,7 +126,7 @@ internal sealed class ChatTextSegments
         for (var i = 0; i < (items?.Count ?? 0); i++)
         {
             var item = items![i];
-            var at = $"{path}[{i}]";
+            var at = string.Create(CultureInfo.InvariantCulture, $"{path}[{i}]");
             switch (item.Type)
             {
                 case "function_call":
@@ -152,9 +152,9 @@ internal sealed class ChatTextSegments
 
     // The segment paths of the first messages and choices, made once: two strings per message per request otherwise.
     private const int CachedPaths = 16;
-    private static readonly string[] MessagePaths = Enumerable.Range(0, CachedPaths).Select(i => $"messages[{i}]").ToArray();
+    private static readonly string[] MessagePaths = Enumerable.Range(0, CachedPaths).Select(i => string.Create(CultureInfo.InvariantCulture, $"messages[{i}]")).ToArray();
     private static readonly string[] MessageContentPaths = MessagePaths.Select(p => p + ".content").ToArray();
-    private static readonly string[] ChoicePaths = Enumerable.Range(0, CachedPaths).Select(i => $"choices[{i}].message").ToArray();
+    private static readonly string[] ChoicePaths = Enumerable.Range(0, CachedPaths).Select(i => string.Create(CultureInfo.InvariantCulture, $"choices[{i}].message")).ToArray();
     private static readonly string[] ChoiceContentPaths = ChoicePaths.Select(p => p + ".content").ToArray();
 
     private void AddMessage(ChatMessage message, string path, string? contentPath, string role)
@@ -166,7 +166,7 @@ internal sealed class ChatTextSegments
         {
             if (calls[k].Function is { } function)
             {
-                AddArguments(function, $"{path}.tool_calls[{k}].function.arguments", role);
+                AddArguments(function, string.Create(CultureInfo.InvariantCulture, $"{path}.tool_calls[{k}].function.arguments"), role);
             }
         }
 
@@ -189,7 +189,7 @@ internal sealed class ChatTextSegments
             var part = parts[j];
             if (part.Text is { } partText)
             {
-                Add($"{path}[{j}].text", role, partText, kind, v => part.Text = v);
+                Add(string.Create(CultureInfo.InvariantCulture, $"{path}[{j}].text"), role, partText, kind, v => part.Text = v);
             }
         }
     }

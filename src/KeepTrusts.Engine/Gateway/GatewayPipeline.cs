@@ -174,7 +174,7 @@ public sealed class GatewayPipeline
             _metrics.InvalidInput("client", "too_much_text");
             outcome.Model = exchange.Model;
             return await _answer.FailAsync(outcome, GatewayError.Invalid("text_too_long",
-                $"The request has {exchange.Segments.TotalLength} characters of text; the limit is {_config.Gateway.Limits.MaxTextChars} (gateway.limits.max_text_chars). Send less text per request.")).ConfigureAwait(false);
+                string.Create(CultureInfo.InvariantCulture, $"The request has {exchange.Segments.TotalLength} characters of text; the limit is {_config.Gateway.Limits.MaxTextChars} (gateway.limits.max_text_chars). Send less text per request."))).ConfigureAwait(false);
         }
 
         outcome.Model = exchange.Model;

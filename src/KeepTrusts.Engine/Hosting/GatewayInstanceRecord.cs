@@ -22,7 +22,7 @@ public static class GatewayInstanceRecord
 
     public static void Write(string path, GatewayInstance instance)
     {
-        var temporary = path + "." + Environment.ProcessId + ".tmp";
+        var temporary = path + "." + Environment.ProcessId.ToString(CultureInfo.InvariantCulture) + ".tmp";
         File.WriteAllText(temporary, JsonSerializer.Serialize(instance, EngineFileJson.Default.GatewayInstance));
         File.Move(temporary, path, overwrite: true);
     }

@@ -106,7 +106,7 @@ public static class GatewayLauncher
 
     /// <summary>What to install, said exactly, when kt.dll cannot run and no self-contained build fits this platform.</summary>
     public static string MissingRuntimeMessage() =>
-        $"Running the gateway on {CurrentRuntime} needs the ASP.NET Core runtime {MinimumAspNetCoreMajor}.0 or later, which was not found " +
+        string.Create(CultureInfo.InvariantCulture, $"Running the gateway on {CurrentRuntime} needs the ASP.NET Core runtime {MinimumAspNetCoreMajor}.0 or later, which was not found ") +
         "(looked at DOTNET_ROOT, PATH and the default install folders); install it with " +
         (OperatingSystem.IsWindows() ? "'winget install Microsoft.DotNet.AspNetCore.8'"
             : OperatingSystem.IsMacOS() ? "'brew install --cask dotnet' or the installer from https://dotnet.microsoft.com/download/dotnet/8.0"

@@ -86,7 +86,7 @@ public static partial class GatewayProcesses
             }
 
             throw new GatewayStartException(GatewayStartFailure.NotReady,
-                $"kt did not answer /readyz within {options.ReadyTimeout.TotalSeconds:0} s; raise -TimeoutSeconds or read the log at {logPath}.", tail.LastLines(20));
+                string.Create(CultureInfo.InvariantCulture, $"kt did not answer /readyz within {options.ReadyTimeout.TotalSeconds:0} s; raise -TimeoutSeconds or read the log at {logPath}."), tail.LastLines(20));
         }
         catch
         {
@@ -105,7 +105,7 @@ public static partial class GatewayProcesses
         KtExitCodes.CannotListen => new(GatewayStartFailure.CannotListen, reason ?? "kt could not listen on the requested address.", logTail),
         KtExitCodes.AuditUnavailable => new(GatewayStartFailure.AuditLogUnavailable, reason ?? "The audit log cannot start; see the gateway's log.", logTail),
         KtExitCodes.InvalidInput => new(GatewayStartFailure.InvalidConfig, reason ?? "The policy config has errors; the gateway did not start.", logTail),
-        _ => new(GatewayStartFailure.Exited, reason ?? $"kt exited with code {exitCode} before it was ready.", logTail),
+        _ => new(GatewayStartFailure.Exited, reason ?? string.Create(CultureInfo.InvariantCulture, $"kt exited with code {exitCode} before it was ready."), logTail),
     };
 
     /// <summary>

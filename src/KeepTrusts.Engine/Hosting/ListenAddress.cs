@@ -50,7 +50,7 @@ public sealed record ListenAddress(IPAddress Host, int Port)
 
         if (port > 65535)
         {
-            error = $"'{text}': port {port} is out of range; use 0-65535 (0 picks a free port).";
+            error = string.Create(CultureInfo.InvariantCulture, $"'{text}': port {port} is out of range; use 0-65535 (0 picks a free port).");
             return false;
         }
 
@@ -81,5 +81,5 @@ public sealed record ListenAddress(IPAddress Host, int Port)
     }
 
     public override string ToString() =>
-        Host.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{Host}]:{Port}" : $"{Host}:{Port}";
+        Host.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? string.Create(CultureInfo.InvariantCulture, $"[{Host}]:{Port}") : string.Create(CultureInfo.InvariantCulture, $"{Host}:{Port}");
 }

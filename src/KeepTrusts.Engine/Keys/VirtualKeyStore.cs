@@ -120,7 +120,7 @@ public sealed partial class VirtualKeyStore : IDisposable
 
             if (document.Keys.Count >= MaxKeys)
             {
-                throw new VirtualKeyStoreException($"{Path}: the store holds {MaxKeys} keys, its limit; revoke unused keys first", VirtualKeyStoreError.Exists);
+                throw new VirtualKeyStoreException(string.Create(CultureInfo.InvariantCulture, $"{Path}: the store holds {MaxKeys} keys, its limit; revoke unused keys first"), VirtualKeyStoreError.Exists);
             }
 
             var secret = SecretPrefix + Base64Url(RandomNumberGenerator.GetBytes(32));
@@ -246,7 +246,7 @@ public sealed partial class VirtualKeyStore : IDisposable
         {
             if (stream.Length > MaxFileBytes)
             {
-                throw new VirtualKeyStoreException($"{path}: the key store is {stream.Length} bytes, over the {MaxFileBytes}-byte limit");
+                throw new VirtualKeyStoreException(string.Create(CultureInfo.InvariantCulture, $"{path}: the key store is {stream.Length} bytes, over the {MaxFileBytes}-byte limit"));
             }
 
             bytes = new byte[stream.Length];
@@ -262,7 +262,7 @@ public sealed partial class VirtualKeyStore : IDisposable
         catch (JsonException ex)
         {
             throw new VirtualKeyStoreException(
-                $"{path}:{(ex.LineNumber ?? 0) + 1}:{(ex.BytePositionInLine ?? 0) + 1}: the key store is not valid JSON ({ex.Message.Split(" Path:")[0]}); fix the file or restore it", ex);
+                string.Create(CultureInfo.InvariantCulture, $"{path}:{(ex.LineNumber ?? 0) + 1}:{(ex.BytePositionInLine ?? 0) + 1}: the key store is not valid JSON ({ex.Message.Split(" Path:")[0]}); fix the file or restore it"), ex);
         }
 
         Check(path, document);
@@ -273,7 +273,7 @@ public sealed partial class VirtualKeyStore : IDisposable
     {
         if (document.Version != 1)
         {
-            throw new VirtualKeyStoreException($"{path}: key store version {document.Version} is not supported (this kt reads version 1)");
+            throw new VirtualKeyStoreException(string.Create(CultureInfo.InvariantCulture, $"{path}: key store version {document.Version} is not supported (this kt reads version 1)"));
         }
 
         if (document.Keys.Count > 0 && !IsBase64Of(document.Salt, 32))
@@ -283,7 +283,7 @@ public sealed partial class VirtualKeyStore : IDisposable
 
         if (document.Keys.Count > MaxKeys)
         {
-            throw new VirtualKeyStoreException($"{path}: {document.Keys.Count} keys, over the limit of {MaxKeys}");
+            throw new VirtualKeyStoreException(string.Create(CultureInfo.InvariantCulture, $"{path}: {document.Keys.Count} keys, over the limit of {MaxKeys}"));
         }
 
         var ids = new HashSet<string>(StringComparer.Ordinal);
@@ -291,7 +291,7 @@ public sealed partial class VirtualKeyStore : IDisposable
         for (var i = 0; i < document.Keys.Count; i++)
         {
             var key = document.Keys[i];
-            var at = $"{path}: keys[{i}]";
+            var at = string.Create(CultureInfo.InvariantCulture, $"{path}: keys[{i}]");
             if (string.IsNullOrEmpty(key.Id) || !ids.Add(key.Id))
             {
                 throw new VirtualKeyStoreException($"{at}: id '{key.Id}' is empty or used twice; every key needs its own id");

@@ -64,7 +64,7 @@ public sealed class HealthProber(HttpClient http, UpstreamCredentials credential
             using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
             if ((int)response.StatusCode >= 500)
             {
-                GatewayLog.ProbeFailed(logger, target.Id, $"HTTP {(int)response.StatusCode}");
+                GatewayLog.ProbeFailed(logger, target.Id, string.Create(CultureInfo.InvariantCulture, $"HTTP {(int)response.StatusCode}"));
                 return false;
             }
 

@@ -66,7 +66,7 @@ internal sealed class UpstreamCaller
                 TargetId = _target.Id,
                 Response = response,
                 Kind = status < 400 ? UpstreamFailureKind.None : UpstreamFailureKind.Status,
-                Reason = $"HTTP {status}",
+                Reason = string.Create(CultureInfo.InvariantCulture, $"HTTP {status}"),
                 Attempts = attempts,
                 MayFallBack = status == 429 || status >= 500,
             };
@@ -77,7 +77,7 @@ internal sealed class UpstreamCaller
         }
         catch (UpstreamTimeoutException)
         {
-            return new UpstreamOutcome { TargetId = _target.Id, Kind = UpstreamFailureKind.Timeout, Reason = $"no answer within {timeout.TotalSeconds:0} s", Attempts = attempts, MayFallBack = true };
+            return new UpstreamOutcome { TargetId = _target.Id, Kind = UpstreamFailureKind.Timeout, Reason = string.Create(CultureInfo.InvariantCulture, $"no answer within {timeout.TotalSeconds:0} s"), Attempts = attempts, MayFallBack = true };
         }
         catch (KeepTrusts.Engine.Gateway.Input.UpstreamResponseTooLargeException ex)
         {
@@ -204,7 +204,7 @@ internal sealed class UpstreamCaller
                 },
                 OnRetry = args =>
                 {
-                    var reason = args.Outcome.Result is { } response ? $"HTTP {(int)response.StatusCode}" : Describe(args.Outcome.Exception);
+                    var reason = args.Outcome.Result is { } response ? string.Create(CultureInfo.InvariantCulture, $"HTTP {(int)response.StatusCode}") : Describe(args.Outcome.Exception);
                     args.Outcome.Result?.Dispose();
                     _metrics.Retry(_target.Id);
                     GatewayLog.Retrying(_logger, _target.Id, args.AttemptNumber + 1, reason, args.RetryDelay.TotalMilliseconds);

@@ -242,7 +242,7 @@ public sealed class RedisGatewayStateStore : IGatewayStateStore
     private void OnBreakerMessage(RedisValue message)
     {
         var parts = ((string?)message ?? string.Empty).Split('\n');
-        if (parts.Length == 3 && _breakers.TryGetValue(parts[0], out var breaker) && long.TryParse(parts[2], out var remaining))
+        if (parts.Length == 3 && _breakers.TryGetValue(parts[0], out var breaker) && long.TryParse(parts[2], NumberStyles.Integer, CultureInfo.InvariantCulture, out var remaining))
         {
             breaker.Apply(parts[1], remaining);
         }

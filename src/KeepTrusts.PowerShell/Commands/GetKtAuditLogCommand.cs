@@ -32,7 +32,7 @@ public sealed class GetKtAuditLogCommand : KtAuditLogCmdlet
         }
 
         // Reading a log whose chain is broken is allowed (that is how an investigation starts), but never silently.
-        var verification = EngineCulture.Run(() => AuditLogs.Verify(directory, null));
+        var verification = AuditLogs.Verify(directory, null);
         if (!verification.IsValid)
         {
             WriteWarning($"The audit log in {directory} does not verify: {verification.FirstBadRecord} (seq {verification.FirstBadSeq}): {verification.Reason}. " +

@@ -15,7 +15,7 @@ public sealed class GetKtGatewayCommand : KtCmdlet
 
     protected override void ProcessRecord()
     {
-        var gateways = EngineCulture.Run(GatewayMapping.List);
+        var gateways = GatewayMapping.List();
         var listed = new List<KtGateway>();
         if (Id is null)
         {

@@ -32,7 +32,7 @@ public sealed class GetKtGatewayKeyCommand : KtCmdlet
         KtGatewayKey[] keys;
         try
         {
-            keys = EngineCulture.Run(() => GatewayKeys.List(store));
+            keys = GatewayKeys.List(store);
         }
         catch (KtException ex)
         {

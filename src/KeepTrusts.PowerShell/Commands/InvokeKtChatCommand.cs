@@ -135,7 +135,7 @@ public sealed class InvokeKtChatCommand : KtCmdlet
         if (ParameterSetName == InProcessSet)
         {
             configPath = SessionState.Path.GetUnresolvedProviderPathFromPSPath(PolicyConfig);
-            var validation = EngineCulture.Run(() => ConfigValidation.Validate(configPath));
+            var validation = ConfigValidation.Validate(configPath);
             if (!validation.IsValid)
             {
                 ThrowTerminating("PolicyConfigInvalid", ErrorCategory.InvalidData, configPath,

@@ -32,7 +32,7 @@ public sealed class MeasureKtPolicyCommand : KtCmdlet
             return;
         }
 
-        var errors = EngineCulture.Run(() => PolicyMeasurements.ConfigErrors(config));
+        var errors = PolicyMeasurements.ConfigErrors(config);
         if (errors.Length > 0)
         {
             WriteError("PolicyConfigInvalid", ErrorCategory.InvalidData, config, $"'{config}' is not a valid policy config:{Environment.NewLine}{string.Join(Environment.NewLine, errors)}",
@@ -46,12 +46,12 @@ public sealed class MeasureKtPolicyCommand : KtCmdlet
         string? dataError = null;
         try
         {
-            result = EngineCulture.Run(() => PolicyMeasurements.Measure(config, data, (done, total) =>
+            result = PolicyMeasurements.Measure(config, data, (done, total) =>
             {
                 progress.StatusDescription = $"{done} of {total} samples";
                 progress.PercentComplete = (int)(100L * done / total);
                 WriteProgress(progress);
-            }, StopToken, out dataError));
+            }, StopToken, out dataError);
         }
         catch (OperationCanceledException) when (StopToken.IsCancellationRequested)
         {

@@ -66,7 +66,7 @@ public sealed class NewKtGatewayKeyCommand : KtCmdlet
         WriteVerbose($"Adding key '{Alias}' to {store}");
         try
         {
-            var created = EngineCulture.Run(() => GatewayKeys.Add(store, request));
+            var created = GatewayKeys.Add(store, request);
             WriteWarning($"The secret of '{created.Alias}' is shown only now: give it to the client and keep no copy. The store holds only its hash.");
             WriteObject(created);
         }

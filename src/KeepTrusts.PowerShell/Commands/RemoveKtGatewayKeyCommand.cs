@@ -37,7 +37,7 @@ public sealed class RemoveKtGatewayKeyCommand : KtCmdlet
 
             try
             {
-                var removed = EngineCulture.Run(() => GatewayKeys.Revoke(store, id));
+                var removed = GatewayKeys.Revoke(store, id);
                 WriteVerbose($"Revoked '{removed.Alias}' ({removed.Id}) in {store}");
                 if (PassThru)
                 {

@@ -39,7 +39,7 @@ public sealed class StartKtGatewayCommand : KtCmdlet
         }
 
         var path = SessionState.Path.GetUnresolvedProviderPathFromPSPath(PolicyConfig);
-        var validation = EngineCulture.Run(() => ConfigValidation.Validate(path));
+        var validation = ConfigValidation.Validate(path);
         foreach (var warning in validation.Warnings)
         {
             WriteWarning(warning.ToString());

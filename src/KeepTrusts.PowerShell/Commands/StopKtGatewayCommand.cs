@@ -59,7 +59,7 @@ public sealed class StopKtGatewayCommand : KtCmdlet
 
     private IEnumerable<KtGateway> ResolveIds()
     {
-        var running = EngineCulture.Run(GatewayMapping.List);
+        var running = GatewayMapping.List();
         foreach (var id in Id)
         {
             var gateway = running.FirstOrDefault(g => string.Equals(g.Id, id, StringComparison.OrdinalIgnoreCase));

@@ -42,7 +42,7 @@ public sealed class TestKtAuditLogCommand : KtAuditLogCmdlet
         }
 
         WriteVerbose($"Verifying the hash chain in {directory}");
-        var result = EngineCulture.Run(() => AuditLogs.Verify(directory, headKey));
+        var result = AuditLogs.Verify(directory, headKey);
         foreach (var warning in result.Warnings)
         {
             WriteWarning(warning);

@@ -34,7 +34,7 @@ public sealed class TestKtPolicyConfigCommand : KtCmdlet
             KtPolicyConfigTestResult result;
             try
             {
-                result = EngineCulture.Run(() => ConfigValidation.Validate(file));
+                result = ConfigValidation.Validate(file);
             }
             catch (Exception ex) when (ex is not PipelineStoppedException)
             {

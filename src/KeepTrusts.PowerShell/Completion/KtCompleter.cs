@@ -13,7 +13,7 @@ public abstract class KtCompleter : IArgumentCompleter
         List<(string Value, string Tooltip)> candidates;
         try
         {
-            candidates = EngineCulture.Run(() => Candidates(word, fakeBoundParameters).ToList());
+            candidates = Candidates(word, fakeBoundParameters).ToList();
         }
         catch (Exception)
         {

@@ -51,7 +51,7 @@ internal static class AppServiceSettingsCheck
         var findings = settings.Scopes.SelectMany(scope => Judge(scope, c.Fqdn)).ToList();
         var evidence = findings.Select(f => new KeyValuePair<string, string>($"{f.Where}:{f.Setting}", f.Shown)).ToList();
         evidence.Add(new("read", string.Join(", ", settings.Scopes.Select(s => s.Label))
-            + (settings.SlotsNotRead > 0 ? $" ({settings.SlotsNotRead} more slot(s) not read; at most {AppServiceSettings.MaxSlots})" : string.Empty)));
+            + (settings.SlotsNotRead > 0 ? string.Create(CultureInfo.InvariantCulture, $" ({settings.SlotsNotRead} more slot(s) not read; at most {AppServiceSettings.MaxSlots})") : string.Empty)));
         var kind = IsFunctionApp(c) ? "Function App" : "App Service";
         var name = ArmIds.Name(appId);
 

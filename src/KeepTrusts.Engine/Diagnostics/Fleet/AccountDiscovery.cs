@@ -71,7 +71,7 @@ internal static partial class AccountDiscovery
 
             if (accounts.Count > MaxAccounts)
             {
-                throw new ArgumentException($"The query found more than {MaxAccounts} accounts; narrow it with -ResourceGroupName or fewer -SubscriptionId values.");
+                throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"The query found more than {MaxAccounts} accounts; narrow it with -ResourceGroupName or fewer -SubscriptionId values."));
             }
 
             skipToken = page.Str("$skipToken");

@@ -21,7 +21,7 @@ public sealed class PrivateEndpointFleet
     {
         if (request.ThrottleLimit is < 1 or > 64)
         {
-            throw new ArgumentException($"-ThrottleLimit {request.ThrottleLimit} is outside 1-64.");
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"-ThrottleLimit {request.ThrottleLimit} is outside 1-64."));
         }
 
         if (request.SubscriptionIds.Count == 0)
@@ -30,16 +30,16 @@ public sealed class PrivateEndpointFleet
         }
 
         var arm = new ArmResources(request.Arm, _reporter);
-        _reporter.Progress(0, $"Finding Cognitive Services accounts in {request.SubscriptionIds.Count} subscription(s) (Resource Graph)");
+        _reporter.Progress(0, string.Create(CultureInfo.InvariantCulture, $"Finding Cognitive Services accounts in {request.SubscriptionIds.Count} subscription(s) (Resource Graph)"));
         var accounts = await AccountDiscovery.FindAsync(arm, request, cancellationToken).ConfigureAwait(false);
-        _reporter.Verbose($"Resource Graph found {accounts.Count} account(s).");
+        _reporter.Verbose(string.Create(CultureInfo.InvariantCulture, $"Resource Graph found {accounts.Count} account(s)."));
 
         var cache = new CachedArmReader(arm);
         var quiet = new VerboseOnlyReporter(_reporter);
         var reports = new FleetAccountReport[accounts.Count];
         var done = 0;
         var broken = 0;
-        _reporter.Progress(accounts.Count == 0 ? 100 : 1, $"0/{accounts.Count} accounts checked");
+        _reporter.Progress(accounts.Count == 0 ? 100 : 1, string.Create(CultureInfo.InvariantCulture, $"0/{accounts.Count} accounts checked"));
         await Parallel.ForEachAsync(
             Enumerable.Range(0, accounts.Count),
             new ParallelOptions { MaxDegreeOfParallelism = request.ThrottleLimit, CancellationToken = cancellationToken },
@@ -54,7 +54,7 @@ public sealed class PrivateEndpointFleet
                 }
 
                 onReport(report);
-                _reporter.Progress(finished * 100 / accounts.Count, $"{finished}/{accounts.Count} accounts checked, {Volatile.Read(ref broken)} not healthy");
+                _reporter.Progress(finished * 100 / accounts.Count, string.Create(CultureInfo.InvariantCulture, $"{finished}/{accounts.Count} accounts checked, {Volatile.Read(ref broken)} not healthy"));
             }).ConfigureAwait(false);
 
         return reports;

@@ -19,7 +19,7 @@ public sealed record NsgRule(
     IReadOnlyList<string>? DestinationApplicationSecurityGroups = null)
 {
     public string Describe() =>
-        $"{NsgName}/{Name} (priority {Priority}, {Direction}, {(Allow ? "Allow" : "Deny")}{(IsDefault ? ", default rule" : string.Empty)})";
+        string.Create(CultureInfo.InvariantCulture, $"{NsgName}/{Name} (priority {Priority}, {Direction}, {(Allow ? "Allow" : "Deny")}{(IsDefault ? ", default rule" : string.Empty)})");
 
     /// <summary>Reads the custom and default rules of an NSG resource; synthesises Azure's default rules if ARM omitted them.</summary>
     public static IReadOnlyList<NsgRule> FromNsg(JsonElement nsg)

@@ -98,7 +98,7 @@ internal static class VnetDnsChecks
             $"{r.DomainName} -> {string.Join(", ", r.Targets)}{(r.Enabled ? string.Empty : " (disabled)")}; linked to {string.Join(", ", r.LinkedVnetIds.Select(ArmIds.Name))}")).ToList();
         if (dns.RulesetsNotRead > 0)
         {
-            evidence.Add(new("notRead", $"{dns.RulesetsNotRead} ruleset(s) beyond {VnetDnsInventory.MaxRulesets} per subscription"));
+            evidence.Add(new("notRead", string.Create(CultureInfo.InvariantCulture, $"{dns.RulesetsNotRead} ruleset(s) beyond {VnetDnsInventory.MaxRulesets} per subscription")));
         }
 
         var problems = new List<(string Text, ForwardingRule Rule)>();
@@ -134,7 +134,7 @@ internal static class VnetDnsChecks
         return new CheckResult(id, DnsGotcha, CheckStatus.Pass,
             dns.Rules.Count == 0
                 ? $"No DNS forwarding ruleset in {string.Join(", ", dns.Subscriptions)} has rules: nothing sends {c.Fqdn} away from Azure DNS."
-                : $"No enabled forwarding rule linked to {string.Join(", ", resolving.Select(ArmIds.Name))} sends {c.Fqdn} or {privatelinkName} away from the private zone ({dns.Rules.Count} rule(s) read).",
+                : string.Create(CultureInfo.InvariantCulture, $"No enabled forwarding rule linked to {string.Join(", ", resolving.Select(ArmIds.Name))} sends {c.Fqdn} or {privatelinkName} away from the private zone ({dns.Rules.Count} rule(s) read)."),
             evidence, null);
     }
 

@@ -31,7 +31,7 @@ public static class StrictJsonReader
         {
             var message = ex.Message;
             var cut = message.IndexOf(" LineNumber:", StringComparison.Ordinal);
-            return new("invalid_json", $"{Trim(cut > 0 ? message[..cut] : message)} (line {(ex.LineNumber ?? 0) + 1}, byte {(ex.BytePositionInLine ?? 0) + 1})");
+            return new("invalid_json", string.Create(CultureInfo.InvariantCulture, $"{Trim(cut > 0 ? message[..cut] : message)} (line {(ex.LineNumber ?? 0) + 1}, byte {(ex.BytePositionInLine ?? 0) + 1})"));
         }
         finally
         {
@@ -187,8 +187,8 @@ public static class StrictJsonReader
                     if (!parent.IsObject && ++parent.Items > (parent.IsMessages ? rules.MaxMessages : rules.MaxItems))
                     {
                         return parent.IsMessages
-                            ? new("too_many_messages", $"'{topLevelName}' has more than {rules.MaxMessages} items (gateway.limits.max_messages).", topLevelName)
-                            : new("too_many_items", $"an array at byte {reader.TokenStartIndex} has more than {rules.MaxItems} items (gateway.limits.max_json_items)");
+                            ? new("too_many_messages", string.Create(CultureInfo.InvariantCulture, $"'{topLevelName}' has more than {rules.MaxMessages} items (gateway.limits.max_messages)."), topLevelName)
+                            : new("too_many_items", string.Create(CultureInfo.InvariantCulture, $"an array at byte {reader.TokenStartIndex} has more than {rules.MaxItems} items (gateway.limits.max_json_items)"));
                     }
 
                     if (rules.ClientRequest && _depth == 1 && topLevelName is not null && CheckTopLevelKind(topLevelName, token) is { } wrong)
@@ -207,7 +207,7 @@ public static class StrictJsonReader
 
                         if (_depth >= rules.MaxDepth)
                         {
-                            return new("too_deep", $"it is nested deeper than {rules.MaxDepth} levels at byte {reader.TokenStartIndex} (gateway.limits.max_json_depth)");
+                            return new("too_deep", string.Create(CultureInfo.InvariantCulture, $"it is nested deeper than {rules.MaxDepth} levels at byte {reader.TokenStartIndex} (gateway.limits.max_json_depth)"));
                         }
 
                         var opened = new Frame
@@ -231,19 +231,19 @@ public static class StrictJsonReader
                     case JsonTokenType.PropertyName:
                         if (reader.ValueIsEscaped && HasLoneSurrogate(reader.ValueSpan))
                         {
-                            return new("lone_surrogate", $"a key at byte {reader.TokenStartIndex} has an unpaired surrogate escape (\\uD800-\\uDFFF); send text as valid UTF-16 pairs or UTF-8");
+                            return new("lone_surrogate", string.Create(CultureInfo.InvariantCulture, $"a key at byte {reader.TokenStartIndex} has an unpaired surrogate escape (\\uD800-\\uDFFF); send text as valid UTF-16 pairs or UTF-8"));
                         }
 
                         ref var frame = ref _frames[_depth - 1];
                         if (++frame.Items > rules.MaxItems)
                         {
-                            return new("too_many_items", $"an object at byte {reader.TokenStartIndex} has more than {rules.MaxItems} members (gateway.limits.max_json_items)");
+                            return new("too_many_items", string.Create(CultureInfo.InvariantCulture, $"an object at byte {reader.TokenStartIndex} has more than {rules.MaxItems} members (gateway.limits.max_json_items)"));
                         }
 
                         var key = Add(ref reader, (int)reader.TokenStartIndex + 1, json);
                         if (IsDuplicate(ref frame, key, json))
                         {
-                            return new("duplicate_key", $"the key '{Name(key, json)}' appears twice in one object (at byte {reader.TokenStartIndex}); send each key once");
+                            return new("duplicate_key", string.Create(CultureInfo.InvariantCulture, $"the key '{Name(key, json)}' appears twice in one object (at byte {reader.TokenStartIndex}); send each key once"));
                         }
 
                         if (_depth == 1)
@@ -255,7 +255,7 @@ public static class StrictJsonReader
                     case JsonTokenType.String:
                         if (reader.ValueIsEscaped && HasLoneSurrogate(reader.ValueSpan))
                         {
-                            var where = _depth == 1 && topLevelName is not null ? $"'{topLevelName}'" : $"a string at byte {reader.TokenStartIndex}";
+                            var where = _depth == 1 && topLevelName is not null ? $"'{topLevelName}'" : string.Create(CultureInfo.InvariantCulture, $"a string at byte {reader.TokenStartIndex}");
                             return new("lone_surrogate", $"{where} has an unpaired surrogate escape (\\uD800-\\uDFFF); send text as valid UTF-16 pairs or UTF-8", _depth == 1 ? topLevelName : null);
                         }
 

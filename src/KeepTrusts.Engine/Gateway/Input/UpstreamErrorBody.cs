@@ -32,7 +32,7 @@ public static class UpstreamErrorBody
         }
 
         var kind = string.IsNullOrEmpty(contentType) ? "no content type" : contentType;
-        var message = $"The upstream (target '{targetId}') answered HTTP {status} with a body that is not an OpenAI error ({kind}, {body.Length} bytes); it is kept in the audit record.";
+        var message = string.Create(CultureInfo.InvariantCulture, $"The upstream (target '{targetId}') answered HTTP {status} with a body that is not an OpenAI error ({kind}, {body.Length} bytes); it is kept in the audit record.");
         return (OpenAIError.Body(message, TypeFor(status), "upstream_error"), original);
     }
 
@@ -43,7 +43,7 @@ public static class UpstreamErrorBody
         {
             writer.WriteStartObject();
             writer.WriteStartObject("error");
-            writer.WriteString("message", error.TryGetProperty("message", out var m) && m.ValueKind == JsonValueKind.String ? m.GetString() : $"The upstream answered HTTP {status}.");
+            writer.WriteString("message", error.TryGetProperty("message", out var m) && m.ValueKind == JsonValueKind.String ? m.GetString() : string.Create(CultureInfo.InvariantCulture, $"The upstream answered HTTP {status}."));
             if (error.TryGetProperty("type", out var t) && t.ValueKind == JsonValueKind.String)
             {
                 writer.WriteString("type", t.GetString());

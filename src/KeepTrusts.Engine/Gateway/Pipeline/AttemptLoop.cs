@@ -110,7 +110,7 @@ internal sealed class AttemptLoop(IReadOnlyDictionary<string, UpstreamCaller> ca
             return new AttemptResult
             {
                 Error = new GatewayError(429, OpenAIError.RateLimit, "rate_limit_exceeded",
-                    $"Rate limit of every target for model '{exchange.Model}' exceeded. Retry after {Math.Ceiling(retryAfter.TotalSeconds)} seconds.") { RetryAfter = retryAfter },
+                    string.Create(CultureInfo.InvariantCulture, $"Rate limit of every target for model '{exchange.Model}' exceeded. Retry after {Math.Ceiling(retryAfter.TotalSeconds)} seconds.")) { RetryAfter = retryAfter },
             };
         }
 

@@ -21,7 +21,7 @@ internal static class ChatStreamKeys
     public static string ChoicePrefix(int index) => (uint)index < Cached ? ChoicePrefixes[index] : Choice(index) + "/";
 
     /// <summary>A tool call's arguments under its choice's key ("0/tool/1").</summary>
-    public static string ToolCall(string choiceKey, int callIndex) => $"{choiceKey}/tool/{callIndex}";
+    public static string ToolCall(string choiceKey, int callIndex) => string.Create(CultureInfo.InvariantCulture, $"{choiceKey}/tool/{callIndex}");
 
     /// <summary>The choice index a key belongs to.</summary>
     public static int ChoiceOf(string key) =>

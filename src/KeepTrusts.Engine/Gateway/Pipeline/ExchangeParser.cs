@@ -92,7 +92,7 @@ internal static class ExchangeParser
         {
             if (messages[i] is null || string.IsNullOrEmpty(messages[i].Role))
             {
-                return (null, GatewayError.Invalid("invalid_request", $"'messages[{i}]' must be an object with a string 'role'.", $"messages[{i}]"));
+                return (null, GatewayError.Invalid("invalid_request", string.Create(CultureInfo.InvariantCulture, $"'messages[{i}]' must be an object with a string 'role'."), string.Create(CultureInfo.InvariantCulture, $"messages[{i}]")));
             }
         }
 
@@ -179,7 +179,7 @@ internal static class ExchangeParser
         {
             var message = ex.Message;
             var cut = message.IndexOf(" LineNumber:", StringComparison.Ordinal);
-            return $"{Trim(cut > 0 ? message[..cut] : message)} (line {(ex.LineNumber ?? 0) + 1}, byte {(ex.BytePositionInLine ?? 0) + 1})";
+            return string.Create(CultureInfo.InvariantCulture, $"{Trim(cut > 0 ? message[..cut] : message)} (line {(ex.LineNumber ?? 0) + 1}, byte {(ex.BytePositionInLine ?? 0) + 1})");
         }
     }
 

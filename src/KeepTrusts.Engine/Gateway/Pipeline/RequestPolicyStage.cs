@@ -88,7 +88,7 @@ internal sealed class RequestPolicyStage
         {
             _metrics.RateLimited("client");
             return new GatewayError(429, OpenAIError.RateLimit, "rate_limit_exceeded",
-                $"Rate limit for client key '{clientKey}' exceeded. Retry after {Math.Ceiling(wait.TotalSeconds)} seconds.") { RetryAfter = wait };
+                string.Create(CultureInfo.InvariantCulture, $"Rate limit for client key '{clientKey}' exceeded. Retry after {Math.Ceiling(wait.TotalSeconds)} seconds.")) { RetryAfter = wait };
         }
 
         return null;

@@ -177,7 +177,7 @@ internal sealed class ResponsesStreamFilter(PolicyChain chain, int maxReleasedCh
         }
     }
 
-    private string Released(int output, int content) => _texts.TryGetValue($"{output}:{content}", out var text) ? text.ToString() : string.Empty;
+    private string Released(int output, int content) => _texts.TryGetValue(string.Create(CultureInfo.InvariantCulture, $"{output}:{content}"), out var text) ? text.ToString() : string.Empty;
 
     private ChatEvent Incomplete(PolicyDecision block)
     {
@@ -199,6 +199,6 @@ internal sealed class ResponsesStreamFilter(PolicyChain chain, int maxReleasedCh
     {
         static int Read(Dictionary<string, JsonElement>? extra, string name) =>
             extra?.TryGetValue(name, out var v) == true && v.ValueKind == JsonValueKind.Number ? v.GetInt32() : 0;
-        return $"{Read(e.Extra, "output_index")}:{Read(e.Extra, "content_index")}";
+        return string.Create(CultureInfo.InvariantCulture, $"{Read(e.Extra, "output_index")}:{Read(e.Extra, "content_index")}");
     }
 }

@@ -56,7 +56,7 @@ internal sealed class StreamStage(RequestPolicyStage policies, OutcomeRecorder r
                 }
                 catch (OperationCanceledException)
                 {
-                    error = GatewayError.Upstream(502, "upstream_stream_timeout", $"The upstream (target '{target.Id}') sent nothing for {idle.TotalSeconds:0} seconds (stream_timeout_seconds).");
+                    error = GatewayError.Upstream(502, "upstream_stream_timeout", string.Create(CultureInfo.InvariantCulture, $"The upstream (target '{target.Id}') sent nothing for {idle.TotalSeconds:0} seconds (stream_timeout_seconds)."));
                     break;
                 }
                 catch (Input.UpstreamResponseTooLargeException ex)

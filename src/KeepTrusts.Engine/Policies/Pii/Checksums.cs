@@ -58,7 +58,7 @@ internal static class Checksums
 
     /// <summary>Spanish DNI: the letter is the number mod 23 in a fixed table.</summary>
     public static bool SpanishDni(string value) =>
-        value.Length == 9 && long.TryParse(value.AsSpan(0, 8), out var number) && "TRWAGMYFPDXBNJZSQVHLCKE"[(int)(number % 23)] == char.ToUpperInvariant(value[8]);
+        value.Length == 9 && long.TryParse(value.AsSpan(0, 8), NumberStyles.Integer, CultureInfo.InvariantCulture, out var number) && "TRWAGMYFPDXBNJZSQVHLCKE"[(int)(number % 23)] == char.ToUpperInvariant(value[8]);
 
     /// <summary>Brazilian CPF: two check digits, mod 11.</summary>
     public static bool BrazilianCpf(char[] digits)

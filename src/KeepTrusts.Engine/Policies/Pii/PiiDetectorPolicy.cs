@@ -53,6 +53,6 @@ public sealed class PiiDetectorPolicy(PiiDetectorOptions options) : IPolicy
             _ => PolicyAction.Allow,
         };
         var verb = action switch { PolicyAction.Block => "found", PolicyAction.Redact => "redacted", _ => "logged" };
-        return new PolicyDecision(Name, phase, action, $"{verb} {spans.Count} item(s) of personal data or secrets: {kinds}", 1.0, spans);
+        return new PolicyDecision(Name, phase, action, string.Create(CultureInfo.InvariantCulture, $"{verb} {spans.Count} item(s) of personal data or secrets: {kinds}"), 1.0, spans);
     }
 }

@@ -204,7 +204,7 @@ internal static class PiiRecognizers
             return false;
         }
 
-        return value.Split('.').All(part => int.TryParse(part, out var octet) && octet <= 255 && (part.Length == 1 || part[0] != '0'));
+        return value.Split('.').All(part => int.TryParse(part, NumberStyles.Integer, CultureInfo.InvariantCulture, out var octet) && octet <= 255 && (part.Length == 1 || part[0] != '0'));
     }
 
     /// <summary>Whether one of the words occurs in the <paramref name="window"/> characters before <paramref name="index"/>.</summary>

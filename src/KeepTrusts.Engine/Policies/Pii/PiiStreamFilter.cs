@@ -70,8 +70,8 @@ internal sealed class PiiStreamFilter(PiiScanner scanner, PolicyActionOption act
         Decision = action switch
         {
             PolicyActionOption.Block => new PolicyDecision(policy, PolicyPhase.Stream, PolicyAction.Block, $"personal data or secrets in the answer: {kinds}", 1.0, _spans.ToArray()),
-            PolicyActionOption.Redact => new PolicyDecision(policy, PolicyPhase.Stream, PolicyAction.Redact, $"redacted {_spans.Count} item(s) in the answer: {kinds}", 1.0, _spans.ToArray()),
-            _ => new PolicyDecision(policy, PolicyPhase.Stream, PolicyAction.Allow, $"logged {_spans.Count} item(s) in the answer: {kinds}", 1.0, _spans.ToArray()),
+            PolicyActionOption.Redact => new PolicyDecision(policy, PolicyPhase.Stream, PolicyAction.Redact, string.Create(CultureInfo.InvariantCulture, $"redacted {_spans.Count} item(s) in the answer: {kinds}"), 1.0, _spans.ToArray()),
+            _ => new PolicyDecision(policy, PolicyPhase.Stream, PolicyAction.Allow, string.Create(CultureInfo.InvariantCulture, $"logged {_spans.Count} item(s) in the answer: {kinds}"), 1.0, _spans.ToArray()),
         };
         return action == PolicyActionOption.Redact ? PiiScanner.Redact(text, released, 0, hold) : text[..hold];
     }

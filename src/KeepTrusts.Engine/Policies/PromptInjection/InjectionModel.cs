@@ -19,12 +19,12 @@ public sealed class InjectionModel
     {
         if (!BitOperations.IsPow2(stride) || window % stride != 0)
         {
-            throw new ArgumentException($"the stride ({stride}) must be a power of two and divide the window ({window})", nameof(stride));
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"the stride ({stride}) must be a power of two and divide the window ({window})"), nameof(stride));
         }
 
         if (weights.Length != 1 << bits)
         {
-            throw new ArgumentException($"expected {1 << bits} weights, got {weights.Length}", nameof(weights));
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"expected {1 << bits} weights, got {weights.Length}"), nameof(weights));
         }
 
         Bits = bits;

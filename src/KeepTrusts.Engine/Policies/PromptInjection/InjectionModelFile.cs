@@ -34,7 +34,7 @@ public static class InjectionModelFile
         var stride = BinaryPrimitives.ReadInt32LittleEndian(header[16..]);
         if (version != Version || bits is < 8 or > 24 || window < 16 || stride < 1 || stride > window || (stride & (stride - 1)) != 0 || window % stride != 0)
         {
-            throw new InvalidDataException($"{name}: unsupported model (version {version}, bits {bits}, window {window}, stride {stride}); rebuild it with tools/KeepTrusts.Train");
+            throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture, $"{name}: unsupported model (version {version}, bits {bits}, window {window}, stride {stride}); rebuild it with tools/KeepTrusts.Train"));
         }
 
         var bias = BinaryPrimitives.ReadSingleLittleEndian(header[20..]);
@@ -48,7 +48,7 @@ public static class InjectionModelFile
         }
         catch (EndOfStreamException)
         {
-            throw new InvalidDataException($"{name}: truncated: expected {weights.Length} weights");
+            throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture, $"{name}: truncated: expected {weights.Length} weights"));
         }
 
         if (!BitConverter.IsLittleEndian)

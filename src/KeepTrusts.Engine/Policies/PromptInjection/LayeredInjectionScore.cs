@@ -15,12 +15,12 @@ public sealed record LayeredInjectionScore(InjectionScore Heuristic, double? Mod
     public string Explain()
     {
         var families = Heuristic.Families.Count == 0 ? "no signals" : string.Join(", ", Heuristic.Families);
-        var heuristic = $"heuristic {Heuristic.Score:0.00} ({families})";
+        var heuristic = string.Create(CultureInfo.InvariantCulture, $"heuristic {Heuristic.Score:0.00} ({families})");
         if (Model is not { } model)
         {
             return heuristic;
         }
 
-        return Layer == "classifier" ? $"classifier {model:0.00}; {heuristic}" : $"{heuristic}; classifier {model:0.00}";
+        return Layer == "classifier" ? string.Create(CultureInfo.InvariantCulture, $"classifier {model:0.00}; {heuristic}") : string.Create(CultureInfo.InvariantCulture, $"{heuristic}; classifier {model:0.00}");
     }
 }

@@ -53,11 +53,11 @@ public sealed class PromptInjectionPolicy(PromptInjectionOptions options, Layere
         var why = worst.Explain();
         if (worst.Score < options.Threshold)
         {
-            return new PolicyDecision(Name, PolicyPhase.Request, PolicyAction.Allow, $"score {worst.Score:0.00} below threshold {options.Threshold:0.00} ({why})", worst.Score, worst.Heuristic.Spans);
+            return new PolicyDecision(Name, PolicyPhase.Request, PolicyAction.Allow, string.Create(CultureInfo.InvariantCulture, $"score {worst.Score:0.00} below threshold {options.Threshold:0.00} ({why})"), worst.Score, worst.Heuristic.Spans);
         }
 
         var action = options.Action == PolicyActionOption.Block ? PolicyAction.Block : PolicyAction.Allow;
-        return new PolicyDecision(Name, PolicyPhase.Request, action, $"prompt injection detected by the {worst.Layer} layer (score {worst.Score:0.00} ≥ {options.Threshold:0.00}: {why})", worst.Score, worst.Heuristic.Spans);
+        return new PolicyDecision(Name, PolicyPhase.Request, action, string.Create(CultureInfo.InvariantCulture, $"prompt injection detected by the {worst.Layer} layer (score {worst.Score:0.00} ≥ {options.Threshold:0.00}: {why})"), worst.Score, worst.Heuristic.Spans);
     }
 
     /// <summary>Answers are the model's output, not an attacker's instructions: nothing to score.</summary>

@@ -13,7 +13,7 @@ public static class PromptInjectionScorer
 
     // Each signal's key in the weights (its family and index), made once: a string per signal per scored text was the
     // largest allocation of the request policies.
-    private static readonly string[] Keys = InjectionSignals.All.Select((signal, i) => $"{signal.Family}#{i}").ToArray();
+    private static readonly string[] Keys = InjectionSignals.All.Select((signal, i) => string.Create(CultureInfo.InvariantCulture, $"{signal.Family}#{i}")).ToArray();
 
     private static readonly InjectionScore Nothing = new(0, [], []);
 

@@ -232,14 +232,14 @@ internal sealed class OnnxInjectionClassifier : IDisposable
 
         if (labels > 0 && labels < 2)
         {
-            throw new InjectionModelException("path", $"model output '{name}' has {labels} label(s); softmax needs at least 2", "use a classifier with a benign and an injection label");
+            throw new InjectionModelException("path", string.Create(CultureInfo.InvariantCulture, $"model output '{name}' has {labels} label(s); softmax needs at least 2"), "use a classifier with a benign and an injection label");
         }
 
         foreach (var label in options.InjectionLabels)
         {
             if (label < 0 || (labels > 0 && label >= labels))
             {
-                throw new InjectionModelException("path", $"injection label {label} is not an output of the model (it has labels 0..{labels - 1})",
+                throw new InjectionModelException("path", string.Create(CultureInfo.InvariantCulture, $"injection label {label} is not an output of the model (it has labels 0..{labels - 1})"),
                     "set injection_labels to the output indexes that mean injection or jailbreak (see the model's config.json id2label)");
             }
         }

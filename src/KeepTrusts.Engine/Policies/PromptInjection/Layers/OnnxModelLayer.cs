@@ -39,7 +39,7 @@ internal sealed class OnnxModelLayer(OnnxInjectionClassifier classifier, PromptI
             return new ValueTask<LayerVerdict>(new LayerVerdict(LayerOutcome.Failed, 0, $"model run failed: {ExceptionText.FirstLine(ex.Message)}"));
         }
 
-        var truncated = worst.Truncated ? $", first {worst.TokensScored} tokens" : string.Empty;
+        var truncated = worst.Truncated ? string.Create(CultureInfo.InvariantCulture, $", first {worst.TokensScored} tokens") : string.Empty;
         var probability = worst.Probability.ToString("0.00", CultureInfo.InvariantCulture);
         var threshold = options.Threshold.ToString("0.00", CultureInfo.InvariantCulture);
         var verdict = worst.Probability >= options.Threshold

@@ -62,8 +62,8 @@ internal sealed class PromptShieldsLayer : IInjectionLayer
             }
         }
 
-        var unsent = calls.Unsent ? $", text past {_options.MaxCalls} call(s) not sent" : string.Empty;
-        return new LayerVerdict(LayerOutcome.Benign, 0, $"no attack detected ({calls.Calls.Count} call(s){unsent})");
+        var unsent = calls.Unsent ? string.Create(CultureInfo.InvariantCulture, $", text past {_options.MaxCalls} call(s) not sent") : string.Empty;
+        return new LayerVerdict(LayerOutcome.Benign, 0, string.Create(CultureInfo.InvariantCulture, $"no attack detected ({calls.Calls.Count} call(s){unsent})"));
     }
 
     private async Task<LayerVerdict> SendAsync(PromptShieldsCall call, CancellationToken cancellationToken)
@@ -86,14 +86,14 @@ internal sealed class PromptShieldsLayer : IInjectionLayer
             var body = await response.Content.ReadAsByteArrayAsync(timeout.Token).ConfigureAwait(false);
             if (!response.IsSuccessStatusCode)
             {
-                return new LayerVerdict(LayerOutcome.Failed, 0, $"HTTP {(int)response.StatusCode}{ErrorCode(body)}");
+                return new LayerVerdict(LayerOutcome.Failed, 0, string.Create(CultureInfo.InvariantCulture, $"HTTP {(int)response.StatusCode}{ErrorCode(body)}"));
             }
 
             return Read(body, call);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            return new LayerVerdict(LayerOutcome.Failed, 0, $"timed out after {_options.TimeoutMs} ms");
+            return new LayerVerdict(LayerOutcome.Failed, 0, string.Create(CultureInfo.InvariantCulture, $"timed out after {_options.TimeoutMs} ms"));
         }
         catch (HttpRequestException ex)
         {
