@@ -93,8 +93,7 @@ internal static class GatewayRoutes
             return;
         }
 
-        context.Response.ContentType = "application/json";
-        await context.Response.Body.WriteAsync(body).ConfigureAwait(false);
+        // Recorded, then written, as the pipeline does: a client that leaves mid-write still has its record.
         await pipeline.RecordAnsweredAsync(new GatewayRequest
         {
             Operation = UpstreamOperation.ModelsList,
@@ -104,5 +103,14 @@ internal static class GatewayRoutes
             Method = context.Request.Method,
             Path = context.Request.Path.Value ?? string.Empty,
         }, StatusCodes.Status200OK).ConfigureAwait(false);
+        context.Response.ContentType = "application/json";
+        try
+        {
+            await context.Response.Body.WriteAsync(body, context.RequestAborted).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or IOException)
+        {
+            // The client left before the list was written; the record was already made.
+        }
     }
 }
