@@ -11,6 +11,14 @@ public sealed class KtAuditRecord
 
     public string? ClientKeyId { get; init; }
 
+    public string Method { get; init; } = string.Empty;
+
+    /// <summary>The request path as recorded (cut at 512 characters).</summary>
+    public string Path { get; init; } = string.Empty;
+
+    /// <summary>models or not_routed for a request the gateway answered itself (models listing; unknown route, 414, 431); else null.</summary>
+    public string? Operation { get; init; }
+
     public string? Model { get; init; }
 
     public string? Target { get; init; }

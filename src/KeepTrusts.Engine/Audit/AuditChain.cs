@@ -71,6 +71,8 @@ public static class AuditChain
         WriteOptional(json, "client_key_id", record.ClientKeyId);
         json.WriteString("method", record.Method);
         json.WriteString("path", record.Path);
+        // Only on requests answered without a model operation: chat records (and their hashes) stay as they were.
+        WriteOptional(json, "operation", record.Operation);
         WriteOptional(json, "model", record.Model);
         WriteOptional(json, "target", record.Target);
         json.WriteBoolean("stream", record.Stream);

@@ -5,7 +5,8 @@ namespace KeepTrusts.Engine.Audit;
 /// <summary>
 /// One request as read back (Get-KtAuditLog): a complete record, or the outcome of a forwarded request. A request
 /// record without its outcome (the gateway stopped between forwarding and recording the answer) is
-/// <paramref name="Interrupted"/>, with status 0.
+/// <paramref name="Interrupted"/>, with status 0. <paramref name="Operation"/> is <c>models</c> or <c>not_routed</c> for a
+/// request the gateway answered itself (models listing; unknown route or method, 414, 431), else null.
 /// </summary>
 public sealed record AuditEntry(
     long Seq,
@@ -23,4 +24,7 @@ public sealed record AuditEntry(
     IReadOnlyList<(string Policy, string Phase, string Action, string Reason, double Score)> Decisions,
     string File,
     int Line,
-    bool Interrupted = false);
+    bool Interrupted = false,
+    string Method = "POST",
+    string Path = "",
+    string? Operation = null);

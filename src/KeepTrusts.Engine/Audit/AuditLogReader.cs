@@ -88,6 +88,9 @@ public static class AuditLogReader
             json["cost_usd"]?.GetValue<decimal>() ?? 0,
             decisions,
             file,
-            line);
+            line,
+            Method: Text("method") ?? string.Empty,
+            Path: Text("path") ?? string.Empty,
+            Operation: Text("operation"));
     }
 }

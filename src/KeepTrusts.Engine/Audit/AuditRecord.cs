@@ -20,7 +20,21 @@ public sealed class AuditRecord
 
     public string Method { get; init; } = "POST";
 
+    /// <summary>The request path (no query), cut at <see cref="MaxPathChars"/>: a client picks it, up to the request-line bound.</summary>
     public string Path { get; init; } = string.Empty;
+
+    /// <summary>
+    /// Most characters of <see cref="Path"/> kept (then <c>…[truncated: N chars in all]</c>): an unknown route or a
+    /// 414 can carry a path of up to gateway.limits.max_request_line_bytes (64 KiB at most).
+    /// </summary>
+    public const int MaxPathChars = 512;
+
+    /// <summary>
+    /// What the gateway answered itself without a model operation: <c>models</c> (the models listing) or
+    /// <c>not_routed</c> (unknown route or method, or a request line or headers over the limits). Null (and absent
+    /// from the record) for chat, embeddings and responses requests.
+    /// </summary>
+    public string? Operation { get; init; }
 
     public string? Model { get; init; }
 

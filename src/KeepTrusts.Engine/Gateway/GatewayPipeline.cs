@@ -129,6 +129,16 @@ public sealed class GatewayPipeline
         }
     }
 
+    /// <summary>
+    /// A request the host answered itself with success (the models listing): recorded like every other outcome —
+    /// counted in kt_requests_total, and audited with <c>log_all_access</c> (no policy or upstream saw it).
+    /// </summary>
+    public Task RecordAnsweredAsync(GatewayRequest request, int status)
+    {
+        var outcome = new RequestOutcome(request, _time.GetTimestamp()) { Span = GatewayTelemetry.StartRequest(request), Status = status };
+        return _answer.SettleAsync(outcome);
+    }
+
     internal static GatewayError InternalError(string requestId) => new(500, OpenAIError.Server, "internal_error",
         $"The gateway failed on this request (request id {requestId}). It was recorded; report the request id if it happens again.");
 

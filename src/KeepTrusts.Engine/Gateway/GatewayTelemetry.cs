@@ -161,6 +161,8 @@ public static class GatewayTelemetry
     private static string OperationName(UpstreamOperation operation) => operation switch
     {
         UpstreamOperation.Embeddings => "embeddings",
+        UpstreamOperation.ModelsList => "models",
+        UpstreamOperation.NotRouted => "not_routed",
         // The Responses API generates a chat answer: GenAI's "chat" operation, like chat completions.
         _ => "chat",
     };

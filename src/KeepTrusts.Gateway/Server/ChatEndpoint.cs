@@ -27,7 +27,7 @@ internal static class ChatEndpoint
         var contentType = context.Request.ContentType;
         if (!IsJson(contentType))
         {
-            await RejectAsync(context, pipeline, operation, dialect, deployment, requestId, identity, new GatewayError(415, OpenAIError.InvalidRequest, "unsupported_media_type",
+            await RejectAsync(context, pipeline, operation, dialect, deployment, requestId, identity?.Id, new GatewayError(415, OpenAIError.InvalidRequest, "unsupported_media_type",
                 $"Content-Type must be application/json (got '{contentType ?? "none"}').")).ConfigureAwait(false);
             return;
         }
@@ -37,7 +37,7 @@ internal static class ChatEndpoint
         var encoding = context.Request.Headers.ContentEncoding.ToString();
         if (encoding.Length > 0 && !encoding.Equals("identity", StringComparison.OrdinalIgnoreCase))
         {
-            await RejectAsync(context, pipeline, operation, dialect, deployment, requestId, identity, new GatewayError(415, OpenAIError.InvalidRequest, "unsupported_content_encoding",
+            await RejectAsync(context, pipeline, operation, dialect, deployment, requestId, identity?.Id, new GatewayError(415, OpenAIError.InvalidRequest, "unsupported_content_encoding",
                 $"Content-Encoding '{(encoding.Length > 64 ? encoding[..64] + "..." : encoding)}' is not supported: send the JSON body uncompressed, without a Content-Encoding header.")).ConfigureAwait(false);
             return;
         }
@@ -45,7 +45,7 @@ internal static class ChatEndpoint
         var limit = pipeline.Config.Gateway.MaxRequestBodyBytes;
         if (context.Request.ContentLength is { } length && length > limit)
         {
-            await RejectAsync(context, pipeline, operation, dialect, deployment, requestId, identity,
+            await RejectAsync(context, pipeline, operation, dialect, deployment, requestId, identity?.Id,
                 TooLarge(limit) with { Message = $"The request body is {length} bytes; the limit is {limit} (gateway.max_request_body_bytes)." }).ConfigureAwait(false);
             return;
         }
@@ -57,12 +57,12 @@ internal static class ChatEndpoint
         }
         catch (BadHttpRequestException ex) when (ex.StatusCode == 413)
         {
-            await RejectAsync(context, pipeline, operation, dialect, deployment, requestId, identity, TooLarge(limit)).ConfigureAwait(false);
+            await RejectAsync(context, pipeline, operation, dialect, deployment, requestId, identity?.Id, TooLarge(limit)).ConfigureAwait(false);
             return;
         }
         catch (BadHttpRequestException ex)
         {
-            await RejectAsync(context, pipeline, operation, dialect, deployment, requestId, identity, new GatewayError(ex.StatusCode, OpenAIError.InvalidRequest, "bad_request_body",
+            await RejectAsync(context, pipeline, operation, dialect, deployment, requestId, identity?.Id, new GatewayError(ex.StatusCode, OpenAIError.InvalidRequest, "bad_request_body",
                 ex.StatusCode == StatusCodes.Status408RequestTimeout
                     ? "The request body could not be read: the client sent it too slowly (under 240 bytes/s after the first 5 s)."
                     : "The request body could not be read: its framing is not valid HTTP (a malformed chunk, or less data than Content-Length said).")).ConfigureAwait(false);
@@ -71,7 +71,7 @@ internal static class ChatEndpoint
         catch (Exception ex) when (ex is OperationCanceledException or IOException)
         {
             // The client left while sending the body: no one to answer, but the attempt is still recorded.
-            await RejectAsync(context, pipeline, operation, dialect, deployment, requestId, identity,
+            await RejectAsync(context, pipeline, operation, dialect, deployment, requestId, identity?.Id,
                 GatewayError.Upstream(0, "client_closed_request", "The client closed the request while sending its body.")).ConfigureAwait(false);
             return;
         }
@@ -99,7 +99,7 @@ internal static class ChatEndpoint
     /// log_all_access), then written in the client's dialect.
     /// </summary>
     internal static async Task RejectAsync(HttpContext context, GatewayPipeline pipeline, UpstreamOperation operation, InboundDialect dialect, string? deployment,
-        string requestId, ClientIdentity? identity, GatewayError error)
+        string requestId, string? clientKeyId, GatewayError error)
     {
         var response = await pipeline.RejectAsync(new GatewayRequest
         {
@@ -107,7 +107,7 @@ internal static class ChatEndpoint
             Dialect = dialect,
             Deployment = deployment,
             RequestId = requestId,
-            ClientKeyId = identity?.Id,
+            ClientKeyId = clientKeyId,
             Method = context.Request.Method,
             Path = context.Request.Path.Value ?? string.Empty,
         }, error).ConfigureAwait(false);

@@ -38,12 +38,19 @@ internal static class GatewayRoutes
     // compiler) and bind parameters on every request (bench/README.md, "Round 4").
     private static string RouteValue(HttpContext context, string name) => context.Request.RouteValues[name] as string ?? string.Empty;
 
+    /// <summary>
+    /// No route took the request (unknown path, or a method a route does not take): 404 listing the routes, recorded as
+    /// a not_routed outcome (kt_requests_total; audited with log_all_access, like every early reject).
+    /// </summary>
     public static Task UnknownRouteAsync(HttpContext context)
     {
         var path = context.Request.Path.Value ?? string.Empty;
         var dialect = path.StartsWith("/openai/", StringComparison.Ordinal) ? InboundDialect.AzureOpenAI : InboundDialect.OpenAI;
-        return ChatEndpoint.WriteErrorAsync(context, dialect, new GatewayError(404, OpenAIError.InvalidRequest, dialect == InboundDialect.AzureOpenAI ? "404" : "unknown_route",
-            $"Unknown route {context.Request.Method} {path}. Routes: {Summary}"));
+        var requestId = ChatEndpoint.RequestId(context);
+        context.Response.Headers["x-request-id"] = requestId;
+        return ChatEndpoint.RejectAsync(context, context.RequestServices.GetRequiredService<GatewayPipeline>(), UpstreamOperation.NotRouted, dialect, null, requestId, null,
+            new GatewayError(404, OpenAIError.InvalidRequest, dialect == InboundDialect.AzureOpenAI ? "404" : "unknown_route",
+                $"Unknown route {context.Request.Method} {path}. Routes: {Summary}"));
     }
 
     /// <summary>Azure's deployments paths need an api-version Azure publishes; a missing or unknown one is Azure's own 404.</summary>
@@ -59,28 +66,51 @@ internal static class GatewayRoutes
             context.Response.Headers["x-request-id"] = requestId;
             ChatEndpoint.Identify(context, out var identity);
             return ChatEndpoint.RejectAsync(context, context.RequestServices.GetRequiredService<GatewayPipeline>(), operation, InboundDialect.AzureOpenAI, deployment,
-                requestId, identity, new GatewayError(404, OpenAIError.InvalidRequest, "404", message, "api-version"));
+                requestId, identity?.Id, new GatewayError(404, OpenAIError.InvalidRequest, "404", message, "api-version"));
         }
 
         return ChatEndpoint.HandleAsync(context, operation, InboundDialect.AzureOpenAI, deployment);
     }
 
-    private static Task ModelsAsync(HttpContext context, InboundDialect dialect, string? id)
+    /// <summary>The models listing, answered from the config; recorded as a models outcome (401 and 404 included).</summary>
+    private static async Task ModelsAsync(HttpContext context, InboundDialect dialect, string? id)
     {
-        if (!ChatEndpoint.Authenticate(context, out _))
+        var requestId = ChatEndpoint.RequestId(context);
+        context.Response.Headers["x-request-id"] = requestId;
+        var pipeline = context.RequestServices.GetRequiredService<GatewayPipeline>();
+        // Authenticate, not Identify: a disabled or expired virtual key does not list models either.
+        if (!ChatEndpoint.Authenticate(context, out var clientKeyId))
         {
-            return ChatEndpoint.WriteErrorAsync(context, dialect, ChatEndpoint.Unauthorized);
+            await ChatEndpoint.RejectAsync(context, pipeline, UpstreamOperation.ModelsList, dialect, null, requestId, null, ChatEndpoint.Unauthorized).ConfigureAwait(false);
+            return;
         }
 
-        var config = context.RequestServices.GetRequiredService<GatewayPipeline>().Config;
-        var body = id is null ? ModelList.All(config) : ModelList.One(config, id);
+        var body = id is null ? ModelList.All(pipeline.Config) : ModelList.One(pipeline.Config, id);
         if (body is null)
         {
-            return ChatEndpoint.WriteErrorAsync(context, dialect, new GatewayError(404, OpenAIError.InvalidRequest, "model_not_found",
-                $"The model '{id}' is not served by this gateway. GET {(dialect == InboundDialect.AzureOpenAI ? "/openai/v1/models" : "/v1/models")} lists the models.", "model"));
+            await ChatEndpoint.RejectAsync(context, pipeline, UpstreamOperation.ModelsList, dialect, null, requestId, clientKeyId, new GatewayError(404, OpenAIError.InvalidRequest, "model_not_found",
+                $"The model '{id}' is not served by this gateway. GET {(dialect == InboundDialect.AzureOpenAI ? "/openai/v1/models" : "/v1/models")} lists the models.", "model")).ConfigureAwait(false);
+            return;
         }
 
+        // Recorded, then written, as the pipeline does: a client that leaves mid-write still has its record.
+        await pipeline.RecordAnsweredAsync(new GatewayRequest
+        {
+            Operation = UpstreamOperation.ModelsList,
+            Dialect = dialect,
+            RequestId = requestId,
+            ClientKeyId = clientKeyId,
+            Method = context.Request.Method,
+            Path = context.Request.Path.Value ?? string.Empty,
+        }, StatusCodes.Status200OK).ConfigureAwait(false);
         context.Response.ContentType = "application/json";
-        return context.Response.Body.WriteAsync(body).AsTask();
+        try
+        {
+            await context.Response.Body.WriteAsync(body, context.RequestAborted).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or IOException)
+        {
+            // The client left before the list was written; the record was already made.
+        }
     }
 }

@@ -1,5 +1,6 @@
 using KeepTrusts.Engine.Configuration;
 using KeepTrusts.Engine.Gateway;
+using KeepTrusts.Engine.Upstreams;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 
@@ -76,12 +77,17 @@ internal static class KestrelLimits
         });
     }
 
+    /// <summary>
+    /// The error body, and the request's one outcome: a not_routed request (no route was looked at) counted in
+    /// kt_requests_total and audited with log_all_access, its path cut in the record (AuditRecord.MaxPathChars).
+    /// </summary>
     private static Task WriteAsync(HttpContext context, int status, string message, string code)
     {
-        context.Response.StatusCode = status;
-        context.Response.ContentType = "application/json";
         // The connection may hold more of an oversized request: do not reuse it.
         context.Response.Headers.Connection = "close";
-        return context.Response.Body.WriteAsync(OpenAIError.Body(message, OpenAIError.InvalidRequest, code)).AsTask();
+        var requestId = ChatEndpoint.RequestId(context);
+        context.Response.Headers["x-request-id"] = requestId;
+        return ChatEndpoint.RejectAsync(context, context.RequestServices.GetRequiredService<GatewayPipeline>(), UpstreamOperation.NotRouted, InboundDialect.OpenAI, null,
+            requestId, null, new GatewayError(status, OpenAIError.InvalidRequest, code, message));
     }
 }

@@ -81,6 +81,35 @@ public sealed class AuditLogCmdletTests(ModuleFixture module) : IDisposable
     }
 
     [Fact]
+    public async Task Requests_the_gateway_answers_itself_read_back_with_operation_method_and_path()
+    {
+        // The quickstart gateway with log_all_access: an unknown route and the models listing get records too.
+        var config = QuickstartConfig.Isolated();
+        File.WriteAllText(config, File.ReadAllText(config).Replace("    content: redacted", "    content: redacted\n    log_all_access: true", StringComparison.Ordinal));
+        var (started, errors) = module.Invoke("Start-KtGateway -PolicyConfig $args[0] -Listen 127.0.0.1:0 -PassThru", config);
+        Assert.Empty(errors);
+        var id = (string)Assert.Single(started).Properties["Id"].Value;
+        try
+        {
+            using var http = new HttpClient { BaseAddress = new Uri((string)started[0].Properties["Url"].Value) };
+            (await http.GetAsync("/v1/models")).Dispose();
+            (await http.DeleteAsync("/v1/no-such-route")).Dispose();
+        }
+        finally
+        {
+            module.Invoke("Stop-KtGateway -Id $args[0] -Confirm:$false", id);
+        }
+
+        var audit = Path.Combine(Path.GetDirectoryName(config)!, "audit");
+        Assert.Equal(true, Assert.Single(module.Invoke("Test-KtAuditLog -Path $args[0] -Quiet", audit).Output).BaseObject);
+        var (records, readErrors) = module.Invoke("Get-KtAuditLog -Path $args[0]", audit);
+        Assert.Empty(readErrors);
+        Assert.Equal(
+            [("GET", "/v1/models", "models", 200), ("DELETE", "/v1/no-such-route", "not_routed", 404)],
+            records.Select(r => ((string)r.Properties["Method"].Value, (string)r.Properties["Path"].Value, (string)r.Properties["Operation"].Value, (int)r.Properties["Status"].Value)));
+    }
+
+    [Fact]
     public void Reading_an_intact_log_gives_no_warning()
     {
         var config = WriteConfig();

@@ -76,10 +76,13 @@ internal sealed class AnswerStage(TargetRouter router, VirtualKeyStage keys, Out
         return response;
     }
 
-    private static string OperationName(UpstreamOperation operation) => operation switch
+    /// <summary>The <c>operation</c> label of kt_requests_total (and the audit record's operation for the last two).</summary>
+    internal static string OperationName(UpstreamOperation operation) => operation switch
     {
         UpstreamOperation.ChatCompletions => "chat",
         UpstreamOperation.Embeddings => "embeddings",
+        UpstreamOperation.ModelsList => "models",
+        UpstreamOperation.NotRouted => "not_routed",
         _ => "responses",
     };
 }
