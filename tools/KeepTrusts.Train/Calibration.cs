@@ -4,11 +4,11 @@ namespace KeepTrusts.Train;
 /// Maps margins to the 0..1 score the policy compares with its threshold: p = σ(scale · margin + offset). The scale is
 /// Platt's slope fitted on cluster-fold out-of-fold margins. The offset puts the default threshold 0.8 where the combined
 /// detector (max of heuristic score and model probability, as the policy runs it) flags <see cref="TargetFpr"/> of the
-/// training set's benign texts, weighted by <see cref="BenignWeighting"/>, on out-of-fold margins: since round 8 those of
-/// leave-source-out folds (each text scored by a model that never saw its source, the proxy for authors nobody here has
-/// read) with every text alike; rounds 3-7 used cluster-fold margins with a source weighing as the square root of its
-/// size. <see cref="SourceTransfer"/> checks how the rate holds on a benign source the fit never saw. Monotone, so it
-/// changes no ranking; it decides what "0.8" means.
+/// training set's benign texts, weighted by <see cref="BenignWeighting"/>, on out-of-fold margins: by default (rounds 3-8)
+/// cluster-fold margins with a source weighing as the square root of its size; round 8 tried leave-source-out folds
+/// (each text scored by a model that never saw its source, the proxy for authors nobody here has read) with every text
+/// alike, not made the default (docs/policies.md, "Round 8 model"). <see cref="SourceTransfer"/> checks how the rate
+/// holds on a benign source the fit never saw. Monotone, so it changes no ranking; it decides what "0.8" means.
 /// </summary>
 internal static class Calibration
 {

@@ -7,8 +7,8 @@ using KeepTrusts.Train;
 
 // dotnet run -c Release --project tools/KeepTrusts.Train [-- --data <train.jsonl>] [--out <model.bin>] [--folds 5]
 // Rebuilds the engine's prompt-injection model: cross-validation on the training set picks L2 and epochs, the
-// calibration is fitted on leave-source-out scores (--source-groups 5: each text scored by a model that never saw its
-// source), the final model is trained on the whole set. Same data, same bytes.
+// calibration is fitted on its out-of-fold scores (cluster folds, square root; --calibration-folds source fits it on
+// leave-source-out scores instead, a round-8 experiment), the final model is trained on the whole set. Same data, same bytes.
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 var root = FindRepoRoot();
@@ -207,8 +207,8 @@ if (cvOnly)
     return 0;
 }
 
-// The calibration is fitted on margins of models that never saw the text's source (round 8; --calibration-folds
-// cluster: on the grid's cluster-fold margins, as rounds 3-7 did).
+// The calibration is fitted on the grid's cluster-fold margins (the default, rounds 3-8) or, with --calibration-folds
+// source, on margins of models that never saw the text's source (round 8's experiment, not the default).
 var nbMix = nbMixes[0];
 var calibrationMargins = calibrationFolds == "source"
     ? CrossValidation.OutOfFoldMargins(examples, sourceFold, shape, best!, Seed, augmented, threads, [nbMix])[0]
