@@ -13,21 +13,14 @@ namespace KeepTrusts.Engine.Tests.Gateway.Hardening;
 /// </summary>
 public sealed class UnroutedAuditTests
 {
-    private const string Config = """
-        pack: { name: unrouted }
+    // The target block is the harness's; only the audit and gateway settings are this test's.
+    private static readonly string Config = GatewayHarness.SingleTarget() + """
         policy:
           audit-logger: { log_all_access: true, content: redacted }
         gateway:
           client_keys:
             - id: app
               secret_key_ref: { env: KT_TEST_CLIENT_KEY }
-        providers:
-          targets:
-            - id: azure-a
-              provider: azure-openai
-              model: gpt-4o
-              base_url: {base_url}
-              azure_api_version: "2024-10-21"
         """;
 
     private const string Key = "client-secret-key-123";
