@@ -77,28 +77,26 @@ public sealed class FakeBehavior
     });
 
     /// <summary>Sends the headers and half of a JSON body, then cuts the connection.</summary>
-    public static FakeBehavior ResetMidBody() => new(async (context, _, _, _) =>
-    {
-        context.Response.StatusCode = 200;
-        context.Response.ContentType = "application/json";
-        context.Response.ContentLength = 400;
-        await context.Response.WriteAsync("""{"id":"chatcmpl-x","object":"chat.completion","choices":[{"index":0,"message":{"role":"assistant","content":"Hel""").ConfigureAwait(false);
-        await context.Response.Body.FlushAsync().ConfigureAwait(false);
-        context.Abort();
-    });
+    public static FakeBehavior ResetMidBody() => HalfBodyThenCut(TimeSpan.Zero);
 
     /// <summary>
     /// Sends the headers and half of a JSON body, waits until the client has surely read them, then cuts the
     /// connection: an answer that started and broke off (<see cref="ResetMidBody"/> may cut before the headers arrive).
     /// </summary>
-    public static FakeBehavior CutAfterHeaders() => new(async (context, _, _, _) =>
+    public static FakeBehavior CutAfterHeaders() => HalfBodyThenCut(TimeSpan.FromMilliseconds(300));
+
+    private static FakeBehavior HalfBodyThenCut(TimeSpan waitBeforeCut) => new(async (context, _, _, _) =>
     {
         context.Response.StatusCode = 200;
         context.Response.ContentType = "application/json";
         context.Response.ContentLength = 400;
         await context.Response.WriteAsync("""{"id":"chatcmpl-x","object":"chat.completion","choices":[{"index":0,"message":{"role":"assistant","content":"Hel""").ConfigureAwait(false);
         await context.Response.Body.FlushAsync().ConfigureAwait(false);
-        await Task.Delay(300).ConfigureAwait(false);
+        if (waitBeforeCut > TimeSpan.Zero)
+        {
+            await Task.Delay(waitBeforeCut).ConfigureAwait(false);
+        }
+
         context.Abort();
     });
 

@@ -7,18 +7,10 @@ namespace KeepTrusts.Engine.Tests.Gateway.Hardening;
 /// <summary>An upstream (or a proxy before it) that echoes the key it was sent must not pass the gateway's upstream secret on.</summary>
 public sealed class UpstreamSecretEchoTests
 {
-    private const string Config = """
-        pack: { name: echoed-key }
+    // The harness's target with retries off; only the audit setting is this test's.
+    private static readonly string Config = GatewayHarness.SingleTarget(extra: "      retry: { max_retries: 0 }\n") + """
         policy:
           audit-logger: { log_all_access: true, content: redacted }
-        providers:
-          retry: { max_retries: 0 }
-          targets:
-            - id: azure-a
-              provider: azure-openai
-              model: gpt-4o
-              base_url: {base_url}
-              azure_api_version: "2024-10-21"
         """;
 
     [Theory]
