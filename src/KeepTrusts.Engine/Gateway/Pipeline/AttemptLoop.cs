@@ -11,8 +11,11 @@ namespace KeepTrusts.Engine.Gateway.Pipeline;
 /// </summary>
 internal sealed class AttemptLoop(IReadOnlyDictionary<string, UpstreamCaller> callers, IGatewayMetrics metrics, ILogger logger, Input.StrictJsonRules upstreamRules)
 {
-    /// <summary>Reads a complete 2xx body into the operation's typed answer; false when it is not that JSON.</summary>
-    public delegate bool AnswerReader(byte[] body, out object? answer);
+    /// <summary>
+    /// Reads a complete 2xx body into the operation's typed answer; false when it is not that JSON. <paramref name="missing"/>
+    /// names the part the answer must have and lacks (e.g. "a 'choices' array"), null when a field had the wrong type.
+    /// </summary>
+    public delegate bool AnswerReader(byte[] body, out object? answer, out string? missing);
 
     public async Task<AttemptResult> RunAsync(
         CanonicalExchange exchange, IReadOnlyList<TargetState> candidates, RequestOutcome outcome, AnswerReader readAnswer, CancellationToken cancellationToken)
@@ -66,7 +69,8 @@ internal sealed class AttemptLoop(IReadOnlyDictionary<string, UpstreamCaller> ca
                 var body = await Input.BufferedUpstreamContent.BytesOf(response.Content).ConfigureAwait(false);
                 var violation = Input.StrictJsonReader.Check(body, upstreamRules);
                 object? answer = null;
-                if (violation is not null || !readAnswer(body, out answer))
+                string? missing = null;
+                if (violation is not null || !readAnswer(body, out answer, out missing))
                 {
                     metrics.InvalidInput("upstream", violation?.Reason ?? "unexpected_shape");
                     target.Health.Record(TargetCallResult.Failure);
@@ -74,10 +78,14 @@ internal sealed class AttemptLoop(IReadOnlyDictionary<string, UpstreamCaller> ca
                     return new AttemptResult
                     {
                         Target = target,
-                        Error = GatewayError.Upstream(502, "upstream_invalid_response", violation is null
+                        Error = GatewayError.Upstream(502, "upstream_invalid_response", (violation, missing) switch
+                        {
+                            ({ } v, _) => $"The upstream (target '{target.Id}') answered with JSON the gateway does not accept: {v.Message}.",
+                            // Passing an answer without its text part would let it past the response policies unchecked.
+                            (null, { } part) => $"The upstream (target '{target.Id}') answered with JSON that has no {part}, so it is not the answer it was asked for and the gateway cannot check its text.",
                             // Well-formed JSON (the check passed) that does not read as the operation's answer.
-                            ? $"The upstream (target '{target.Id}') answered with JSON that is not the answer it was asked for (a field has the wrong type or shape), so the gateway cannot check its text."
-                            : $"The upstream (target '{target.Id}') answered with JSON the gateway does not accept: {violation.Message}."),
+                            _ => $"The upstream (target '{target.Id}') answered with JSON that is not the answer it was asked for (a field has the wrong type or shape), so the gateway cannot check its text.",
+                        }),
                     };
                 }
 

@@ -16,6 +16,7 @@ internal sealed class CompletionStage(RequestPolicyStage policies, OutcomeRecord
     {
         UpstreamOperation.ChatCompletions => ReadChat,
         UpstreamOperation.Responses => ReadResponse,
+        UpstreamOperation.Embeddings => ReadEmbeddings,
         _ => ReadObject,
     };
 
@@ -73,13 +74,57 @@ internal sealed class CompletionStage(RequestPolicyStage policies, OutcomeRecord
         return (body, null);
     }
 
-    private static bool ReadChat(byte[] body, out object? answer) => TryRead(body, GatewayJson.Default.ChatCompletion, out answer);
+    // An answer without the part that carries its text is refused (fail closed): passed through, it would reach the
+    // client without the response policies seeing anything. An empty array stays valid (Azure's content-filtered
+    // prompts answer "choices": []); extra fields are ignored.
+    private static bool ReadChat(byte[] body, out object? answer, out string? missing)
+    {
+        var ok = TryRead(body, GatewayJson.Default.ChatCompletion, out answer);
+        missing = ok && ((ChatCompletion)answer!).Choices is null ? "'choices' array" : null;
+        return ok && missing is null;
+    }
 
-    private static bool ReadResponse(byte[] body, out object? answer) => TryRead(body, GatewayJson.Default.ResponsesResponse, out answer);
+    private static bool ReadResponse(byte[] body, out object? answer, out string? missing)
+    {
+        var ok = TryRead(body, GatewayJson.Default.ResponsesResponse, out answer);
+        missing = ok && ((ResponsesResponse)answer!).Output is null ? "'output' array" : null;
+        return ok && missing is null;
+    }
 
-    private static bool ReadObject(byte[] body, out object? answer)
+    private static bool ReadEmbeddings(byte[] body, out object? answer, out string? missing)
     {
         answer = null;
+        missing = null;
+        try
+        {
+            var reader = new Utf8JsonReader(body);
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                return false;
+            }
+
+            var hasData = false;
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var isData = reader.ValueTextEquals("data"u8);
+                reader.Read();
+                hasData |= isData && reader.TokenType == JsonTokenType.StartArray;
+                reader.Skip();
+            }
+
+            missing = hasData ? null : "'data' array";
+            return hasData;
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+
+    private static bool ReadObject(byte[] body, out object? answer, out string? missing)
+    {
+        answer = null;
+        missing = null;
         try
         {
             var reader = new Utf8JsonReader(body);

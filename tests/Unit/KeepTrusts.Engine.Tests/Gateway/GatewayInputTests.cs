@@ -202,6 +202,72 @@ public sealed class GatewayInputTests
         Assert.Contains("wrong type or shape", error["message"]!.ToString());
     }
 
+    [Theory]
+    [InlineData("/v1/chat/completions")]
+    [InlineData("/openai/deployments/gpt-4o/chat/completions?api-version=2024-10-21")]
+    public async Task Upstream_chat_answer_without_choices_is_a_502_and_never_reaches_the_client_unchecked(string path)
+    {
+        var audit = new Hardening.RecordingAuditSink();
+        await using var harness = await GatewayHarness.StartAsync(GatewayHarness.SingleTarget(extra: "      retry: { max_retries: 0 }\n"), audit: audit);
+        harness.Fake.Enqueue("gpt-4o", FakeBehavior.Raw(200, "application/json", Encoding.UTF8.GetBytes("""{"foo":"my SSN is 123-45-6789"}""")));
+
+        using var response = await harness.Http.PostAsync(path, new StringContent("""{"model":"gpt-4o","messages":[{"role":"user","content":"hi"}]}""", Encoding.UTF8, "application/json"));
+        var text = await response.Content.ReadAsStringAsync();
+        var error = JsonNode.Parse(text)!["error"]!;
+
+        Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
+        Assert.Equal("upstream_invalid_response", error["code"]!.ToString());
+        Assert.Contains("no 'choices' array", error["message"]!.ToString());
+        Assert.DoesNotContain("123-45-6789", text);
+        var record = Assert.Single(audit.Records);
+        Assert.Equal(502, record.Status);
+        Assert.Equal("upstream_invalid_response", record.ErrorCode);
+    }
+
+    [Fact]
+    public async Task Upstream_chat_answer_with_empty_choices_still_passes()
+    {
+        // Azure answers a prompt its content filter stopped with "choices": [] and the filter results.
+        await using var harness = await GatewayHarness.StartAsync(GatewayHarness.SingleTarget(extra: "      retry: { max_retries: 0 }\n"));
+        harness.Fake.Enqueue("gpt-4o", FakeBehavior.Raw(200, "application/json",
+            Encoding.UTF8.GetBytes("""{"id":"x","object":"chat.completion","choices":[],"prompt_filter_results":[{"prompt_index":0,"content_filter_results":{}}],"extra_field":1}""")));
+
+        using var response = await harness.ChatAsync();
+        var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Empty(body["choices"]!.AsArray());
+    }
+
+    [Fact]
+    public async Task Upstream_embeddings_answer_without_data_is_a_502_naming_it()
+    {
+        await using var harness = await GatewayHarness.StartAsync(GatewayHarness.SingleTarget(extra: "      retry: { max_retries: 0 }\n"));
+        harness.Fake.Enqueue("gpt-4o", FakeBehavior.Raw(200, "application/json",
+            Encoding.UTF8.GetBytes("""{"object":"list","foo":"my SSN is 123-45-6789","usage":{"prompt_tokens":1,"total_tokens":1}}""")));
+
+        var (status, error) = await PostRawAsync(harness, """{"model":"gpt-4o","input":"hi"}""", path: "/v1/embeddings");
+
+        Assert.Equal(HttpStatusCode.BadGateway, status);
+        Assert.Equal("upstream_invalid_response", error["code"]!.ToString());
+        Assert.Contains("no 'data' array", error["message"]!.ToString());
+    }
+
+    [Fact]
+    public async Task Upstream_responses_answer_without_output_is_a_502_naming_it()
+    {
+        await using var harness = await GatewayHarness.StartAsync(GatewayHarness.SingleTarget(extra: "      retry: { max_retries: 0 }\n"));
+        harness.Fake.Enqueue("gpt-4o", FakeBehavior.Raw(200, "application/json",
+            Encoding.UTF8.GetBytes("""{"id":"resp_1","object":"response","status":"completed","foo":"my SSN is 123-45-6789"}""")));
+
+        var (status, error) = await PostRawAsync(harness, """{"model":"gpt-4o","input":"hi"}""", path: "/v1/responses");
+
+        Assert.Equal(HttpStatusCode.BadGateway, status);
+        Assert.Equal("upstream_invalid_response", error["code"]!.ToString());
+        Assert.Contains("no 'output' array", error["message"]!.ToString());
+        Assert.DoesNotContain("123-45-6789", error.ToJsonString());
+    }
+
     [Fact]
     public async Task A_stream_request_answered_with_plain_json_ends_with_an_error_event_naming_the_content_type()
     {
