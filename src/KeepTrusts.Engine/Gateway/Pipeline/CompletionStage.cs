@@ -91,7 +91,14 @@ internal sealed class CompletionStage(RequestPolicyStage policies, OutcomeRecord
         return ok && missing is null;
     }
 
-    private static bool ReadEmbeddings(byte[] body, out object? answer, out string? missing)
+    private static bool ReadEmbeddings(byte[] body, out object? answer, out string? missing) =>
+        ReadObject(body, "data"u8, "'data' array", out answer, out missing);
+
+    private static bool ReadObject(byte[] body, out object? answer, out string? missing) =>
+        ReadObject(body, default, null, out answer, out missing);
+
+    /// <summary>A JSON object; with <paramref name="requiredName"/>, one that has the array <paramref name="requiredArray"/> at its top level.</summary>
+    private static bool ReadObject(byte[] body, ReadOnlySpan<byte> requiredArray, string? requiredName, out object? answer, out string? missing)
     {
         answer = null;
         missing = null;
@@ -103,38 +110,23 @@ internal sealed class CompletionStage(RequestPolicyStage policies, OutcomeRecord
                 return false;
             }
 
-            var hasData = false;
+            if (requiredName is null)
+            {
+                reader.Skip();
+                return true;
+            }
+
+            var found = false;
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
-                var isData = reader.ValueTextEquals("data"u8);
+                var isRequired = reader.ValueTextEquals(requiredArray);
                 reader.Read();
-                hasData |= isData && reader.TokenType == JsonTokenType.StartArray;
+                found |= isRequired && reader.TokenType == JsonTokenType.StartArray;
                 reader.Skip();
             }
 
-            missing = hasData ? null : "'data' array";
-            return hasData;
-        }
-        catch (JsonException)
-        {
-            return false;
-        }
-    }
-
-    private static bool ReadObject(byte[] body, out object? answer, out string? missing)
-    {
-        answer = null;
-        missing = null;
-        try
-        {
-            var reader = new Utf8JsonReader(body);
-            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
-            {
-                return false;
-            }
-
-            reader.Skip();
-            return true;
+            missing = found ? null : requiredName;
+            return found;
         }
         catch (JsonException)
         {
