@@ -63,6 +63,13 @@ internal sealed class ChatStreamFilter : IStreamFilter
             return new ChatEvent { Data = raw };
         }
 
+        if (chunk.Choices is null)
+        {
+            // Text outside 'choices' would pass the response policies unread: the stream ends as an invalid upstream
+            // answer, the chunk not forwarded. "choices": [] (Azure's prompt_filter_results chunk, the usage chunk) is valid.
+            throw new InvalidDataException("a chat.completion.chunk without 'choices'; a chunk with no choice has \"choices\": []");
+        }
+
         _last = chunk;
         _lastRaw = null;
         return _typed.Process(chunk, raw) ?? BlockEnding(Blocked!);
