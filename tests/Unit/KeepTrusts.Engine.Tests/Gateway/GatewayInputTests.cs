@@ -271,7 +271,16 @@ public sealed class GatewayInputTests
     [Theory]
     [InlineData("""{"foo":"my SSN is 123-45-6789"}""")]
     [InlineData("""{"id":"c1","object":"chat.completion.chunk","choices":null,"foo":"my SSN is 123-45-6789"}""")]
-    public async Task Stream_chunk_without_choices_ends_the_stream_with_an_error_event_and_is_not_forwarded(string chunk)
+    public async Task Stream_chunk_without_choices_ends_the_stream_with_an_error_event_and_is_not_forwarded(string chunk) =>
+        await AssertStreamEndsOnInvalidChunkAsync(chunk, "chunk without 'choices'");
+
+    [Theory]
+    [InlineData("""{"choices":"my SSN is 123-45-6789"}""")]
+    [InlineData("""["my SSN is 123-45-6789"]""")]
+    public async Task Stream_chunk_of_the_wrong_shape_ends_the_stream_with_an_error_event_and_is_not_forwarded(string chunk) =>
+        await AssertStreamEndsOnInvalidChunkAsync(chunk, "not a chat.completion.chunk");
+
+    private static async Task AssertStreamEndsOnInvalidChunkAsync(string chunk, string expectedMessage)
     {
         var audit = new Hardening.RecordingAuditSink();
         await using var harness = await GatewayHarness.StartAsync(GatewayHarness.SingleTarget(extra: "      retry: { max_retries: 0 }\n"), audit: audit);
@@ -290,7 +299,7 @@ public sealed class GatewayInputTests
         Assert.DoesNotContain("[DONE]", text);
         var last = text.Split("\n\n", StringSplitOptions.RemoveEmptyEntries)[^1];
         var error = JsonNode.Parse(last[(last.IndexOf("data: ", StringComparison.Ordinal) + "data: ".Length)..])!["error"]!;
-        Assert.Contains("chunk without 'choices'", error["message"]!.ToString());
+        Assert.Contains(expectedMessage, error["message"]!.ToString());
         var record = Assert.Single(audit.Records);
         Assert.Equal(502, record.Status);
         Assert.Equal("upstream_invalid_response", record.ErrorCode);
