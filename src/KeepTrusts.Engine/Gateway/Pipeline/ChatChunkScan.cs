@@ -53,6 +53,7 @@ internal sealed class ChatChunkScan
         }
 
         var model = Model;
+        var hasChoices = false;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             if (reader.ValueTextEquals("choices"u8))
@@ -67,6 +68,8 @@ internal sealed class ChatChunkScan
                 {
                     return false;
                 }
+
+                hasChoices = true;
 
                 while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
                 {
@@ -131,7 +134,8 @@ internal sealed class ChatChunkScan
             }
         }
 
-        if (reader.TokenType != JsonTokenType.EndObject)
+        // A chunk without a choices array (missing or null) is not a plain text chunk: the typed path rejects it.
+        if (reader.TokenType != JsonTokenType.EndObject || !hasChoices)
         {
             return false;
         }

@@ -59,8 +59,15 @@ internal sealed class ChatStreamFilter : IStreamFilter
 
         if (TypedChunkFilter.Parse(raw) is not { } chunk)
         {
-            // Not a chunk we understand (a comment-like payload): forwarded as it came.
-            return new ChatEvent { Data = raw };
+            // JSON (StreamStage checked that) but not a chunk: forwarded, its text would pass the response policies unread.
+            throw new InvalidDataException("an event that is not a chat.completion.chunk object ('choices' must be an array of choice objects)");
+        }
+
+        if (chunk.Choices is null)
+        {
+            // Text outside 'choices' would pass the response policies unread: the stream ends as an invalid upstream
+            // answer, the chunk not forwarded. "choices": [] (Azure's prompt_filter_results chunk, the usage chunk) is valid.
+            throw new InvalidDataException("a chat.completion.chunk without 'choices'; a chunk with no choice has \"choices\": []");
         }
 
         _last = chunk;

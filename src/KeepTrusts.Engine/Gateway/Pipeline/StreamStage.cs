@@ -197,6 +197,11 @@ internal sealed class StreamStage(RequestPolicyStage policies, OutcomeRecorder r
             filter.Process(item.EventType, item.Data, output);
             return null;
         }
+        catch (InvalidDataException ex)
+        {
+            // A shape the filter rejects on purpose: its message says what was wrong.
+            return ex.Message;
+        }
         catch (Exception ex) when (ex is System.Text.Json.JsonException or InvalidOperationException or FormatException or ArgumentException or OverflowException)
         {
             return ex.GetType().Name;

@@ -16,7 +16,7 @@ internal sealed class TypedChunkFilter(PolicyChain chain, KeyedStreamChains stre
 
     public long CompletionTokens { get; private set; }
 
-    /// <summary>The chunk, or null when the bytes are not a chunk we understand (a comment-like payload).</summary>
+    /// <summary>The chunk, or null when the bytes are JSON of another shape (the stream then ends as an invalid upstream answer).</summary>
     public static ChatCompletionChunk? Parse(byte[] raw)
     {
         try

@@ -268,6 +268,68 @@ public sealed class GatewayInputTests
         Assert.DoesNotContain("123-45-6789", error.ToJsonString());
     }
 
+    [Theory]
+    [InlineData("""{"foo":"my SSN is 123-45-6789"}""")]
+    [InlineData("""{"id":"c1","object":"chat.completion.chunk","choices":null,"foo":"my SSN is 123-45-6789"}""")]
+    public async Task Stream_chunk_without_choices_ends_the_stream_with_an_error_event_and_is_not_forwarded(string chunk) =>
+        await AssertStreamEndsOnInvalidChunkAsync(chunk, "chunk without 'choices'");
+
+    [Theory]
+    [InlineData("""{"choices":"my SSN is 123-45-6789"}""")]
+    [InlineData("""["my SSN is 123-45-6789"]""")]
+    public async Task Stream_chunk_of_the_wrong_shape_ends_the_stream_with_an_error_event_and_is_not_forwarded(string chunk) =>
+        await AssertStreamEndsOnInvalidChunkAsync(chunk, "not a chat.completion.chunk");
+
+    private static async Task AssertStreamEndsOnInvalidChunkAsync(string chunk, string expectedMessage)
+    {
+        var audit = new Hardening.RecordingAuditSink();
+        await using var harness = await GatewayHarness.StartAsync(GatewayHarness.SingleTarget(extra: "      retry: { max_retries: 0 }\n"), audit: audit);
+        harness.Fake.Enqueue("gpt-4o", FakeBehavior.Raw(200, "text/event-stream", Encoding.UTF8.GetBytes(
+            "data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"hi\"}}]}\n\n"
+            + "data: " + chunk + "\n\n"
+            + "data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}\n\n"
+            + "data: [DONE]\n\n")));
+
+        using var response = await harness.ChatAsync(stream: true);
+        var text = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.DoesNotContain("123-45-6789", text);
+        Assert.Contains("\"code\":\"upstream_invalid_response\"", text);
+        Assert.DoesNotContain("[DONE]", text);
+        var last = text.Split("\n\n", StringSplitOptions.RemoveEmptyEntries)[^1];
+        var error = JsonNode.Parse(last[(last.IndexOf("data: ", StringComparison.Ordinal) + "data: ".Length)..])!["error"]!;
+        Assert.Contains(expectedMessage, error["message"]!.ToString());
+        var record = Assert.Single(audit.Records);
+        Assert.Equal(502, record.Status);
+        Assert.Equal("upstream_invalid_response", record.ErrorCode);
+    }
+
+    [Fact]
+    public async Task Stream_with_empty_choices_filter_results_chunk_usage_chunk_and_unknown_fields_still_passes()
+    {
+        // Azure's first chunk carries the prompt filter results with "choices": []; the usage chunk has "choices": [] too.
+        await using var harness = await GatewayHarness.StartAsync(GatewayHarness.SingleTarget(extra: "      retry: { max_retries: 0 }\n"));
+        harness.Fake.Enqueue("gpt-4o", FakeBehavior.Raw(200, "text/event-stream", Encoding.UTF8.GetBytes(
+            "data: {\"choices\":[],\"created\":0,\"id\":\"\",\"model\":\"\",\"object\":\"\",\"prompt_filter_results\":[{\"prompt_index\":0,\"content_filter_results\":{}}]}\n\n"
+            + "data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"hello\"}}],\"extra_field\":1}\n\n"
+            + "data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}\n\n"
+            + "data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"choices\":[],\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":1,\"total_tokens\":4}}\n\n"
+            + "data: [DONE]\n\n")));
+
+        using var response = await harness.ChatAsync(stream: true);
+        var text = await response.Content.ReadAsStringAsync();
+
+        var events = text.Split("\n\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.DoesNotContain("upstream_invalid_response", text);
+        Assert.Equal("data: [DONE]", events[^1]);
+        Assert.Contains("prompt_filter_results", events[0]);
+        Assert.Contains("\"content\":\"hello\"", text);
+        Assert.Contains("\"extra_field\":1", text);
+        Assert.Contains("\"total_tokens\":4", events[^2]);
+    }
+
     [Fact]
     public async Task A_stream_request_answered_with_plain_json_ends_with_an_error_event_naming_the_content_type()
     {
