@@ -29,14 +29,20 @@ public static class StrictJsonReader
         }
         catch (JsonException ex)
         {
-            var message = ex.Message;
-            var cut = message.IndexOf(" LineNumber:", StringComparison.Ordinal);
-            return new("invalid_json", string.Create(CultureInfo.InvariantCulture, $"{Trim(cut > 0 ? message[..cut] : message)} (line {(ex.LineNumber ?? 0) + 1}, byte {(ex.BytePositionInLine ?? 0) + 1})"));
+            return new("invalid_json", Describe(ex));
         }
         finally
         {
             scan.Dispose();
         }
+    }
+
+    /// <summary>A reader's syntax error for a client: its words without .NET's path suffix, then line and byte from 1.</summary>
+    internal static string Describe(JsonException ex)
+    {
+        var message = ex.Message;
+        var cut = message.IndexOf(" LineNumber:", StringComparison.Ordinal);
+        return string.Create(CultureInfo.InvariantCulture, $"{Trim(cut > 0 ? message[..cut] : message)} (line {(ex.LineNumber ?? 0) + 1}, byte {(ex.BytePositionInLine ?? 0) + 1})");
     }
 
     private static string Trim(string message)

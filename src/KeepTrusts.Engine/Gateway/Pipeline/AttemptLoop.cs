@@ -13,7 +13,7 @@ internal sealed class AttemptLoop(IReadOnlyDictionary<string, UpstreamCaller> ca
 {
     /// <summary>
     /// Reads a complete 2xx body into the operation's typed answer; false when it is not that JSON. <paramref name="missing"/>
-    /// names the part the answer must have and lacks (e.g. "a 'choices' array"), null when a field had the wrong type.
+    /// names the part the answer must have and lacks (e.g. "'choices' array"), null when a field had the wrong type.
     /// </summary>
     public delegate bool AnswerReader(byte[] body, out object? answer, out string? missing);
 

@@ -177,15 +177,7 @@ internal static class ExchangeParser
         }
         catch (JsonException ex)
         {
-            var message = ex.Message;
-            var cut = message.IndexOf(" LineNumber:", StringComparison.Ordinal);
-            return string.Create(CultureInfo.InvariantCulture, $"{Trim(cut > 0 ? message[..cut] : message)} (line {(ex.LineNumber ?? 0) + 1}, byte {(ex.BytePositionInLine ?? 0) + 1})");
+            return Input.StrictJsonReader.Describe(ex);
         }
-    }
-
-    private static string Trim(string message)
-    {
-        var cut = message.IndexOf(" Path:", StringComparison.Ordinal);
-        return (cut > 0 ? message[..cut] : message).TrimEnd('.', ' ');
     }
 }
