@@ -66,13 +66,13 @@ internal static class Calibration
     public static (double Mean, double Max, string Worst) SourceTransfer(IReadOnlyList<TrainingExample> examples, double[] margins, double[] heuristic, BenignWeighting weighting)
     {
         var benign = Enumerable.Range(0, examples.Count).Where(i => !examples[i].Attack).ToList();
-        var groups = benign.GroupBy(i => Group(examples, i)).Where(g => g.Count() >= MinSourceGroup).ToList();
+        var groups = BenignSources(examples, benign);
         var fprs = new List<(double Fpr, string Group)>();
         foreach (var group in groups)
         {
             var rest = benign.Where(i => Group(examples, i) != group.Key).ToList();
             var margin = MarginAtFpr(examples, rest, margins, heuristic, weighting, TargetFpr);
-            fprs.Add((group.Count(i => margins[i] >= margin || heuristic[i] >= DefaultThreshold) / (double)group.Count(), group.Key));
+            fprs.Add((group.Count(i => Flagged(i, margins, heuristic, margin)) / (double)group.Count(), group.Key));
         }
 
         if (fprs.Count == 0)
@@ -90,7 +90,7 @@ internal static class Calibration
         int attacks = 0, caught = 0, benign = 0, flagged = 0;
         for (var i = 0; i < examples.Count; i++)
         {
-            var hit = margins[i] >= margin || heuristic[i] >= DefaultThreshold;
+            var hit = Flagged(i, margins, heuristic, margin);
             if (examples[i].Attack)
             {
                 (attacks, caught) = (attacks + 1, caught + (hit ? 1 : 0));
@@ -106,8 +106,15 @@ internal static class Calibration
 
     /// <summary>The false-positive rate of heuristics + model at <paramref name="margin"/> averaged over benign sources (kt-authored as one, at least <see cref="MinSourceGroup"/> texts).</summary>
     public static double MeanSourceFpr(IReadOnlyList<TrainingExample> examples, double[] margins, double[] heuristic, double margin) =>
-        Enumerable.Range(0, examples.Count).Where(i => !examples[i].Attack).GroupBy(i => Group(examples, i)).Where(g => g.Count() >= MinSourceGroup)
-            .Select(g => g.Count(i => margins[i] >= margin || heuristic[i] >= DefaultThreshold) / (double)g.Count()).DefaultIfEmpty(double.NaN).Average();
+        BenignSources(examples, Enumerable.Range(0, examples.Count).Where(i => !examples[i].Attack).ToList())
+            .Select(g => g.Count(i => Flagged(i, margins, heuristic, margin)) / (double)g.Count()).DefaultIfEmpty(double.NaN).Average();
+
+    /// <summary>The detector as the policy runs it: the model's margin at or over <paramref name="margin"/>, or the heuristics at 0.8.</summary>
+    private static bool Flagged(int i, double[] margins, double[] heuristic, double margin) => margins[i] >= margin || heuristic[i] >= DefaultThreshold;
+
+    /// <summary>The benign texts by source (kt-authored as one), sources of at least <see cref="MinSourceGroup"/> texts.</summary>
+    private static List<IGrouping<string, int>> BenignSources(IReadOnlyList<TrainingExample> examples, IReadOnlyList<int> benign) =>
+        benign.GroupBy(i => Group(examples, i)).Where(g => g.Count() >= MinSourceGroup).ToList();
 
     /// <summary>A benign source with fewer texts weighs as if it had this many (one text cannot swing the fit) and is not left out on its own.</summary>
     public const int MinSourceGroup = 20;
