@@ -10,7 +10,7 @@ namespace KeepTrusts.Train;
 /// </summary>
 internal static class EmbeddingCache
 {
-    public static float[][] Load(IReadOnlyList<string> texts, string modelPath, string vocabPath, int maxTokens, string directory, int threads)
+    public static float[][] Load(IReadOnlyList<string> texts, string modelPath, string vocabPath, int maxTokens, string directory, int threads, bool clsPooling)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         using (var model = File.OpenRead(modelPath))
@@ -20,6 +20,11 @@ internal static class EmbeddingCache
 
         hash.AppendData(File.ReadAllBytes(vocabPath));
         hash.AppendData(BitConverter.GetBytes(maxTokens));
+        if (clsPooling)
+        {
+            // Mean pooling adds nothing, so the key of a mean-pooled cache stays what it was before pooling was an option.
+            hash.AppendData("cls"u8);
+        }
         foreach (var text in texts)
         {
             hash.AppendData(Encoding.UTF8.GetBytes(text));
@@ -47,7 +52,7 @@ internal static class EmbeddingCache
             return rows;
         }
 
-        using var encoder = new SentenceEncoder(modelPath, vocabPath, maxTokens, threads);
+        using var encoder = new SentenceEncoder(modelPath, vocabPath, maxTokens, threads, clsPooling);
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var next = 1000;
         var embedded = encoder.Encode(texts, 16, done =>

@@ -32,6 +32,7 @@ string? encoderModel = null;
 string? encoderVocab = null;
 var encoderTokens = 256;
 var encoderCache = Path.GetTempPath();
+var encoderCls = false;
 for (var i = 0; i < args.Length; i++)
 {
     switch (args[i])
@@ -54,10 +55,11 @@ for (var i = 0; i < args.Length; i++)
         case "--encoder": encoderModel = Path.GetFullPath(args[++i]); break;
         case "--encoder-vocab": encoderVocab = Path.GetFullPath(args[++i]); break;
         case "--encoder-tokens": encoderTokens = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+        case "--encoder-pooling": encoderCls = args[++i] switch { "cls" => true, "mean" => false, _ => throw new ArgumentException($"--encoder-pooling takes mean or cls, not '{args[i]}'") }; break;
         case "--encoder-cache": encoderCache = Path.GetFullPath(args[++i]); break;
         case "--nb-mix": nbMixes = args[++i].Split(',').Select(m => double.Parse(m, CultureInfo.InvariantCulture)).ToArray(); break;
         default:
-            Console.Error.WriteLine($"unknown option '{args[i]}'; usage: KeepTrusts.Train [--data <train.jsonl>] [--out <model.bin>] [--folds <k>] [--grid l2:epochs:rate[:benign-boost[:source-balance[:feature-dropout[:attack-balance]]]],...] [--cv-only] [--families] [--family-groups <folds>] [--bits <n>] [--augment <copies>] [--calibration pooled|squareroot|persource] [--threads <folds at once>] [--window <chars>] [--stride <chars>] [--source-groups <folds>] [--calibration-folds source|cluster] [--nb-mix <factor>[,<factor>...]] [--encoder <model.onnx> --encoder-vocab <vocab.txt> [--encoder-tokens <n>] [--encoder-cache <dir>]]");
+            Console.Error.WriteLine($"unknown option '{args[i]}'; usage: KeepTrusts.Train [--data <train.jsonl>] [--out <model.bin>] [--folds <k>] [--grid l2:epochs:rate[:benign-boost[:source-balance[:feature-dropout[:attack-balance]]]],...] [--cv-only] [--families] [--family-groups <folds>] [--bits <n>] [--augment <copies>] [--calibration pooled|squareroot|persource] [--threads <folds at once>] [--window <chars>] [--stride <chars>] [--source-groups <folds>] [--calibration-folds source|cluster] [--nb-mix <factor>[,<factor>...]] [--encoder <model.onnx> --encoder-vocab <vocab.txt> [--encoder-tokens <n>] [--encoder-pooling mean|cls] [--encoder-cache <dir>]]");
             return 2;
     }
 }
@@ -109,12 +111,13 @@ if (encoderModel is not null)
         return 2;
     }
 
-    EncoderExperiment.MeasureCost(encoderModel, encoderVocab, encoderTokens, samples);
-    var embeddings = EmbeddingCache.Load(samples.Select(s => s.Text).ToList(), encoderModel, encoderVocab, encoderTokens, encoderCache, threads);
+    EncoderExperiment.MeasureCost(encoderModel, encoderVocab, encoderTokens, encoderCls, samples);
+    var embeddings = EmbeddingCache.Load(samples.Select(s => s.Text).ToList(), encoderModel, encoderVocab, encoderTokens, encoderCache, threads, encoderCls);
     var encoderSourceFold = CrossValidation.SourceFolds(examples, cluster, sourceGroups);
-    var clusterNgram = CrossValidation.OutOfFoldMargins(examples, fold, shape, grid[0], Seed, augmented, threads);
+    var settings = $"{shape} {grid[0]} augment {augmentCopies} seed {Seed}";
+    var clusterNgram = MarginCache.Load(encoderCache, data, $"cluster folds {folds}, {settings}", () => CrossValidation.OutOfFoldMargins(examples, fold, shape, grid[0], Seed, augmented, threads));
     Console.WriteLine($"n-grams, cluster folds: done ({clock.Elapsed.TotalSeconds:0}s)");
-    var sourceNgram = CrossValidation.OutOfFoldMargins(examples, encoderSourceFold, shape, grid[0], Seed, augmented, threads);
+    var sourceNgram = MarginCache.Load(encoderCache, data, $"source folds {sourceGroups}, {settings}", () => CrossValidation.OutOfFoldMargins(examples, encoderSourceFold, shape, grid[0], Seed, augmented, threads));
     Console.WriteLine($"n-grams, leave-source-out folds ({sourceGroups}): done ({clock.Elapsed.TotalSeconds:0}s)");
     EncoderExperiment.Run(samples, embeddings, fold, encoderSourceFold, clusterNgram, sourceNgram, threads);
     Console.WriteLine($"done in {clock.Elapsed.TotalSeconds:0}s");

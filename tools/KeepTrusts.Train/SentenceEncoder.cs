@@ -6,7 +6,7 @@ namespace KeepTrusts.Train;
 /// <summary>
 /// A sentence-transformer run through ONNX Runtime (round 9 experiment): WordPiece ids of the text's first
 /// <see cref="MaxTokens"/> tokens ([CLS] … [SEP]; the rest of a long text is not read), the transformer's last hidden
-/// state mean-pooled over the real tokens and L2-normalized, as sentence-transformers' all-MiniLM-L6-v2 does.
+/// state mean-pooled over the real tokens (or the [CLS] vector) and L2-normalized, as sentence-transformers' all-MiniLM-L6-v2 does.
 /// Texts are run in batches of similar length (padding masked out of the mean), single-threaded per run.
 /// </summary>
 internal sealed class SentenceEncoder : IDisposable
@@ -15,9 +15,13 @@ internal sealed class SentenceEncoder : IDisposable
     private readonly BertTokenizer _tokenizer;
     private readonly string _output;
 
-    public SentenceEncoder(string modelPath, string vocabPath, int maxTokens, int threads)
+    private readonly bool _clsPooling;
+
+    /// <param name="clsPooling">The [CLS] token's vector instead of the mean (snowflake-arctic-embed is trained so).</param>
+    public SentenceEncoder(string modelPath, string vocabPath, int maxTokens, int threads, bool clsPooling = false)
     {
         MaxTokens = maxTokens;
+        _clsPooling = clsPooling;
         _tokenizer = BertTokenizer.Create(vocabPath);
         using var options = new SessionOptions
         {
@@ -99,7 +103,8 @@ internal sealed class SentenceEncoder : IDisposable
         for (var b = 0; b < batch.Length; b++)
         {
             var row = new float[Dimensions];
-            for (var t = 0; t < batch[b].Length; t++)
+            var pooled = _clsPooling ? 1 : batch[b].Length;
+            for (var t = 0; t < pooled; t++)
             {
                 var offset = (b * length + t) * Dimensions;
                 for (var d = 0; d < Dimensions; d++)
@@ -111,7 +116,7 @@ internal sealed class SentenceEncoder : IDisposable
             var norm = 0.0;
             for (var d = 0; d < Dimensions; d++)
             {
-                row[d] /= batch[b].Length;
+                row[d] /= pooled;
                 norm += row[d] * row[d];
             }
 
