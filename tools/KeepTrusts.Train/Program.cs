@@ -9,6 +9,8 @@ using KeepTrusts.Train;
 // Rebuilds the engine's prompt-injection model: cross-validation on the training set picks L2 and epochs, the
 // calibration is fitted on its out-of-fold scores (cluster folds, square root; --calibration-folds source fits it on
 // leave-source-out scores instead, a round-8 experiment), the final model is trained on the whole set. Same data, same bytes.
+// --encoder <model.onnx> --encoder-vocab <vocab.txt> (round 9 experiment, not shipped): a sentence encoder's embedding
+// + logistic head against the n-grams, alone and stacked, on the same cluster and leave-source-out folds; writes nothing.
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 var root = FindRepoRoot();
