@@ -9,6 +9,8 @@ using KeepTrusts.Train;
 // Rebuilds the engine's prompt-injection model: cross-validation on the training set picks L2 and epochs, the
 // calibration is fitted on its out-of-fold scores (cluster folds, square root; --calibration-folds source fits it on
 // leave-source-out scores instead, a round-8 experiment), the final model is trained on the whole set. Same data, same bytes.
+// --encoder <model.onnx> --encoder-vocab <vocab.txt> (round 9 experiment, not shipped): a sentence encoder's embedding
+// + logistic head against the n-grams, alone and stacked, on the same cluster and leave-source-out folds; writes nothing.
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 var root = FindRepoRoot();
@@ -28,6 +30,11 @@ var familyGroups = 0;
 var sourceGroups = 5;
 var calibrationFolds = "cluster";
 double[] nbMixes = [0];
+string? encoderModel = null;
+string? encoderVocab = null;
+var encoderTokens = 256;
+var encoderCache = Path.GetTempPath();
+var encoderCls = false;
 for (var i = 0; i < args.Length; i++)
 {
     switch (args[i])
@@ -47,9 +54,14 @@ for (var i = 0; i < args.Length; i++)
         case "--stride": stride = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
         case "--source-groups": sourceGroups = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
         case "--calibration-folds": calibrationFolds = args[++i] is "cluster" or "source" ? args[i] : throw new ArgumentException($"--calibration-folds takes cluster or source, not '{args[i]}'"); break;
+        case "--encoder": encoderModel = Path.GetFullPath(args[++i]); break;
+        case "--encoder-vocab": encoderVocab = Path.GetFullPath(args[++i]); break;
+        case "--encoder-tokens": encoderTokens = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+        case "--encoder-pooling": encoderCls = args[++i] switch { "cls" => true, "mean" => false, _ => throw new ArgumentException($"--encoder-pooling takes mean or cls, not '{args[i]}'") }; break;
+        case "--encoder-cache": encoderCache = Path.GetFullPath(args[++i]); break;
         case "--nb-mix": nbMixes = args[++i].Split(',').Select(m => double.Parse(m, CultureInfo.InvariantCulture)).ToArray(); break;
         default:
-            Console.Error.WriteLine($"unknown option '{args[i]}'; usage: KeepTrusts.Train [--data <train.jsonl>] [--out <model.bin>] [--folds <k>] [--grid l2:epochs:rate[:benign-boost[:source-balance[:feature-dropout[:attack-balance]]]],...] [--cv-only] [--families] [--family-groups <folds>] [--bits <n>] [--augment <copies>] [--calibration pooled|squareroot|persource] [--threads <folds at once>] [--window <chars>] [--stride <chars>] [--source-groups <folds>] [--calibration-folds source|cluster] [--nb-mix <factor>[,<factor>...]]");
+            Console.Error.WriteLine($"unknown option '{args[i]}'; usage: KeepTrusts.Train [--data <train.jsonl>] [--out <model.bin>] [--folds <k>] [--grid l2:epochs:rate[:benign-boost[:source-balance[:feature-dropout[:attack-balance]]]],...] [--cv-only] [--families] [--family-groups <folds>] [--bits <n>] [--augment <copies>] [--calibration pooled|squareroot|persource] [--threads <folds at once>] [--window <chars>] [--stride <chars>] [--source-groups <folds>] [--calibration-folds source|cluster] [--nb-mix <factor>[,<factor>...]] [--encoder <model.onnx> --encoder-vocab <vocab.txt> [--encoder-tokens <n>] [--encoder-pooling mean|cls] [--encoder-cache <dir>]]");
             return 2;
     }
 }
@@ -90,6 +102,29 @@ var augmented = Augmentation.Create(samples, augmentCopies, Seed)
     .Select(a => (ExampleFeaturizer.Featurize(a.Sample, shape), a.Origins)).ToList();
 Console.WriteLine($"augmented: {augmented.Count} texts ({augmented.Count(a => a.Item1.Attack)} attacks in benign carriers, the rest their benign twins), {augmentCopies} per short attack");
 Console.WriteLine($"{data}: {examples.Count} samples ({examples.Count(e => e.Attack)} attacks) in {cluster.Distinct().Count()} near-duplicate clusters (largest {cluster.GroupBy(c => c).Max(g => g.Count())}), featurized in {clock.Elapsed.TotalSeconds:0.0}s");
+
+if (encoderModel is not null)
+{
+    // Round 9 experiment (training data only): a sentence encoder + logistic head against the n-grams, on the same
+    // cluster folds and leave-source-out folds; the n-grams with the grid's first point (the shipped L2 1e-6).
+    if (encoderVocab is null)
+    {
+        Console.Error.WriteLine("--encoder needs --encoder-vocab <vocab.txt> (the WordPiece vocabulary of the same model)");
+        return 2;
+    }
+
+    EncoderExperiment.MeasureCost(encoderModel, encoderVocab, encoderTokens, encoderCls, samples);
+    var embeddings = EmbeddingCache.Load(samples.Select(s => s.Text).ToList(), encoderModel, encoderVocab, encoderTokens, encoderCache, threads, encoderCls);
+    var encoderSourceFold = CrossValidation.SourceFolds(examples, cluster, sourceGroups);
+    var settings = $"{shape} {grid[0]} augment {augmentCopies} seed {Seed}";
+    var clusterNgram = MarginCache.Load(encoderCache, data, $"cluster folds {folds}, {settings}", () => CrossValidation.OutOfFoldMargins(examples, fold, shape, grid[0], Seed, augmented, threads));
+    Console.WriteLine($"n-grams, cluster folds: done ({clock.Elapsed.TotalSeconds:0}s)");
+    var sourceNgram = MarginCache.Load(encoderCache, data, $"source folds {sourceGroups}, {settings}", () => CrossValidation.OutOfFoldMargins(examples, encoderSourceFold, shape, grid[0], Seed, augmented, threads));
+    Console.WriteLine($"n-grams, leave-source-out folds ({sourceGroups}): done ({clock.Elapsed.TotalSeconds:0}s)");
+    EncoderExperiment.Run(samples, embeddings, fold, encoderSourceFold, clusterNgram, sourceNgram, threads);
+    Console.WriteLine($"done in {clock.Elapsed.TotalSeconds:0}s");
+    return 0;
+}
 
 if (familyReport)
 {
@@ -137,9 +172,9 @@ if (cvOnly)
 {
     // Leave-source-out (round 8): every text scored by a model that never saw its source; the regression alone and
     // with naive Bayes ratios mixed in; where each calibration weighting puts 0.8 on these margins, and where the
-    // round-7 calibration (fitted on cluster-fold margins, square-root weighting) puts it.
+    // shipped calibration (rounds 3-8: fitted on cluster-fold margins, square-root weighting) puts it.
     var benignAll = Enumerable.Range(0, examples.Count).Where(i => !examples[i].Attack).ToList();
-    var roundSevenMargin = Calibration.MarginAtFpr(examples, benignAll, bestMargins!, heuristic, BenignWeighting.SquareRoot, Calibration.TargetFpr);
+    var shippedMargin = Calibration.MarginAtFpr(examples, benignAll, bestMargins!, heuristic, BenignWeighting.SquareRoot, Calibration.TargetFpr);
     var clusterMixed = nbMixes.Any(m => m != 0) ? CrossValidation.OutOfFoldMargins(examples, fold, shape, best!, Seed, augmented, threads, nbMixes) : [bestMargins!];
     var sourceMixed = CrossValidation.OutOfFoldMargins(examples, sourceFold, shape, best!, Seed, augmented, threads, nbMixes);
     for (var m = 0; m < nbMixes.Length; m++)
@@ -149,8 +184,8 @@ if (cvOnly)
         Console.WriteLine($"nb mix {nbMixes[m]}: cluster folds TPR {cluster1:0.000} / {cluster5:0.000} at FPR 1% / 5%; leave-source-out TPR {CrossValidation.At(examples, sourceMixed[m], 0.01).TruePositiveRate:0.000} / {CrossValidation.At(examples, sourceMixed[m], 0.05).TruePositiveRate:0.000} ({clock.Elapsed.TotalSeconds:0}s)");
         if (m == 0)
         {
-            var (oldRecall, oldFpr) = Calibration.RatesAt(examples, sourceMixed[0], heuristic, roundSevenMargin);
-            Console.WriteLine($"  round-7 0.8 (margin {roundSevenMargin:0.000}, cluster folds, square root) on leave-source-out margins: recall {oldRecall:0.000}, pooled FPR {oldFpr:P2}, mean benign-source FPR {Calibration.MeanSourceFpr(examples, sourceMixed[0], heuristic, roundSevenMargin):P2}");
+            var (oldRecall, oldFpr) = Calibration.RatesAt(examples, sourceMixed[0], heuristic, shippedMargin);
+            Console.WriteLine($"  shipped 0.8 (rounds 3-8 calibration: margin {shippedMargin:0.000}, cluster folds, square root) on leave-source-out margins: recall {oldRecall:0.000}, pooled FPR {oldFpr:P2}, mean benign-source FPR {Calibration.MeanSourceFpr(examples, sourceMixed[0], heuristic, shippedMargin):P2}");
         }
 
         foreach (var option in Enum.GetValues<BenignWeighting>())
