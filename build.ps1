@@ -9,7 +9,7 @@
     Package : into artifacts/:
               KeepTrusts.Gateway.<version>.nupkg  the kt .NET tool (dotnet tool install --global --add-source ./artifacts KeepTrusts.Gateway)
               kt-<version>-<rid>.tar.gz / .zip    self-contained kt per platform (no .NET needed): Native AOT for
-                                                  linux-x64 when built on linux-x64 (needs clang), single-file elsewhere
+                                                  linux-x64 when built on linux-x64 (needs clang), trimmed single-file elsewhere
               KeepTrusts.<version>.nupkg          the module for Publish-PSResource -NupkgPath, with gateway/kt.dll and
                                                   the self-contained gateway/<rid>/kt for every -Runtime built
                                                   (packed from module/KeepTrusts, a copy of out/KeepTrusts)
@@ -79,7 +79,9 @@ try {
                     }
                 }
                 else {
-                    $publish += @('-p:PublishSingleFile=true', '-p:EnableCompressionInSingleFile=true')
+                    # Trimmed like the AOT kt (the same NativeAot.Roots.xml): the untrimmed runtimes made the four-platform
+                    # module package 266 MB, over the PowerShell Gallery's 250 MB per package.
+                    $publish += @('-p:PublishSingleFile=true', '-p:EnableCompressionInSingleFile=true', '-p:PublishTrimmed=true')
                 }
                 Invoke-Dotnet $publish
                 Remove-Item -Force -ErrorAction SilentlyContinue (Join-Path $publishDir '*.json'), (Join-Path $publishDir '*.dbg'), (Join-Path $publishDir '*.pdb')

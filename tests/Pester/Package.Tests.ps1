@@ -50,6 +50,12 @@ Describe 'The module nupkg' -Tag 'Package' {
         $entries | Should -Contain 'gateway/kt.dll'
     }
 
+    It 'fits the PowerShell Gallery, which refuses a package over 250 MB (nuget.org''s limit, NuGet/Home#6208)' {
+        # 250,000,000 bytes, the stricter reading of "250 MB"; the four-platform package of build.ps1 -Task Package
+        # must fit, not only a one-platform build.
+        (Get-Item -LiteralPath $nupkg).Length | Should -BeLessOrEqual 250000000
+    }
+
     It 'carries no second onnxruntime for a platform with a self-contained kt, and no link-time .lib files' {
         # build.ps1 -Task Package: gateway/<rid>/kt brings its own onnxruntime, and kt.dll never runs on that platform.
         $selfContained = $entries | ForEach-Object { if ($_ -match '^gateway/([a-z]+-[a-z0-9]+)/kt(\.exe)?$') { $Matches[1] } }
