@@ -109,7 +109,12 @@ public static class GatewayServer
             AuditShippingMetrics.Register(metrics.Registry, shipper);
         }
 
+        // Requests Kestrel refuses itself get their outcome too; the container disposes (unsubscribes) it.
+        builder.Services.AddSingleton(sp => new KestrelRejectRecorder(sp.GetRequiredService<System.Diagnostics.DiagnosticListener>(),
+            sp.GetRequiredService<LiveGateway>(), sp.GetRequiredService<ILoggerFactory>()));
+
         var app = builder.Build();
+        app.Services.GetRequiredService<KestrelRejectRecorder>();
         KestrelLimits.UseLimitErrors(app, config.Gateway.Limits);
         MapRoutes(app, metrics);
         return app;
