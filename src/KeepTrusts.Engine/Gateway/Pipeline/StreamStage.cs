@@ -26,6 +26,7 @@ internal sealed class StreamStage(RequestPolicyStage policies, OutcomeRecorder r
         var idle = TimeSpan.FromSeconds(target.Options.EffectiveStreamTimeoutSeconds);
         using var idleCts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         GatewayError? error = null;
+        UpstreamStreamError? upstreamError = null;
         var ended = false;
         var sentAny = false;
         var textDeltas = 0L;
@@ -114,6 +115,14 @@ internal sealed class StreamStage(RequestPolicyStage policies, OutcomeRecorder r
                     break;
                 }
 
+                if (filter.UpstreamError is { } failed)
+                {
+                    // The upstream's own error event: the client gets it (masked, in OpenAI's shape) as the stream's end.
+                    upstreamError = UpstreamStreamError.From(failed, upstream, target.Options.EffectiveApiKeyHeader, target.Id, _rules);
+                    error = upstreamError.Error;
+                    break;
+                }
+
                 if (!sentAny)
                 {
                     sentAny = true;
@@ -165,7 +174,7 @@ internal sealed class StreamStage(RequestPolicyStage policies, OutcomeRecorder r
 
             if (error is not null)
             {
-                yield return new ChatEvent { Kind = ChatEventKind.Error, Data = OpenAIError.Body(error.Message, error.Type, error.Code), Error = error };
+                yield return new ChatEvent { Kind = ChatEventKind.Error, Data = upstreamError?.Event ?? OpenAIError.Body(error.Message, error.Type, error.Code), Error = error };
             }
         }
         finally
@@ -182,6 +191,7 @@ internal sealed class StreamStage(RequestPolicyStage policies, OutcomeRecorder r
             outcome.CompletionTokens = filter.CompletionTokens > 0 ? filter.CompletionTokens : textDeltas;
             outcome.ContentFilterResults = filter.ContentFilterResults;
             outcome.CompletionText = filter.ReleasedText;
+            outcome.UpstreamErrorBody = upstreamError?.Original ?? outcome.UpstreamErrorBody;
             var decisions = filter.Decisions.ToList();
             outcome.AddDecisions(decisions);
             recorder.Decisions(decisions);
