@@ -162,7 +162,9 @@ public static class GatewayServer
             context.Response.ContentType = "text/plain; version=0.0.4; charset=utf-8";
             await metrics.Registry.CollectAndExportAsTextAsync(context.Response.Body, context.RequestAborted).ConfigureAwait(false);
         });
-        app.MapFallback(GatewayRoutes.UnknownRouteAsync);
+        // Every path, not MapFallback's default {*path:nonfile}: that skips a file-like last segment ("/v1/x.json"), which
+        // then got ASP.NET Core's empty 404 and no record.
+        app.MapFallback("{**path}", GatewayRoutes.UnknownRouteAsync);
     }
 
     internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
