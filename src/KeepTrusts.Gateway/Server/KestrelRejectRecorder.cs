@@ -66,7 +66,11 @@ internal sealed class KestrelRejectRecorder : IObserver<KeyValuePair<string, obj
         var status = (error as BadHttpRequestException)?.StatusCode ?? StatusCodes.Status400BadRequest;
         var request = features.Get<IHttpRequestFeature>();
         var connection = features.Get<IHttpConnectionFeature>();
-        var lease = _live.Acquire();
+        if (_live.TryAcquire() is not { } lease)
+        {
+            return;   // the gateway is shut down: no pipeline left to record with
+        }
+
         var recorded = lease.Pipeline.RejectAsync(new GatewayRequest
         {
             Operation = UpstreamOperation.RejectedByServer,
