@@ -92,6 +92,30 @@ public sealed class UpstreamStreamErrorTests
         Assert.EndsWith("data: [DONE]\n\n", body, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("error", "{\"type\":\"error\",\"code\":\"server_error\",\"message\":\"failed with key " + FakeAzureOpenAI.ApiKey + "\",\"param\":null,\"sequence_number\":2}")]
+    [InlineData("response.failed", "{\"type\":\"response.failed\",\"sequence_number\":2,\"response\":{\"id\":\"resp_1\",\"object\":\"response\",\"status\":\"failed\",\"model\":\"gpt-4o\",\"output\":[],\"error\":{\"code\":\"server_error\",\"message\":\"failed with key " + FakeAzureOpenAI.ApiKey + "\"}}}")]
+    public async Task A_responses_stream_failure_event_is_passed_on_masked_and_recorded_as_an_upstream_error(string eventType, string data)
+    {
+        var audit = new RecordingAuditSink();
+        await using var harness = await GatewayHarness.StartAsync(Config, audit: audit);
+        harness.Fake.Enqueue("gpt-4o", FakeBehavior.Raw(200, "text/event-stream", Encoding.UTF8.GetBytes(
+            "event: response.created\ndata: {\"type\":\"response.created\",\"sequence_number\":1,\"response\":{\"id\":\"resp_1\",\"object\":\"response\",\"status\":\"in_progress\",\"model\":\"gpt-4o\",\"output\":[]}}\n\n" +
+            "event: " + eventType + "\ndata: " + data + "\n\n")));
+
+        using var content = new StringContent("{\"model\":\"gpt-4o\",\"stream\":true,\"input\":\"hi\"}", Encoding.UTF8, "application/json");
+        using var response = await harness.Http.PostAsync("/v1/responses", content);
+        var body = await response.Content.ReadAsStringAsync();
+
+        Assert.Contains("event: " + eventType, body, StringComparison.Ordinal);
+        Assert.Contains("failed with key [REDACTED:upstream-credential]", body, StringComparison.Ordinal);
+        Assert.DoesNotContain(FakeAzureOpenAI.ApiKey, body, StringComparison.Ordinal);
+        var record = Assert.Single(audit.Records);
+        Assert.Equal((502, "upstream_error"), (record.Status, record.ErrorCode));
+        Assert.Contains("[REDACTED:upstream-credential]", record.UpstreamError, StringComparison.Ordinal);
+        Assert.DoesNotContain(FakeAzureOpenAI.ApiKey, record.UpstreamError, StringComparison.Ordinal);
+    }
+
     private static async Task<List<JsonNode>> EventsAsync(HttpResponseMessage response)
     {
         var body = await response.Content.ReadAsStringAsync();
