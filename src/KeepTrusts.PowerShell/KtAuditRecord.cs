@@ -16,7 +16,7 @@ public sealed class KtAuditRecord
     /// <summary>The request path as recorded (cut at 512 characters).</summary>
     public string Path { get; init; } = string.Empty;
 
-    /// <summary>models or not_routed for a request the gateway answered itself (models listing; unknown route, 414, 431); else null.</summary>
+    /// <summary>models or not_routed for a request the gateway answered itself (models listing; unknown route, 414, 431), rejected_by_server for one Kestrel refused; else null.</summary>
     public string? Operation { get; init; }
 
     public string? Model { get; init; }

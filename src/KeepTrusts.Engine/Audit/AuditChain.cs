@@ -73,6 +73,8 @@ public static class AuditChain
         json.WriteString("path", record.Path);
         // Only on requests answered without a model operation: chat records (and their hashes) stay as they were.
         WriteOptional(json, "operation", record.Operation);
+        WriteOptional(json, "remote_address", record.RemoteAddress);
+        WriteOptional(json, "reason", record.Reason);
         WriteOptional(json, "model", record.Model);
         WriteOptional(json, "target", record.Target);
         json.WriteBoolean("stream", record.Stream);

@@ -6,7 +6,8 @@ namespace KeepTrusts.Engine.Audit;
 /// One request as read back (Get-KtAuditLog): a complete record, or the outcome of a forwarded request. A request
 /// record without its outcome (the gateway stopped between forwarding and recording the answer) is
 /// <paramref name="Interrupted"/>, with status 0. <paramref name="Operation"/> is <c>models</c> or <c>not_routed</c> for a
-/// request the gateway answered itself (models listing; unknown route or method, 414, 431), else null.
+/// request the gateway answered itself (models listing; unknown route or method, 414, 431) or <c>rejected_by_server</c> (Kestrel refused it itself; then
+/// <paramref name="RemoteAddress"/> and <paramref name="Reason"/> say who and why), else null.
 /// </summary>
 public sealed record AuditEntry(
     long Seq,
@@ -27,4 +28,6 @@ public sealed record AuditEntry(
     bool Interrupted = false,
     string Method = "POST",
     string Path = "",
-    string? Operation = null);
+    string? Operation = null,
+    string? RemoteAddress = null,
+    string? Reason = null);

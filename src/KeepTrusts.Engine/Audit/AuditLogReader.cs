@@ -91,6 +91,8 @@ public static class AuditLogReader
             line,
             Method: Text("method") ?? string.Empty,
             Path: Text("path") ?? string.Empty,
-            Operation: Text("operation"));
+            Operation: Text("operation"),
+            RemoteAddress: Text("remote_address"),
+            Reason: Text("reason"));
     }
 }

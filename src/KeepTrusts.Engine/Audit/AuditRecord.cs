@@ -31,10 +31,17 @@ public sealed class AuditRecord
 
     /// <summary>
     /// What the gateway answered itself without a model operation: <c>models</c> (the models listing) or
-    /// <c>not_routed</c> (unknown route or method, or a request line or headers over the limits). Null (and absent
+    /// <c>not_routed</c> (unknown route or method, or a request line or headers over the limits) or <c>rejected_by_server</c>
+    /// (Kestrel refused it before any kt code ran; Kestrel wrote the answer). Null (and absent
     /// from the record) for chat, embeddings and responses requests.
     /// </summary>
     public string? Operation { get; init; }
+
+    /// <summary>The client's IP address, on <c>rejected_by_server</c> records only (absent elsewhere, so their hashes stay as they were).</summary>
+    public string? RemoteAddress { get; init; }
+
+    /// <summary>Why the server refused the request (Kestrel's message, bounded, without any of the request's bytes); <c>rejected_by_server</c> only.</summary>
+    public string? Reason { get; init; }
 
     public string? Model { get; init; }
 

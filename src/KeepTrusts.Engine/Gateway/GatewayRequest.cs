@@ -38,6 +38,12 @@ public sealed class GatewayRequest
 
     public string Path { get; init; } = "/v1/chat/completions";
 
+    /// <summary>The client's IP address; set only on requests Kestrel refused itself (<see cref="UpstreamOperation.RejectedByServer"/>).</summary>
+    public string? RemoteAddress { get; init; }
+
+    /// <summary>Why Kestrel refused the request (its message without the request's bytes); only on <see cref="UpstreamOperation.RejectedByServer"/>.</summary>
+    public string? RejectionReason { get; init; }
+
     /// <summary>Pins the call to one target id (Invoke-KtChat -Target); null routes by model.</summary>
     public string? TargetId { get; init; }
 }

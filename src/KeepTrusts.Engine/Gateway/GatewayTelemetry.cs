@@ -163,6 +163,7 @@ public static class GatewayTelemetry
         UpstreamOperation.Embeddings => "embeddings",
         UpstreamOperation.ModelsList => "models",
         UpstreamOperation.NotRouted => "not_routed",
+        UpstreamOperation.RejectedByServer => "rejected_by_server",
         // The Responses API generates a chat answer: GenAI's "chat" operation, like chat completions.
         _ => "chat",
     };

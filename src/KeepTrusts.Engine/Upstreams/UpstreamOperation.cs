@@ -1,8 +1,8 @@
 namespace KeepTrusts.Engine.Upstreams;
 
 /// <summary>
-/// The OpenAI-compatible operations the gateway forwards, and the two kinds of request it answers itself (never
-/// forwarded): they exist so every request has an outcome — counted in kt_requests_total, audited by the same rule.
+/// The OpenAI-compatible operations the gateway forwards, and the kinds of request it answers itself or sees
+/// refused by the server (never forwarded): they exist so every request has an outcome — counted in kt_requests_total, audited by the same rule.
 /// </summary>
 public enum UpstreamOperation
 {
@@ -20,4 +20,10 @@ public enum UpstreamOperation
     /// (414 request line, 431 headers). Never forwarded.
     /// </summary>
     NotRouted,
+
+    /// <summary>
+    /// A request Kestrel itself refused before any kt code ran (malformed request line or headers, a missing Host, the
+    /// hard request-line and header bounds, an unknown HTTP version): Kestrel wrote its own answer; kt records it.
+    /// </summary>
+    RejectedByServer,
 }

@@ -109,7 +109,12 @@ public static class GatewayServer
             AuditShippingMetrics.Register(metrics.Registry, shipper);
         }
 
+        // Requests Kestrel refuses itself get their outcome too; the container disposes (unsubscribes) it.
+        builder.Services.AddSingleton(sp => new KestrelRejectRecorder(sp.GetRequiredService<System.Diagnostics.DiagnosticListener>(),
+            sp.GetRequiredService<LiveGateway>(), sp.GetRequiredService<ILoggerFactory>()));
+
         var app = builder.Build();
+        app.Services.GetRequiredService<KestrelRejectRecorder>();
         KestrelLimits.UseLimitErrors(app, config.Gateway.Limits);
         MapRoutes(app, metrics);
         return app;
@@ -157,7 +162,9 @@ public static class GatewayServer
             context.Response.ContentType = "text/plain; version=0.0.4; charset=utf-8";
             await metrics.Registry.CollectAndExportAsTextAsync(context.Response.Body, context.RequestAborted).ConfigureAwait(false);
         });
-        app.MapFallback(GatewayRoutes.UnknownRouteAsync);
+        // Every path, not MapFallback's default {*path:nonfile}: that skips a file-like last segment ("/v1/x.json"), which
+        // then got ASP.NET Core's empty 404 and no record.
+        app.MapFallback("{**path}", GatewayRoutes.UnknownRouteAsync);
     }
 
     internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);

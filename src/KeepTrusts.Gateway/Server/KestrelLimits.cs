@@ -38,6 +38,8 @@ internal static class KestrelLimits
     {
         app.Use((context, next) =>
         {
+            // From here kt's own code records the request: Kestrel's bad-request event for it is not a second outcome.
+            context.Features.Set(ServedRequest.Marker);
             var request = context.Request;
             var target = context.Features.Get<IHttpRequestFeature>()?.RawTarget ?? string.Empty;
             var lineBytes = request.Method.Length + 1 + target.Length + 1 + request.Protocol.Length;

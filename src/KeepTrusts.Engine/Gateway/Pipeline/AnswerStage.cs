@@ -76,13 +76,14 @@ internal sealed class AnswerStage(TargetRouter router, VirtualKeyStage keys, Out
         return response;
     }
 
-    /// <summary>The <c>operation</c> label of kt_requests_total (and the audit record's operation for the last two).</summary>
+    /// <summary>The <c>operation</c> label of kt_requests_total (and the audit record's operation for the last three).</summary>
     internal static string OperationName(UpstreamOperation operation) => operation switch
     {
         UpstreamOperation.ChatCompletions => "chat",
         UpstreamOperation.Embeddings => "embeddings",
         UpstreamOperation.ModelsList => "models",
         UpstreamOperation.NotRouted => "not_routed",
+        UpstreamOperation.RejectedByServer => "rejected_by_server",
         _ => "responses",
     };
 }

@@ -42,12 +42,20 @@ internal sealed class ChatStreamFilter : IStreamFilter
 
     public IEnumerable<PolicyDecision> Decisions => _streams.Decisions;
 
+    public byte[]? UpstreamError { get; private set; }
+
     public bool IsEnd(string eventType, byte[] data) => data.AsSpan().SequenceEqual("[DONE]"u8);
 
     /// <summary>The event to send for one upstream chunk (its raw bytes when unchanged), or the content_filter ending.</summary>
-    public void Process(string eventType, byte[] data, List<ChatEvent> output) => output.Add(Process(data));
+    public void Process(string eventType, byte[] data, List<ChatEvent> output)
+    {
+        if (Process(data) is { } next)
+        {
+            output.Add(next);
+        }
+    }
 
-    private ChatEvent Process(byte[] raw)
+    private ChatEvent? Process(byte[] raw)
     {
         if (_scanned.TryProcess(raw, out var forward))
         {
@@ -61,6 +69,15 @@ internal sealed class ChatStreamFilter : IStreamFilter
         {
             // JSON (StreamStage checked that) but not a chunk: forwarded, its text would pass the response policies unread.
             throw new InvalidDataException("an event that is not a chat.completion.chunk object ('choices' must be an array of choice objects)");
+        }
+
+        if (chunk.Error is { ValueKind: System.Text.Json.JsonValueKind.Object })
+        {
+            // The upstream failed mid-stream (OpenAI and Azure send {"error":{...}} as a data event): not forwarded as
+            // it came (a choice beside it would pass unread, the key it was sent may be echoed); the stream stage ends
+            // the stream with the error itself. The scan leaves any chunk with an error to this path.
+            UpstreamError = raw;
+            return null;
         }
 
         if (chunk.Choices is null)

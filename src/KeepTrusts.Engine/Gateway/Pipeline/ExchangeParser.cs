@@ -96,6 +96,11 @@ internal static class ExchangeParser
             }
         }
 
+        if (Input.RequestValueRanges.CheckChat(chat.Extra, chat.Stream == true) is { } outOfRange)
+        {
+            return (null, outOfRange);
+        }
+
         return (new CanonicalExchange
         {
             Request = request, Model = chat.Model, Stream = chat.Stream == true, Chat = chat, Segments = ChatTextSegments.FromChat(chat), Modified = modified,
@@ -132,6 +137,11 @@ internal static class ExchangeParser
         if (responses.Input is null)
         {
             return (null, GatewayError.Invalid("invalid_request", "'input' is required: a string or an array of input items.", "input"));
+        }
+
+        if (Input.RequestValueRanges.CheckResponses(responses.Extra) is { } outOfRange)
+        {
+            return (null, outOfRange);
         }
 
         return (new CanonicalExchange

@@ -17,6 +17,12 @@ internal interface IStreamFilter
 
     IEnumerable<PolicyDecision> Decisions { get; }
 
+    /// <summary>
+    /// The upstream's own error, when it sent one instead of an answer event (chat: a chunk with an <c>error</c> object):
+    /// the event's bytes, not forwarded; the stream stage ends the stream with it. Null otherwise.
+    /// </summary>
+    byte[]? UpstreamError { get; }
+
     /// <summary>True for the upstream's last event ([DONE] on chat streams, response.completed and kin on Responses).</summary>
     bool IsEnd(string eventType, byte[] data);
 

@@ -23,6 +23,9 @@ internal sealed class ResponsesStreamFilter(PolicyChain chain, int maxReleasedCh
 
     public PolicyDecision? Blocked => _streams.Blocked;
 
+    // Responses API error events pass through as its own event stream defines them.
+    public byte[]? UpstreamError => null;
+
     public long PromptTokens { get; private set; }
 
     public long CompletionTokens { get; private set; }

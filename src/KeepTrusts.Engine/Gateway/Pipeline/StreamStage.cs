@@ -26,6 +26,8 @@ internal sealed class StreamStage(RequestPolicyStage policies, OutcomeRecorder r
         var idle = TimeSpan.FromSeconds(target.Options.EffectiveStreamTimeoutSeconds);
         using var idleCts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         GatewayError? error = null;
+        UpstreamStreamError? upstreamError = null;
+        string? responsesFailure = null;
         var ended = false;
         var sentAny = false;
         var textDeltas = 0L;
@@ -95,8 +97,17 @@ internal sealed class StreamStage(RequestPolicyStage policies, OutcomeRecorder r
                     else if (filter.Blocked is null)
                     {
                         // The Responses end event carries the whole answer: the filter brings it in line with what was released.
+                        // Its failure events ("error", "response.failed") are the upstream's own error: passed on with the
+                        // credential kt sent masked, and recorded as one.
+                        var endData = item.Data;
+                        if (item.EventType is "error" or "response.failed")
+                        {
+                            endData = Input.SentCredentials.Scrub(item.Data, upstream.RequestMessage, target.Options.EffectiveApiKeyHeader);
+                            responsesFailure = System.Text.Encoding.UTF8.GetString(endData);
+                        }
+
                         output.Clear();
-                        filter.Process(item.EventType, item.Data, output);
+                        filter.Process(item.EventType, endData, output);
                         foreach (var last in output)
                         {
                             yield return last;
@@ -111,6 +122,14 @@ internal sealed class StreamStage(RequestPolicyStage policies, OutcomeRecorder r
                 {
                     metrics.InvalidInput("upstream", "unexpected_shape");
                     error = GatewayError.Upstream(502, "upstream_invalid_response", $"The upstream (target '{target.Id}') sent a stream event the gateway could not read ({failure}).");
+                    break;
+                }
+
+                if (filter.UpstreamError is { } failed)
+                {
+                    // The upstream's own error event: the client gets it (masked, in OpenAI's shape) as the stream's end.
+                    upstreamError = UpstreamStreamError.From(failed, upstream, target.Options.EffectiveApiKeyHeader, target.Id, _rules);
+                    error = upstreamError.Error;
                     break;
                 }
 
@@ -165,23 +184,24 @@ internal sealed class StreamStage(RequestPolicyStage policies, OutcomeRecorder r
 
             if (error is not null)
             {
-                yield return new ChatEvent { Kind = ChatEventKind.Error, Data = OpenAIError.Body(error.Message, error.Type, error.Code), Error = error };
+                yield return new ChatEvent { Kind = ChatEventKind.Error, Data = upstreamError?.Event ?? OpenAIError.Body(error.Message, error.Type, error.Code), Error = error };
             }
         }
         finally
         {
             upstream.Dispose();
             var clientLeft = cancellationToken.IsCancellationRequested || (!ended && error is null);
-            AttemptLoop.RecordStreamEnd(target, clientLeft && error is null ? TargetCallResult.Neutral : error is null ? TargetCallResult.Success : TargetCallResult.Failure);
+            AttemptLoop.RecordStreamEnd(target, clientLeft && error is null ? TargetCallResult.Neutral : error is null && responsesFailure is null ? TargetCallResult.Success : TargetCallResult.Failure);
             outcome.ClientClosed = clientLeft && error is null;
-            outcome.Status = filter.Blocked is not null ? 400 : error is not null ? 502 : 200;
-            outcome.ErrorCode = filter.Blocked?.Policy ?? error?.Code ?? (outcome.ClientClosed ? "client_closed_request" : null);
+            outcome.Status = filter.Blocked is not null ? 400 : error is not null || responsesFailure is not null ? 502 : 200;
+            outcome.ErrorCode = filter.Blocked?.Policy ?? error?.Code ?? (responsesFailure is not null ? "upstream_error" : null) ?? (outcome.ClientClosed ? "client_closed_request" : null);
             // The usage chunk when the upstream sent one (stream_options.include_usage); else counted, also on a cut stream:
             // the prompt at ~4 characters a token, the completion one token per text delta (how OpenAI and Azure stream).
             outcome.PromptTokens = filter.PromptTokens > 0 ? filter.PromptTokens : Math.Max(1, exchange.Segments.TotalLength / 4);
             outcome.CompletionTokens = filter.CompletionTokens > 0 ? filter.CompletionTokens : textDeltas;
             outcome.ContentFilterResults = filter.ContentFilterResults;
             outcome.CompletionText = filter.ReleasedText;
+            outcome.UpstreamErrorBody = upstreamError?.Original ?? responsesFailure ?? outcome.UpstreamErrorBody;
             var decisions = filter.Decisions.ToList();
             outcome.AddDecisions(decisions);
             recorder.Decisions(decisions);

@@ -32,6 +32,27 @@ public sealed class LiveGateway : IDisposable
         }
     }
 
+    /// <summary>
+    /// As <see cref="Acquire"/>, or null once this is disposed and its last generation drained: for work that can
+    /// arrive after shutdown began (Kestrel's bad-request events), where Acquire would spin with no successor to find.
+    /// </summary>
+    public GatewayLease? TryAcquire()
+    {
+        while (true)
+        {
+            var generation = Volatile.Read(ref _current);
+            if (generation.TryAcquire())
+            {
+                return new GatewayLease(generation);
+            }
+
+            if (Volatile.Read(ref _disposed) == 1)
+            {
+                return null;
+            }
+        }
+    }
+
     /// <summary>Makes <paramref name="next"/> current; the previous one finishes its requests, then is released.</summary>
     public void Swap(GatewayGeneration next)
     {

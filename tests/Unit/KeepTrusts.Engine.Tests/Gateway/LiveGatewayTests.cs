@@ -48,6 +48,20 @@ public sealed class LiveGatewayTests
     }
 
     [Fact]
+    public void TryAcquire_after_dispose_and_drain_gives_null_instead_of_spinning()
+    {
+        var live = new LiveGateway(Generation(0, "only", () => { }));
+        using (var before = live.TryAcquire())
+        {
+            Assert.Equal("only", before!.Pipeline.Config.Pack.Name);
+        }
+
+        live.Dispose();
+
+        Assert.Null(live.TryAcquire());
+    }
+
+    [Fact]
     public void A_generation_with_no_request_in_flight_is_released_at_the_swap()
     {
         var released = 0;

@@ -30,6 +30,8 @@ public sealed class UnroutedAuditTests
     [InlineData("GET", "/v1/chat/completions", "unknown_route")]
     [InlineData("DELETE", "/v1/chat/completions", "unknown_route")]
     [InlineData("POST", "/openai/nope", "404")]
+    [InlineData("GET", "/v1/nope.json", "unknown_route")]         // a file-like last segment, which MapFallback's {*path:nonfile} skips
+    [InlineData("POST", "/openai/deployments/x/y.txt", "404")]
     public async Task Unknown_route_or_method_is_audited_as_not_routed(string method, string path, string code)
     {
         var audit = new RecordingAuditSink();
