@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Independent check of data/injection/{train,holdout,second,…,ninth}.jsonl: schema, no team-written text in second to ninth,
+// Independent check of data/injection/{train,holdout,second,…,tenth}.jsonl: schema, no team-written text in second to ninth,
 // no source shared between second, third, fourth, fifth, sixth, seventh, eighth, ninth and train/holdout (or between the evaluation sets), no exact or near-duplicate text across splits (all pairs are compared
 // through an inverted shingle index, not the MinHash shortcut the build uses). Exit code 1 on any violation.
 //   node tools/data/check-injection-splits.mjs [dir]
@@ -12,7 +12,7 @@ const NEAR = Number(process.env.NEAR || 0.5);
 const KINDS = new Set(['direct', 'indirect', 'benign', 'hard-negative']);
 const errors = [];
 const files = {};
-for (const name of ['train', 'holdout', 'second', 'third', 'fourth', 'fifth', 'sixth', 'seventh', 'eighth', 'ninth']) {
+for (const name of ['train', 'holdout', 'second', 'third', 'fourth', 'fifth', 'sixth', 'seventh', 'eighth', 'ninth', 'tenth']) {
   files[name] = readFileSync(join(dir, `${name}.jsonl`), 'utf8').split('\n').filter(Boolean).map((line, i) => {
     const o = JSON.parse(line);
     const keys = Object.keys(o).join(',');
@@ -32,16 +32,18 @@ const fifthSources = new Set(files.fifth.map(r => r.source));
 const sixthSources = new Set(files.sixth.map(r => r.source));
 const seventhSources = new Set(files.seventh.map(r => r.source));
 const eighthSources = new Set(files.eighth.map(r => r.source));
-for (const name of ['second', 'third', 'fourth', 'fifth', 'sixth', 'seventh', 'eighth', 'ninth']) for (const r of files[name]) {
+const ninthSources = new Set(files.ninth.map(r => r.source));
+for (const name of ['second', 'third', 'fourth', 'fifth', 'sixth', 'seventh', 'eighth', 'ninth', 'tenth']) for (const r of files[name]) {
   if (r.source.startsWith('kt-authored')) errors.push(`${name}.jsonl:${r.line}: team-written source ${r.source}`);
   if (trainSources.has(r.source)) errors.push(`${name}.jsonl:${r.line}: source ${r.source} also in train/holdout`);
   if (name !== 'second' && secondSources.has(r.source)) errors.push(`${name}.jsonl:${r.line}: source ${r.source} also in second`);
-  if ((name === 'fourth' || name === 'fifth' || name === 'sixth' || name === 'seventh' || name === 'eighth' || name === 'ninth') && thirdSources.has(r.source)) errors.push(`${name}.jsonl:${r.line}: source ${r.source} also in third`);
-  if ((name === 'fifth' || name === 'sixth' || name === 'seventh' || name === 'eighth' || name === 'ninth') && fourthSources.has(r.source)) errors.push(`${name}.jsonl:${r.line}: source ${r.source} also in fourth`);
-  if ((name === 'sixth' || name === 'seventh' || name === 'eighth' || name === 'ninth') && fifthSources.has(r.source)) errors.push(`${name}.jsonl:${r.line}: source ${r.source} also in fifth`);
-  if ((name === 'seventh' || name === 'eighth' || name === 'ninth') && sixthSources.has(r.source)) errors.push(`${name}.jsonl:${r.line}: source ${r.source} also in sixth`);
-  if ((name === 'eighth' || name === 'ninth') && seventhSources.has(r.source)) errors.push(`${name}.jsonl:${r.line}: source ${r.source} also in seventh`);
-  if (name === 'ninth' && eighthSources.has(r.source)) errors.push(`ninth.jsonl:${r.line}: source ${r.source} also in eighth`);
+  if ((name === 'fourth' || name === 'fifth' || name === 'sixth' || name === 'seventh' || name === 'eighth' || name === 'ninth' || name === 'tenth') && thirdSources.has(r.source)) errors.push(`${name}.jsonl:${r.line}: source ${r.source} also in third`);
+  if ((name === 'fifth' || name === 'sixth' || name === 'seventh' || name === 'eighth' || name === 'ninth' || name === 'tenth') && fourthSources.has(r.source)) errors.push(`${name}.jsonl:${r.line}: source ${r.source} also in fourth`);
+  if ((name === 'sixth' || name === 'seventh' || name === 'eighth' || name === 'ninth' || name === 'tenth') && fifthSources.has(r.source)) errors.push(`${name}.jsonl:${r.line}: source ${r.source} also in fifth`);
+  if ((name === 'seventh' || name === 'eighth' || name === 'ninth' || name === 'tenth') && sixthSources.has(r.source)) errors.push(`${name}.jsonl:${r.line}: source ${r.source} also in sixth`);
+  if ((name === 'eighth' || name === 'ninth' || name === 'tenth') && seventhSources.has(r.source)) errors.push(`${name}.jsonl:${r.line}: source ${r.source} also in seventh`);
+  if ((name === 'ninth' || name === 'tenth') && eighthSources.has(r.source)) errors.push(`${name}.jsonl:${r.line}: source ${r.source} also in eighth`);
+  if (name === 'tenth' && ninthSources.has(r.source)) errors.push(`tenth.jsonl:${r.line}: source ${r.source} also in ninth`);
 }
 
 const norm = t => t.normalize('NFKC').toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
@@ -51,7 +53,7 @@ function shingles(t) {
   else { const c = k.replace(/ /g, ''); for (let i = 0; i + 4 <= c.length; i++) s.add(c.slice(i, i + 4)); if (!s.size) s.add(c); }
   return s;
 }
-const all = [...files.train, ...files.holdout, ...files.second, ...files.third, ...files.fourth, ...files.fifth, ...files.sixth, ...files.seventh, ...files.eighth, ...files.ninth];
+const all = [...files.train, ...files.holdout, ...files.second, ...files.third, ...files.fourth, ...files.fifth, ...files.sixth, ...files.seventh, ...files.eighth, ...files.ninth, ...files.tenth];
 const seen = new Map();
 for (const r of all) {
   const k = norm(r.text);
@@ -80,4 +82,4 @@ for (const [name, rows] of Object.entries(files)) {
 }
 console.log(`cross-split pairs sharing a shingle: ${checked}; highest cross-split Jaccard: ${maxCross.toFixed(3)}; pairs >= ${NEAR}: ${near}`);
 if (errors.length) { console.error(errors.slice(0, 50).join('\n')); console.error(`${errors.length} problem(s)`); process.exit(1); }
-console.log('OK: schema valid, second, third, fourth, fifth, sixth, seventh, eighth and ninth sets have no team-written or shared source, no exact or near-duplicate across splits');
+console.log('OK: schema valid, second, third, fourth, fifth, sixth, seventh, eighth, ninth and tenth sets have no team-written or shared source, no exact or near-duplicate across splits');
