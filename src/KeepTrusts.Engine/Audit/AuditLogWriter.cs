@@ -135,8 +135,9 @@ public sealed class AuditLogWriter : IAuditSink
     public ValueTask WriteAsync(AuditRecord record, CancellationToken cancellationToken = default) => new(Enqueue(record, written: null).Done!.Task);
 
     /// <summary>
-    /// Queued and group-committed as <see cref="WriteAsync"/>, without a task: a task with a waiter was one thread-pool
-    /// work item per outcome record after each fsync, and nobody needs the answer's outcome to be durable.
+    /// Queued and written to the kernel as <see cref="WriteAsync"/>, without a task: a task with a waiter was one thread-pool
+    /// work item per outcome record after each fsync, and nobody needs the answer's outcome to be durable. Its fsync is
+    /// the next one a waited-for record starts, or one at most <see cref="DefaultOutcomeSyncDelay"/> later.
     /// </summary>
     public void WriteDetached(AuditRecord record, Action<AuditRecord, Exception> failed)
     {
