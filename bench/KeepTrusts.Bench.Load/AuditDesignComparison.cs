@@ -6,7 +6,7 @@ namespace KeepTrusts.Bench.Load;
 
 /// <summary>
 /// <c>--audit-ab DIR</c>: what a request waits for the audit log (request record into the kernel, then its fsync; the
-/// outcome queued, not awaited — an instant upstream, so nothing hides the fsync), at a fixed rate, for this build's
+/// outcome written detached, as the gateway does, not awaited — an instant upstream, so nothing hides the fsync), at a fixed rate, for this build's
 /// writer and for the writer of another build (DIR: its KeepTrusts.Engine.dll, loaded in its own load context). The
 /// two are driven in alternating one-second slices on the same disk, so both see the same background load: on a
 /// shared machine this compares the designs where a whole-gateway run cannot.
@@ -108,7 +108,7 @@ internal static class AuditDesignComparison
                     dynamic write = await writer.WriteRequestAsync((dynamic)request, CancellationToken.None);
                     await (Task)write.Durable;
                     waits[index] = (clock.Elapsed - scheduled).TotalMilliseconds;
-                    _ = ((ValueTask)writer.WriteAsync((dynamic)outcome, CancellationToken.None)).AsTask();
+                    WriteOutcome(writer, outcome);
                 });
             }
 
@@ -118,6 +118,28 @@ internal static class AuditDesignComparison
         await Task.WhenAll(tasks);
         return waits;
     }
+
+    /// <summary>
+    /// The outcome as the gateway writes it: detached (<c>WriteDetached</c>, nobody waits), or with <c>WriteAsync</c>
+    /// on a build from before detached writes.
+    /// </summary>
+    private static void WriteOutcome(dynamic writer, object outcome)
+    {
+        var type = ((object)writer).GetType();
+        var detached = type.GetMethod("WriteDetached");
+        if (detached is null)
+        {
+            _ = ((ValueTask)writer.WriteAsync((dynamic)outcome, CancellationToken.None)).AsTask();
+            return;
+        }
+
+        var failed = typeof(AuditDesignComparison).GetMethod(nameof(OutcomeFailed), BindingFlags.NonPublic | BindingFlags.Static)!
+            .MakeGenericMethod(outcome.GetType())
+            .CreateDelegate(typeof(Action<,>).MakeGenericType(outcome.GetType(), typeof(Exception)));
+        detached.Invoke((object)writer, new object[] { outcome, failed });
+    }
+
+    private static void OutcomeFailed<TRecord>(TRecord record, Exception error) => Console.Error.WriteLine($"outcome write failed: {error.Message}");
 
     /// <summary>Another build's engine and its own dependencies, beside this build's.</summary>
     private sealed class EngineContext(string directory) : AssemblyLoadContext("other-engine")

@@ -76,6 +76,8 @@ internal sealed partial class GatewayUnderTest : IMeasuredTarget, IAsyncDisposab
 
     public long CpuTicks() => MeasuredProcesses.CpuTicks(_process.Id);
 
+    public ContextSwitches Switches() => MeasuredProcesses.Switches(_process.Id);
+
     private static readonly HttpClient Scraper = new() { Timeout = TimeSpan.FromSeconds(10) };
 
     /// <summary>kt_process_allocated_bytes from kt's /metrics (one scrape: a few KB, against thousands of requests per row).</summary>

@@ -11,7 +11,10 @@ internal interface IMeasuredTarget
     /// <summary>Managed bytes allocated since start (kt's /metrics); null where not known (nginx, older kt builds).</summary>
     long? AllocatedBytes() => null;
 
-    CpuSample Cpu() => new(MeasuredProcesses.Now(), CpuTicks(), AllocatedBytes());
+    /// <summary>Context switches of the process's (and its workers') live threads so far.</summary>
+    ContextSwitches Switches();
+
+    CpuSample Cpu() => new(MeasuredProcesses.Now(), CpuTicks(), AllocatedBytes(), Switches());
 
     /// <summary>Starts a row: the peak memory counts from here (<see cref="MeasuredProcesses.ResetPeak"/>); returns the CPU sample to measure from.</summary>
     CpuSample RowStart()

@@ -11,6 +11,52 @@ internal static partial class MeasuredProcesses
 {
     public static long CpuTicks(int rootPid) => Tree(rootPid).Sum(pid => Ticks(pid));
 
+    /// <summary>
+    /// Voluntary (the thread blocked: a wait, a futex, I/O) and all context switches, summed over every live thread of
+    /// the process and its workers (/proc/pid/task/*/status). A thread that exited takes its counts along, so a row's
+    /// difference is approximate when pool threads retire during it (they do after ~20 s idle, not under load).
+    /// </summary>
+    public static ContextSwitches Switches(int rootPid)
+    {
+        long voluntary = 0, involuntary = 0;
+        foreach (var pid in Tree(rootPid))
+        {
+            IEnumerable<string> tasks;
+            try
+            {
+                tasks = Directory.EnumerateDirectories($"/proc/{pid}/task").ToList();
+            }
+            catch (IOException)
+            {
+                continue;
+            }
+
+            foreach (var task in tasks)
+            {
+                try
+                {
+                    foreach (var line in File.ReadLines(Path.Combine(task, "status")))
+                    {
+                        if (line.StartsWith("voluntary_ctxt_switches:", StringComparison.Ordinal))
+                        {
+                            voluntary += long.Parse(Digits().Match(line).Value, System.Globalization.CultureInfo.InvariantCulture);
+                        }
+                        else if (line.StartsWith("nonvoluntary_ctxt_switches:", StringComparison.Ordinal))
+                        {
+                            involuntary += long.Parse(Digits().Match(line).Value, System.Globalization.CultureInfo.InvariantCulture);
+                        }
+                    }
+                }
+                catch (IOException)
+                {
+                    // The thread exited between the listing and the read.
+                }
+            }
+        }
+
+        return new ContextSwitches(voluntary, involuntary);
+    }
+
     public static double PeakMemoryMb(int rootPid) => Tree(rootPid).Sum(pid => HighWaterKb(pid)) / 1024.0;
 
     /// <summary>

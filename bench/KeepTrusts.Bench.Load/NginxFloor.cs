@@ -103,6 +103,8 @@ internal sealed class NginxFloor : IMeasuredTarget, IAsyncDisposable
 
     public long CpuTicks() => MeasuredProcesses.CpuTicks(_process.Id);
 
+    public ContextSwitches Switches() => MeasuredProcesses.Switches(_process.Id);
+
     public double PeakMemoryMb() => MeasuredProcesses.PeakMemoryMb(_process.Id);
 
     public void ResetPeakMemory() => MeasuredProcesses.ResetPeak(_process.Id);

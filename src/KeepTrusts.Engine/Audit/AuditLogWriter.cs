@@ -44,6 +44,12 @@ public sealed class AuditLogWriter : IAuditSink
     private List<Pending> _toSync = new(64);
     private Acknowledged? _toSyncLast;
     private bool _writerFinished;
+    // Outcome records (detached: nobody waits for them) do not start an fsync of their own: they ride with the next
+    // fsync a waited-for record starts, or go after the outcome sync delay (5 ms). An outcome-only fsync running when a request
+    // record arrived made that request wait for two fsyncs (bench/README.md, round 9).
+    private bool _toSyncWaited;
+    private long _toSyncSince;
+    private bool _syncIdle;
     private readonly TaskCompletionSource _syncDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private FileStream? _file;
     private Microsoft.Win32.SafeHandles.SafeFileHandle? _handle;
@@ -69,9 +75,11 @@ public sealed class AuditLogWriter : IAuditSink
 
     /// <exception cref="AuditStartRefusedException">Another writer holds the directory, the head key is not set, or the log no longer reaches its head.</exception>
     /// <param name="headInterval">How often the head may be replaced while records arrive; <see cref="TimeSpan.Zero"/> replaces it after every batch (the old cadence, kept for the benchmark).</param>
-    public AuditLogWriter(AuditLoggerOptions options, string directory, TimeProvider? time = null, Func<string, string?>? readEnvironment = null, TimeSpan? headInterval = null)
+    /// <param name="outcomeSyncDelay">The longest an outcome record waits for a shared fsync (default <see cref="DefaultOutcomeSyncDelay"/>; tests lengthen it).</param>
+    public AuditLogWriter(AuditLoggerOptions options, string directory, TimeProvider? time = null, Func<string, string?>? readEnvironment = null, TimeSpan? headInterval = null, TimeSpan? outcomeSyncDelay = null)
     {
         _headInterval = headInterval ?? DefaultHeadInterval;
+        _outcomeSyncDelay = outcomeSyncDelay ?? DefaultOutcomeSyncDelay;
         _directory = directory;
         _retentionDays = options.RetentionDays;
         _fsync = options.Fsync;
@@ -127,8 +135,9 @@ public sealed class AuditLogWriter : IAuditSink
     public ValueTask WriteAsync(AuditRecord record, CancellationToken cancellationToken = default) => new(Enqueue(record, written: null).Done!.Task);
 
     /// <summary>
-    /// Queued and group-committed as <see cref="WriteAsync"/>, without a task: a task with a waiter was one thread-pool
-    /// work item per outcome record after each fsync, and nobody needs the answer's outcome to be durable.
+    /// Queued and written to the kernel as <see cref="WriteAsync"/>, without a task: a task with a waiter was one thread-pool
+    /// work item per outcome record after each fsync, and nobody needs the answer's outcome to be durable. Its fsync is
+    /// the next one a waited-for record starts, or one at most <see cref="DefaultOutcomeSyncDelay"/> later.
     /// </summary>
     public void WriteDetached(AuditRecord record, Action<AuditRecord, Exception> failed)
     {
@@ -144,16 +153,13 @@ public sealed class AuditLogWriter : IAuditSink
 
     /// <summary>
     /// Same queue and group commit as <see cref="WriteAsync"/>, but released as soon as the batch's write reached the
-    /// kernel: the fsync that makes it durable then runs while the upstream call is in flight.
+    /// kernel: the fsync that makes it durable then runs while the upstream call is in flight. The writer completes the
+    /// returned task with the answer itself (no async state machine per request).
     /// </summary>
-    public async ValueTask<RequestRecordWrite> WriteRequestAsync(AuditRecord record, CancellationToken cancellationToken = default)
-    {
-        var pending = Enqueue(record, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
-        await pending.Written!.Task.ConfigureAwait(false);
-        return new RequestRecordWrite(true, pending.Done!.Task);
-    }
+    public ValueTask<RequestRecordWrite> WriteRequestAsync(AuditRecord record, CancellationToken cancellationToken = default) =>
+        new(Enqueue(record, new TaskCompletionSource<RequestRecordWrite>(TaskCreationOptions.RunContinuationsAsynchronously)).Written!.Task);
 
-    private Pending Enqueue(AuditRecord record, TaskCompletionSource? written) =>
+    private Pending Enqueue(AuditRecord record, TaskCompletionSource<RequestRecordWrite>? written) =>
         Enqueue(new Pending(record, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously), written, null, Stopwatch.GetTimestamp()));
 
     private Pending Enqueue(Pending pending)
@@ -252,7 +258,7 @@ public sealed class AuditLogWriter : IAuditSink
             var written = new Acknowledged(_seq, PreviousHash, _fileDate);
             foreach (var pending in batch)
             {
-                pending.Written?.TrySetResult();   // in the kernel now: a killed process can no longer lose it
+                pending.Written?.TrySetResult(new RequestRecordWrite(true, pending.Done!.Task));   // in the kernel now: a killed process can no longer lose it
             }
 
             Timings?.Written(batch.Count, Stopwatch.GetElapsedTime(batch[0].Enqueued, started), Stopwatch.GetElapsedTime(started));
@@ -261,9 +267,21 @@ public sealed class AuditLogWriter : IAuditSink
                 // Durable once the sync thread's next fsync returns; meanwhile this thread writes the next batch.
                 lock (_syncGate)
                 {
+                    if (_toSync.Count == 0)
+                    {
+                        _toSyncSince = Stopwatch.GetTimestamp();
+                    }
+
                     _toSync.AddRange(batch);
                     _toSyncLast = written;
-                    Monitor.Pulse(_syncGate);
+                    var waited = AnyWaited(batch);
+                    _toSyncWaited |= waited;
+                    if (waited || _syncIdle)
+                    {
+                        // A waiting caller: fsync now. Outcomes only: wake a sync thread asleep without a deadline so
+                        // it starts the outcome sync delay's clock; one already waiting on that clock needs no wake-up.
+                        Monitor.Pulse(_syncGate);
+                    }
                 }
 
                 return;
@@ -309,9 +327,25 @@ public sealed class AuditLogWriter : IAuditSink
                 Acknowledged last;
                 lock (_syncGate)
                 {
-                    while (_toSync.Count == 0 && !_writerFinished)
+                    while (!_toSyncWaited && !_writerFinished)
                     {
-                        Monitor.Wait(_syncGate);
+                        if (_toSync.Count == 0)
+                        {
+                            _syncIdle = true;
+                            Monitor.Wait(_syncGate);
+                            _syncIdle = false;
+                            continue;
+                        }
+
+                        // Only outcome records: wait for a waited-for record to share the fsync, at most until the
+                        // oldest has waited the outcome sync delay.
+                        var left = _outcomeSyncDelay - Stopwatch.GetElapsedTime(_toSyncSince);
+                        if (left <= TimeSpan.Zero)
+                        {
+                            break;
+                        }
+
+                        Monitor.Wait(_syncGate, (int)Math.Ceiling(left.TotalMilliseconds));   // whole ms: never a 0-ms spin
                     }
 
                     if (_toSync.Count == 0)
@@ -321,6 +355,7 @@ public sealed class AuditLogWriter : IAuditSink
 
                     (taken, _toSync) = (_toSync, taken);
                     last = _toSyncLast!;
+                    _toSyncWaited = false;
                 }
 
                 try
@@ -357,6 +392,24 @@ public sealed class AuditLogWriter : IAuditSink
         {
             _syncDone.TrySetResult();
         }
+    }
+
+    /// <summary>The longest an outcome record (already in the kernel) waits for an fsync a waited-for record starts.</summary>
+    public static readonly TimeSpan DefaultOutcomeSyncDelay = TimeSpan.FromMilliseconds(5);
+
+    private readonly TimeSpan _outcomeSyncDelay;
+
+    private static bool AnyWaited(List<Pending> batch)
+    {
+        foreach (var pending in batch)
+        {
+            if (pending.Done is not null)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>
@@ -686,7 +739,7 @@ public sealed class AuditLogWriter : IAuditSink
     private bool _headOnDisk;
 
     /// <summary>A queued record: <paramref name="Done"/> for a waiting caller, or <paramref name="Failed"/> for a detached one.</summary>
-    private sealed record Pending(AuditRecord Record, TaskCompletionSource? Done, TaskCompletionSource? Written, Action<AuditRecord, Exception>? Failed, long Enqueued)
+    private sealed record Pending(AuditRecord Record, TaskCompletionSource? Done, TaskCompletionSource<RequestRecordWrite>? Written, Action<AuditRecord, Exception>? Failed, long Enqueued)
     {
         public void Fail(Exception ex)
         {

@@ -71,6 +71,65 @@ public sealed class AuditDetachedWriteTests : IDisposable
         Assert.IsType<ObjectDisposedException>(reported.Value.Error);
     }
 
+    private sealed class SyncCounter : IAuditWriterTimings
+    {
+        public readonly System.Collections.Concurrent.ConcurrentQueue<int> Synced = new();
+
+        public void Written(int records, TimeSpan oldestQueued, TimeSpan write)
+        {
+        }
+
+        void IAuditWriterTimings.Synced(int records, TimeSpan fsync) => Synced.Enqueue(records);
+
+        public void HeadWritten(TimeSpan duration)
+        {
+        }
+    }
+
+    [Fact]
+    public async Task An_outcome_does_not_start_an_fsync_of_its_own_but_shares_the_next_request_records()
+    {
+        var timings = new SyncCounter();
+        await using var writer = new AuditLogWriter(new AuditLoggerOptions { Fsync = true }, _directory, outcomeSyncDelay: TimeSpan.FromHours(1)) { Timings = timings };
+        await (await writer.WriteRequestAsync(Record("s-1", AuditRecordKind.Request))).Durable;
+        Assert.Equal([1], timings.Synced);
+
+        writer.WriteDetached(Record("s-1", AuditRecordKind.Outcome), (_, ex) => throw ex);
+        // In the file at once (a killed process cannot lose it), but no fsync for it alone.
+        await WaitUntil(() => File.ReadAllLines(Assert.Single(AuditChain.Files(_directory))).Length == 2);
+        await Task.Delay(200);
+        Assert.Equal([1], timings.Synced);
+
+        // The next request record's group commit makes both durable: one fsync, two records.
+        await (await writer.WriteRequestAsync(Record("s-2", AuditRecordKind.Request))).Durable.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal([1, 2], timings.Synced);
+    }
+
+    [Fact]
+    public async Task An_outcome_alone_is_fsynced_once_the_outcome_sync_delay_has_passed()
+    {
+        var timings = new SyncCounter();
+        var delay = TimeSpan.FromMilliseconds(300);
+        await using var writer = new AuditLogWriter(new AuditLoggerOptions { Fsync = true }, _directory, outcomeSyncDelay: delay) { Timings = timings };
+        var handedOver = System.Diagnostics.Stopwatch.StartNew();
+
+        writer.WriteDetached(Record("alone-1", AuditRecordKind.Outcome), (_, ex) => throw ex);
+
+        await WaitUntil(() => !timings.Synced.IsEmpty);
+        Assert.True(handedOver.Elapsed >= delay, $"fsynced after {handedOver.Elapsed.TotalMilliseconds} ms, before the {delay.TotalMilliseconds} ms delay");
+        Assert.Equal([1], timings.Synced);
+    }
+
+    private static async Task WaitUntil(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "condition not met within 10 s");
+            await Task.Delay(10);
+        }
+    }
+
     public void Dispose()
     {
         if (Directory.Exists(_directory))
