@@ -81,7 +81,7 @@ internal static class SentCredentials
             while (reader.Read())
             {
                 if (reader.TokenType is JsonTokenType.String or JsonTokenType.PropertyName && reader.ValueIsEscaped &&
-                    reader.GetString() is { } value && value.Contains(secret, StringComparison.Ordinal))
+                    Decoded(ref reader) is { } value && value.Contains(secret, StringComparison.Ordinal))
                 {
                     // Between the quotes: the token's raw (escaped) bytes, replaced by the masked value, escaped again.
                     var encoded = JsonEncodedText.Encode(value.Replace(secret, Mask, StringComparison.Ordinal)).EncodedUtf8Bytes.ToArray();
@@ -110,5 +110,18 @@ internal static class SentCredentials
 
         result.Write(body.AsSpan(at));
         return result.ToArray();
+    }
+
+    /// <summary>The string's value, or null when its escapes are no valid UTF-16 (a lone surrogate): skipped, not fatal.</summary>
+    private static string? Decoded(ref Utf8JsonReader reader)
+    {
+        try
+        {
+            return reader.GetString();
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
+        }
     }
 }

@@ -30,6 +30,17 @@ public sealed class SentCredentialsTests
     }
 
     [Fact]
+    public void A_string_that_cannot_be_decoded_is_skipped_and_the_key_after_it_still_masked()
+    {
+        // A lone surrogate escape (the fuzz suite's upstream bodies have them) makes a string undecodable as UTF-16.
+        var body = Encoding.UTF8.GetBytes("{\"error\":{\"message\":\"a\\ud800b\",\"param\":\"az9Kp\\u002BQ2/upstreamKEYzz7Wm\\u002B4=\"}}");
+
+        var masked = Encoding.UTF8.GetString(SentCredentials.Scrub(body, Sent(), "api-key"));
+
+        Assert.Equal("{\"error\":{\"message\":\"a\\ud800b\",\"param\":\"[REDACTED:upstream-credential]\"}}", masked);
+    }
+
+    [Fact]
     public void A_body_that_is_not_JSON_keeps_its_bytes_apart_from_the_key()
     {
         var body = Encoding.UTF8.GetBytes("<html><body>bad key " + Key + " \\u0041</body></html>");
