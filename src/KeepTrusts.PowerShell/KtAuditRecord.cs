@@ -27,6 +27,12 @@ public sealed class KtAuditRecord
 
     public string? ErrorCode { get; init; }
 
+    /// <summary>The client's IP address, on a rejected_by_server record (Kestrel refused the request); else null.</summary>
+    public string? RemoteAddress { get; init; }
+
+    /// <summary>Kestrel's reason on a rejected_by_server record (its words, never the request's bytes); else null.</summary>
+    public string? Reason { get; init; }
+
     public double LatencyMs { get; init; }
 
     public long PromptTokens { get; init; }

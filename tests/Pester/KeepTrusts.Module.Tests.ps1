@@ -112,3 +112,17 @@ Describe 'Gateway keys at the prompt' -Tag 'UnitTests' {
         $lines[2] | Should -Match '^team-a\s+Active\s+gpt-4o\s+60\s+5\.5\s+100\s+2030-01-02 03:04Z$'
     }
 }
+
+Describe 'Audit records at the prompt' -Tag 'UnitTests' {
+    It 'lists RemoteAddress and Reason under Format-List only for a record that has them' {
+        $rejected = [KeepTrusts.PowerShell.KtAuditRecord] @{ Seq = 2; Method = 'GET'; Path = '/v1/models'; Operation = 'rejected_by_server'; Status = 400; ErrorCode = 'bad_request'; RemoteAddress = '127.0.0.1'; Reason = 'Request is missing Host header'; File = 'audit-1.jsonl'; Line = 2 }
+        $answered = [KeepTrusts.PowerShell.KtAuditRecord] @{ Seq = 1; Method = 'GET'; Path = '/v1/models'; Operation = 'models'; Status = 200; File = 'audit-1.jsonl'; Line = 1 }
+        $text = $rejected | Format-List | Out-String -Width 200
+        $text | Should -Match 'RemoteAddress\s+: 127\.0\.0\.1'
+        $text | Should -Match 'Reason\s+: Request is missing Host header'
+        $text | Should -Match 'Record\s+: audit-1\.jsonl:2'
+        $other = $answered | Format-List | Out-String -Width 200
+        $other | Should -Match 'Operation\s+: models'
+        $other | Should -Not -Match 'RemoteAddress|Reason'
+    }
+}

@@ -36,6 +36,8 @@ internal static class AuditLogs
             Target = e.Target,
             Status = e.Status,
             ErrorCode = e.ErrorCode,
+            RemoteAddress = e.RemoteAddress,
+            Reason = e.Reason,
             LatencyMs = e.LatencyMs,
             PromptTokens = e.PromptTokens,
             CompletionTokens = e.CompletionTokens,

@@ -121,6 +121,10 @@ internal sealed class ChatStreamFilter : IStreamFilter
             if (text.Length > 0)
             {
                 choices.Add(new ChatChoice { Index = ChatStreamKeys.ChoiceOf(key), Delta = ChatStreamKeys.DeltaFor(key, text) });
+                if (key.IndexOf('/') < 0)
+                {
+                    _released.Append(text);   // the audit record's completion is what reached the client, this tail too
+                }
             }
         }
 

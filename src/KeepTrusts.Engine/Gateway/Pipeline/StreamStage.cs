@@ -130,6 +130,16 @@ internal sealed class StreamStage(RequestPolicyStage policies, OutcomeRecorder r
                     // The upstream's own error event: the client gets it (masked, in OpenAI's shape) as the stream's end.
                     upstreamError = UpstreamStreamError.From(failed, upstream, target.Options.EffectiveApiKeyHeader, target.Id, _rules);
                     error = upstreamError.Error;
+                    // The text before the error was the upstream's answer: what the policies held back goes out checked,
+                    // as on an early close, instead of being dropped with the error.
+                    output.Clear();
+                    filter.Finish(output);
+                    foreach (var tail in output)
+                    {
+                        textDeltas += string.IsNullOrEmpty(tail.Text) ? 0 : 1;
+                        yield return tail;
+                    }
+
                     break;
                 }
 
@@ -182,7 +192,8 @@ internal sealed class StreamStage(RequestPolicyStage policies, OutcomeRecorder r
                 yield return ChatEvent.Done;
             }
 
-            if (error is not null)
+            // A tail released at the end that a policy blocked has already ended the stream (content_filter, [DONE]).
+            if (error is not null && filter.Blocked is null)
             {
                 yield return new ChatEvent { Kind = ChatEventKind.Error, Data = upstreamError?.Event ?? OpenAIError.Body(error.Message, error.Type, error.Code), Error = error };
             }

@@ -59,6 +59,73 @@ public sealed class UpstreamStreamErrorTests
         Assert.DoesNotContain(FakeAzureOpenAI.ApiKey, record.UpstreamError, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(TextChunks, "Hello there", null)]
+    [InlineData(ToolCallChunks, null, "{\"a\":1")]
+    public async Task Text_the_response_policies_held_back_is_released_before_the_upstream_error_event(string before, string? text, string? arguments)
+    {
+        // safety-filter holds back the word being written (it may complete a listed phrase): at the upstream's error that
+        // tail goes out checked, as it does when an upstream closes a stream early, not dropped.
+        var config = GatewayHarness.SingleTarget(extra: "      retry: { max_retries: 0 }\n") + """
+            policies:
+              chain: [safety-filter, audit-logger]
+            policy:
+              safety-filter: { mode: strict, action: block }
+              audit-logger: { log_all_access: true, content: redacted }
+            """;
+        var chain = KeepTrusts.Engine.Policies.PolicyChainFactory.Create(
+            KeepTrusts.Engine.Configuration.PolicyConfigLoader.LoadText(config.Replace("{base_url}", "https://127.0.0.1:1", StringComparison.Ordinal), "t.yaml", _ => true).Config!);
+        var audit = new RecordingAuditSink();
+        await using var harness = await GatewayHarness.StartAsync(config, chain, audit: audit);
+        harness.Fake.Enqueue("gpt-4o", FakeBehavior.Raw(200, "text/event-stream", Encoding.UTF8.GetBytes(before + "data: " + OpenAIServerError + "\n\n")));
+
+        using var response = await harness.ChatAsync(stream: true);
+        var events = await EventsAsync(response);
+
+        Assert.Equal(text, ConcatText(events));
+        var streamed = string.Concat(events.Select(e => e["choices"]?[0]?["delta"]?["tool_calls"]?[0]?["function"]?["arguments"]?.GetValue<string>()));
+        Assert.Equal(arguments ?? string.Empty, streamed);
+        Assert.Equal("server_error", events[^1]["error"]!["code"]!.ToString());
+        var record = Assert.Single(audit.Records);
+        Assert.Equal((502, "server_error"), (record.Status, record.ErrorCode));
+        if (text is not null)
+        {
+            Assert.Equal(text, record.CompletionContent);   // the audit keeps what the client got
+        }
+    }
+
+    [Fact]
+    public async Task A_held_tail_a_policy_blocks_at_the_upstream_error_ends_the_stream_as_a_block_only()
+    {
+        // The e-mail address is the word being written when the error comes: released at the error, it is blocked.
+        var config = GatewayHarness.SingleTarget(extra: "      retry: { max_retries: 0 }\n") + """
+            policies:
+              chain: [pii-detector, audit-logger]
+            policy:
+              pii-detector: { action: block }
+              audit-logger: { log_all_access: true, content: redacted }
+            """;
+        var chain = KeepTrusts.Engine.Policies.PolicyChainFactory.Create(
+            KeepTrusts.Engine.Configuration.PolicyConfigLoader.LoadText(config.Replace("{base_url}", "https://127.0.0.1:1", StringComparison.Ordinal), "t.yaml", _ => true).Config!);
+        var audit = new RecordingAuditSink();
+        await using var harness = await GatewayHarness.StartAsync(config, chain, audit: audit);
+        harness.Fake.Enqueue("gpt-4o", FakeBehavior.Raw(200, "text/event-stream", Encoding.UTF8.GetBytes(
+            "data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"model\":\"gpt-4o\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Write to jane.doe@\"}}]}\n\n" +
+            "data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"model\":\"gpt-4o\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"contoso.com\"}}]}\n\n" +
+            "data: " + OpenAIServerError + "\n\n")));
+
+        using var response = await harness.ChatAsync(stream: true);
+        var body = await response.Content.ReadAsStringAsync();
+
+        Assert.DoesNotContain("contoso.com", body, StringComparison.Ordinal);
+        Assert.Contains("\"finish_reason\":\"content_filter\"", body, StringComparison.Ordinal);
+        Assert.EndsWith("data: [DONE]\n\n", body, StringComparison.Ordinal);
+        Assert.DoesNotContain("\"error\"", body, StringComparison.Ordinal);
+        var record = Assert.Single(audit.Records);
+        Assert.Equal((400, "pii-detector"), (record.Status, record.ErrorCode));
+        Assert.Contains("The server had an error", record.UpstreamError, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task An_Azure_error_event_without_type_gets_OpenAIs_fields_and_a_choice_beside_it_is_not_forwarded()
     {
