@@ -83,15 +83,11 @@ public sealed class AuditLogCmdletTests(ModuleFixture module) : IDisposable
     [Fact]
     public async Task Requests_the_gateway_answers_itself_read_back_with_operation_method_and_path()
     {
-        // The quickstart gateway with log_all_access: an unknown route and the models listing get records too.
-        var config = QuickstartConfig.Isolated();
-        File.WriteAllText(config, File.ReadAllText(config).Replace("    content: redacted", "    content: redacted\n    log_all_access: true", StringComparison.Ordinal));
-        var (started, errors) = module.Invoke("Start-KtGateway -PolicyConfig $args[0] -Listen 127.0.0.1:0 -PassThru", config);
-        Assert.Empty(errors);
-        var id = (string)Assert.Single(started).Properties["Id"].Value;
+        // An unknown route and the models listing get records too.
+        var (id, url, audit) = StartAccessLoggingGateway();
         try
         {
-            using var http = new HttpClient { BaseAddress = new Uri((string)started[0].Properties["Url"].Value) };
+            using var http = new HttpClient { BaseAddress = url };
             (await http.GetAsync("/v1/models")).Dispose();
             (await http.DeleteAsync("/v1/no-such-route")).Dispose();
         }
@@ -100,7 +96,6 @@ public sealed class AuditLogCmdletTests(ModuleFixture module) : IDisposable
             module.Invoke("Stop-KtGateway -Id $args[0] -Confirm:$false", id);
         }
 
-        var audit = Path.Combine(Path.GetDirectoryName(config)!, "audit");
         Assert.Equal(true, Assert.Single(module.Invoke("Test-KtAuditLog -Path $args[0] -Quiet", audit).Output).BaseObject);
         var (records, readErrors) = module.Invoke("Get-KtAuditLog -Path $args[0]", audit);
         Assert.Empty(readErrors);
@@ -112,18 +107,12 @@ public sealed class AuditLogCmdletTests(ModuleFixture module) : IDisposable
     [Fact]
     public async Task A_request_the_HTTP_server_refused_reads_back_with_remote_address_and_reason()
     {
-        var config = QuickstartConfig.Isolated();
-        File.WriteAllText(config, File.ReadAllText(config).Replace("    content: redacted", "    content: redacted\n    log_all_access: true", StringComparison.Ordinal));
-        var audit = Path.Combine(Path.GetDirectoryName(config)!, "audit");
-        var (started, errors) = module.Invoke("Start-KtGateway -PolicyConfig $args[0] -Listen 127.0.0.1:0 -PassThru", config);
-        Assert.Empty(errors);
-        var id = (string)Assert.Single(started).Properties["Id"].Value;
+        var (id, url, audit) = StartAccessLoggingGateway();
         try
         {
-            using var http = new HttpClient { BaseAddress = new Uri((string)started[0].Properties["Url"].Value) };
+            using var http = new HttpClient { BaseAddress = url };
             (await http.GetAsync("/v1/models")).Dispose();
             // HTTP/1.1 without Host: Kestrel answers its own empty 400 before any kt code runs.
-            var url = new Uri((string)started[0].Properties["Url"].Value);
             using (var client = new System.Net.Sockets.TcpClient())
             {
                 await client.ConnectAsync(url.Host, url.Port);
@@ -238,6 +227,17 @@ public sealed class AuditLogCmdletTests(ModuleFixture module) : IDisposable
         Assert.StartsWith("AuditLogUnavailable", error.FullyQualifiedErrorId);
         Assert.Contains("pid=424242", error.Exception.Message);
         Assert.Empty(Directory.GetFiles(audit, "*.jsonl"));
+    }
+
+    // The quickstart gateway with log_all_access, started through the module: its id, its URL and its audit directory.
+    private (string Id, Uri Url, string Audit) StartAccessLoggingGateway()
+    {
+        var config = QuickstartConfig.Isolated();
+        File.WriteAllText(config, File.ReadAllText(config).Replace("    content: redacted", "    content: redacted\n    log_all_access: true", StringComparison.Ordinal));
+        var (started, errors) = module.Invoke("Start-KtGateway -PolicyConfig $args[0] -Listen 127.0.0.1:0 -PassThru", config);
+        Assert.Empty(errors);
+        var gateway = Assert.Single(started);
+        return ((string)gateway.Properties["Id"].Value, new Uri((string)gateway.Properties["Url"].Value), Path.Combine(Path.GetDirectoryName(config)!, "audit"));
     }
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
