@@ -15,9 +15,13 @@ internal static class PooledJsonText
     [ThreadStatic]
     private static Utf8JsonWriter? t_writer;
 
-    // The last text FinishRepeated gave on this thread, and its UTF-8 bytes.
+    // The last text FinishRepeated gave on this thread, and its UTF-8 bytes (the first t_lastLength of the array, which
+    // is reused: a text that differs costs its string, as with Finish, and no new array).
     [ThreadStatic]
     private static byte[]? t_lastBytes;
+
+    [ThreadStatic]
+    private static int t_lastLength;
 
     [ThreadStatic]
     private static string? t_lastText;
@@ -60,7 +64,7 @@ internal static class PooledJsonText
     {
         writer.Flush();
         var written = t_buffer!.WrittenSpan;
-        if (t_lastText is { } last && written.SequenceEqual(t_lastBytes))
+        if (t_lastText is { } last && written.SequenceEqual(t_lastBytes.AsSpan(0, t_lastLength)))
         {
             return last;
         }
@@ -68,7 +72,9 @@ internal static class PooledJsonText
         var text = Finish(writer);
         if (written.Length <= MaxRepeatedBytes)
         {
-            t_lastBytes = written.ToArray();
+            var kept = t_lastBytes ??= new byte[MaxRepeatedBytes];
+            written.CopyTo(kept);
+            t_lastLength = written.Length;
             t_lastText = text;
         }
 
