@@ -91,6 +91,6 @@ public static class AzureContentFilter
         }
 
         writer.WriteEndObject();
-        return PooledJsonText.Finish(writer);
+        return PooledJsonText.FinishRepeated(writer);
     }
 }

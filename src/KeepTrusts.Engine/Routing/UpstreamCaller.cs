@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
 using KeepTrusts.Engine.Gateway;
 using KeepTrusts.Engine.Upstreams;
 using Microsoft.Extensions.Logging;
@@ -107,7 +106,8 @@ internal sealed class UpstreamCaller
             Content = new ReadOnlyMemoryContent(body),
             Version = HttpVersion.Version11,
         };
-        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        // The raw value, sent as written: a MediaTypeHeaderValue per attempt only to print the same 16 characters.
+        request.Content.Headers.TryAddWithoutValidation("Content-Type", "application/json");
         foreach (var (name, value) in _target.Options.Headers)
         {
             request.Headers.TryAddWithoutValidation(name, value);
@@ -130,9 +130,18 @@ internal sealed class UpstreamCaller
                 // Bounded (gateway.limits.max_upstream_response_bytes): a huge answer is cut, never held whole.
                 var bytes = await KeepTrusts.Engine.Gateway.Input.BoundedBody.ReadAsync(response.Content, _maxResponseBytes, attemptTimeout.Token).ConfigureAwait(false);
                 var buffered = new KeepTrusts.Engine.Gateway.Input.BufferedUpstreamContent(bytes);
-                foreach (var header in response.Content.Headers)
+                // The values as received, unparsed: the validated enumeration made a string array and an entry object
+                // per header on every answer. Whoever reads them (an error's Content-Type) parses them as before.
+                foreach (var header in response.Content.Headers.NonValidated)
                 {
-                    buffered.Headers.TryAddWithoutValidation(header.Key, header.Value);
+                    if (header.Value.Count == 1)
+                    {
+                        buffered.Headers.TryAddWithoutValidation(header.Key, header.Value.ToString());
+                    }
+                    else
+                    {
+                        buffered.Headers.TryAddWithoutValidation(header.Key, header.Value);
+                    }
                 }
 
                 response.Content.Dispose();

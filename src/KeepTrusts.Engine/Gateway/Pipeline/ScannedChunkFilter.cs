@@ -164,6 +164,6 @@ internal sealed class ScannedChunkFilter(PolicyChain chain, KeyedStreamChains st
         }
 
         writer.WriteEndObject();
-        return PooledJsonText.Finish(writer);
+        return PooledJsonText.FinishRepeated(writer);
     }
 }
