@@ -61,6 +61,9 @@ internal sealed class GatewayHarness : IAsyncDisposable
         return new GatewayHarness(fake, app, GatewayServer.BoundAddress(app), result.Config!);
     }
 
+    /// <summary>The <c>extra</c> for <see cref="SingleTarget"/> that turns retries off: one upstream answer, one attempt.</summary>
+    public const string NoRetries = "      retry: { max_retries: 0 }\n";
+
     public static string SingleTarget(string extra = "", string deployment = "") => $$"""
         pack: { name: harness }
         providers:

@@ -147,7 +147,7 @@ public sealed class GatewayInputTests
     [Fact]
     public async Task Truncated_upstream_json_is_a_502_not_a_500()
     {
-        await using var harness = await GatewayHarness.StartAsync(GatewayHarness.SingleTarget(extra: "      retry: { max_retries: 0 }\n"));
+        await using var harness = await GatewayHarness.StartAsync(GatewayHarness.SingleTarget(extra: GatewayHarness.NoRetries));
         harness.Fake.Enqueue("gpt-4o", FakeBehavior.TruncatedJson());
 
         using var response = await harness.ChatAsync();
@@ -171,7 +171,7 @@ public sealed class GatewayInputTests
     [Fact]
     public async Task Upstream_that_breaks_off_its_body_is_a_502_upstream_incomplete_in_plain_words()
     {
-        await using var harness = await GatewayHarness.StartAsync(GatewayHarness.SingleTarget(extra: "      retry: { max_retries: 0 }\n"));
+        await using var harness = await GatewayHarness.StartAsync(GatewayHarness.SingleTarget(extra: GatewayHarness.NoRetries));
         harness.Fake.Enqueue("gpt-4o", FakeBehavior.CutAfterHeaders());
 
         using var response = await harness.ChatAsync();
@@ -189,7 +189,7 @@ public sealed class GatewayInputTests
     [Fact]
     public async Task Upstream_json_of_the_wrong_shape_is_a_502_that_does_not_call_it_incomplete()
     {
-        await using var harness = await GatewayHarness.StartAsync(GatewayHarness.SingleTarget(extra: "      retry: { max_retries: 0 }\n"));
+        await using var harness = await GatewayHarness.StartAsync(GatewayHarness.SingleTarget(extra: GatewayHarness.NoRetries));
         harness.Fake.Enqueue("gpt-4o", FakeBehavior.Raw(200, "application/json",
             System.Text.Encoding.UTF8.GetBytes("""{"id":"x","object":"chat.completion","choices":[{"index":0,"message":{"role":"assistant","content":{"a":1}}}]}""")));
 
@@ -208,7 +208,7 @@ public sealed class GatewayInputTests
     public async Task Upstream_chat_answer_without_choices_is_a_502_and_never_reaches_the_client_unchecked(string path)
     {
         var audit = new Hardening.RecordingAuditSink();
-        await using var harness = await GatewayHarness.StartAsync(GatewayHarness.SingleTarget(extra: "      retry: { max_retries: 0 }\n"), audit: audit);
+        await using var harness = await GatewayHarness.StartAsync(GatewayHarness.SingleTarget(extra: GatewayHarness.NoRetries), audit: audit);
         harness.Fake.Enqueue("gpt-4o", FakeBehavior.Raw(200, "application/json", Encoding.UTF8.GetBytes("""{"foo":"my SSN is 123-45-6789"}""")));
 
         using var response = await harness.Http.PostAsync(path, new StringContent("""{"model":"gpt-4o","messages":[{"role":"user","content":"hi"}]}""", Encoding.UTF8, "application/json"));
@@ -228,7 +228,7 @@ public sealed class GatewayInputTests
     public async Task Upstream_chat_answer_with_empty_choices_still_passes()
     {
         // Azure answers a prompt its content filter stopped with "choices": [] and the filter results.
-        await using var harness = await GatewayHarness.StartAsync(GatewayHarness.SingleTarget(extra: "      retry: { max_retries: 0 }\n"));
+        await using var harness = await GatewayHarness.StartAsync(GatewayHarness.SingleTarget(extra: GatewayHarness.NoRetries));
         harness.Fake.Enqueue("gpt-4o", FakeBehavior.Raw(200, "application/json",
             Encoding.UTF8.GetBytes("""{"id":"x","object":"chat.completion","choices":[],"prompt_filter_results":[{"prompt_index":0,"content_filter_results":{}}],"extra_field":1}""")));
 
@@ -242,7 +242,7 @@ public sealed class GatewayInputTests
     [Fact]
     public async Task Upstream_embeddings_answer_without_data_is_a_502_naming_it()
     {
-        await using var harness = await GatewayHarness.StartAsync(GatewayHarness.SingleTarget(extra: "      retry: { max_retries: 0 }\n"));
+        await using var harness = await GatewayHarness.StartAsync(GatewayHarness.SingleTarget(extra: GatewayHarness.NoRetries));
         harness.Fake.Enqueue("gpt-4o", FakeBehavior.Raw(200, "application/json",
             Encoding.UTF8.GetBytes("""{"object":"list","foo":"my SSN is 123-45-6789","usage":{"prompt_tokens":1,"total_tokens":1}}""")));
 
@@ -256,7 +256,7 @@ public sealed class GatewayInputTests
     [Fact]
     public async Task Upstream_responses_answer_without_output_is_a_502_naming_it()
     {
-        await using var harness = await GatewayHarness.StartAsync(GatewayHarness.SingleTarget(extra: "      retry: { max_retries: 0 }\n"));
+        await using var harness = await GatewayHarness.StartAsync(GatewayHarness.SingleTarget(extra: GatewayHarness.NoRetries));
         harness.Fake.Enqueue("gpt-4o", FakeBehavior.Raw(200, "application/json",
             Encoding.UTF8.GetBytes("""{"id":"resp_1","object":"response","status":"completed","foo":"my SSN is 123-45-6789"}""")));
 
@@ -283,7 +283,7 @@ public sealed class GatewayInputTests
     private static async Task AssertStreamEndsOnInvalidChunkAsync(string chunk, string expectedMessage)
     {
         var audit = new Hardening.RecordingAuditSink();
-        await using var harness = await GatewayHarness.StartAsync(GatewayHarness.SingleTarget(extra: "      retry: { max_retries: 0 }\n"), audit: audit);
+        await using var harness = await GatewayHarness.StartAsync(GatewayHarness.SingleTarget(extra: GatewayHarness.NoRetries), audit: audit);
         harness.Fake.Enqueue("gpt-4o", FakeBehavior.Raw(200, "text/event-stream", Encoding.UTF8.GetBytes(
             "data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"hi\"}}]}\n\n"
             + "data: " + chunk + "\n\n"
@@ -309,7 +309,7 @@ public sealed class GatewayInputTests
     public async Task Stream_with_empty_choices_filter_results_chunk_usage_chunk_and_unknown_fields_still_passes()
     {
         // Azure's first chunk carries the prompt filter results with "choices": []; the usage chunk has "choices": [] too.
-        await using var harness = await GatewayHarness.StartAsync(GatewayHarness.SingleTarget(extra: "      retry: { max_retries: 0 }\n"));
+        await using var harness = await GatewayHarness.StartAsync(GatewayHarness.SingleTarget(extra: GatewayHarness.NoRetries));
         harness.Fake.Enqueue("gpt-4o", FakeBehavior.Raw(200, "text/event-stream", Encoding.UTF8.GetBytes(
             "data: {\"choices\":[],\"created\":0,\"id\":\"\",\"model\":\"\",\"object\":\"\",\"prompt_filter_results\":[{\"prompt_index\":0,\"content_filter_results\":{}}]}\n\n"
             + "data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"hello\"}}],\"extra_field\":1}\n\n"
@@ -333,7 +333,7 @@ public sealed class GatewayInputTests
     [Fact]
     public async Task A_stream_request_answered_with_plain_json_ends_with_an_error_event_naming_the_content_type()
     {
-        await using var harness = await GatewayHarness.StartAsync(GatewayHarness.SingleTarget(extra: "      retry: { max_retries: 0 }\n"));
+        await using var harness = await GatewayHarness.StartAsync(GatewayHarness.SingleTarget(extra: GatewayHarness.NoRetries));
         harness.Fake.Enqueue("gpt-4o", FakeBehavior.Raw(200, "application/json",
             System.Text.Encoding.UTF8.GetBytes("""{"id":"x","object":"chat.completion","choices":[{"index":0,"message":{"role":"assistant","content":"hi"}}]}""")));
 
@@ -390,7 +390,7 @@ public sealed class GatewayInputTests
     [Fact]
     public async Task Upstream_key_never_reaches_the_client()
     {
-        await using var harness = await GatewayHarness.StartAsync(GatewayHarness.SingleTarget(extra: "      retry: { max_retries: 0 }\n"));
+        await using var harness = await GatewayHarness.StartAsync(GatewayHarness.SingleTarget(extra: GatewayHarness.NoRetries));
         harness.Fake.Enqueue("gpt-4o", FakeBehavior.Status(401));
 
         using var failed = await harness.ChatAsync();

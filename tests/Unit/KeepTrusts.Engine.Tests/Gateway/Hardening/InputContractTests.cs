@@ -15,7 +15,7 @@ public sealed class InputContractTests
           audit-logger: { log_all_access: true, content: redacted }
         """;
 
-    private static string Config(string limits = "") => GatewayHarness.SingleTarget(extra: "      retry: { max_retries: 0 }\n") + Audited +
+    private static string Config(string limits = "") => GatewayHarness.SingleTarget(extra: GatewayHarness.NoRetries) + Audited +
         (limits.Length > 0 ? "\ngateway:\n  limits: { " + limits + " }\n" : string.Empty);
 
     private static async Task<(HttpStatusCode Status, JsonNode Body, string RequestId)> PostAsync(GatewayHarness harness, string body, string path = "/v1/chat/completions")

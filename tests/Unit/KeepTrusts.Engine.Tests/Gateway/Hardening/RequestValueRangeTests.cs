@@ -12,7 +12,7 @@ namespace KeepTrusts.Engine.Tests.Gateway.Hardening;
 /// </summary>
 public sealed class RequestValueRangeTests
 {
-    private static readonly string Config = GatewayHarness.SingleTarget(extra: "      retry: { max_retries: 0 }\n") + """
+    private static readonly string Config = GatewayHarness.SingleTarget(extra: GatewayHarness.NoRetries) + """
         policy:
           audit-logger: { log_all_access: true, content: redacted }
         """;

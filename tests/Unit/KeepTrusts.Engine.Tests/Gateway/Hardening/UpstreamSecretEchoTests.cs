@@ -8,7 +8,7 @@ namespace KeepTrusts.Engine.Tests.Gateway.Hardening;
 public sealed class UpstreamSecretEchoTests
 {
     // The harness's target with retries off; only the audit setting is this test's.
-    private static readonly string Config = GatewayHarness.SingleTarget(extra: "      retry: { max_retries: 0 }\n") + """
+    private static readonly string Config = GatewayHarness.SingleTarget(extra: GatewayHarness.NoRetries) + """
         policy:
           audit-logger: { log_all_access: true, content: redacted }
         """;

@@ -12,7 +12,7 @@ namespace KeepTrusts.Engine.Tests.Gateway.Hardening;
 /// </summary>
 public sealed class UpstreamStreamErrorTests
 {
-    private static readonly string Config = GatewayHarness.SingleTarget(extra: "      retry: { max_retries: 0 }\n") + """
+    private static readonly string Config = GatewayHarness.SingleTarget(extra: GatewayHarness.NoRetries) + """
         policy:
           audit-logger: { log_all_access: true, content: redacted }
         """;
@@ -66,7 +66,7 @@ public sealed class UpstreamStreamErrorTests
     {
         // safety-filter holds back the word being written (it may complete a listed phrase): at the upstream's error that
         // tail goes out checked, as it does when an upstream closes a stream early, not dropped.
-        var config = GatewayHarness.SingleTarget(extra: "      retry: { max_retries: 0 }\n") + """
+        var config = GatewayHarness.SingleTarget(extra: GatewayHarness.NoRetries) + """
             policies:
               chain: [safety-filter, audit-logger]
             policy:
@@ -98,7 +98,7 @@ public sealed class UpstreamStreamErrorTests
     public async Task A_held_tail_a_policy_blocks_at_the_upstream_error_ends_the_stream_as_a_block_only()
     {
         // The e-mail address is the word being written when the error comes: released at the error, it is blocked.
-        var config = GatewayHarness.SingleTarget(extra: "      retry: { max_retries: 0 }\n") + """
+        var config = GatewayHarness.SingleTarget(extra: GatewayHarness.NoRetries) + """
             policies:
               chain: [pii-detector, audit-logger]
             policy:
